@@ -1,0 +1,184 @@
+//! ward's `text` plugin: hygiene rules every repository wants.
+//!
+//! Each rule lives in its own module under `rules/` with its id, docs, default
+//! severity, check and tests; [`RULES`] registers them.
+
+mod lines;
+pub mod rules;
+
+use serde::Deserialize;
+use ward_plugin_sdk::{File, Finding, Manifest, PluginConfig, RuleInfo, Validator};
+
+/// The line-ending policy of `text/mixed-line-endings`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LineEndingPolicy {
+    /// Any one style is fine, as long as a file does not mix them.
+    #[default]
+    Auto,
+    /// Every line ends with `\n`.
+    Lf,
+    /// Every line ends with `\r\n`.
+    Crlf,
+}
+
+/// The `[plugins.text]` table.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Settings {
+    /// `auto` (default), `lf` or `crlf`.
+    pub line_endings: LineEndingPolicy,
+}
+
+/// One rule of this plugin: its metadata and its check.
+pub struct Rule {
+    /// The rule's metadata.
+    pub info: fn() -> RuleInfo,
+    /// Checks one text file (never called on binary files).
+    pub check: fn(&File<'_>, &Settings, &mut Vec<Finding>),
+}
+
+/// Every rule of the plugin, in the order they run.
+pub const RULES: &[Rule] = &[
+    rules::bom::RULE,
+    rules::invalid_utf8::RULE,
+    rules::trailing_whitespace::RULE,
+    rules::final_newline::RULE,
+    rules::mixed_line_endings::RULE,
+    rules::merge_conflict::RULE,
+];
+
+/// The validator.
+pub struct TextPlugin {
+    settings: Settings,
+    enabled: Vec<&'static Rule>,
+}
+
+impl Validator for TextPlugin {
+    fn manifest() -> Manifest {
+        Manifest {
+            name: "text".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+            description: "Text hygiene: whitespace, final newline, line endings, encoding, conflict markers".into(),
+            rules: RULES.iter().map(|r| (r.info)()).collect(),
+        }
+    }
+
+    fn new(config: &PluginConfig) -> Result<Self, String> {
+        let settings: Settings = config.settings()?;
+        let enabled = RULES
+            .iter()
+            .filter(|r| config.is_enabled(&(r.info)().id))
+            .collect();
+        Ok(TextPlugin { settings, enabled })
+    }
+
+    fn check_file(&self, file: &File<'_>, out: &mut Vec<Finding>) {
+        if file.is_binary {
+            return;
+        }
+        for rule in &self.enabled {
+            (rule.check)(file, &self.settings, out);
+        }
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::*;
+
+    /// Runs one rule on `bytes` and returns its findings.
+    pub fn run(rule: &Rule, bytes: &[u8], settings: &Settings) -> Vec<Finding> {
+        let file = File {
+            path: "f.txt",
+            bytes,
+            is_binary: false,
+        };
+        let mut out = Vec::new();
+        (rule.check)(&file, settings, &mut out);
+        out
+    }
+
+    /// (line, column, end_line, end_column) of each finding.
+    pub fn positions(findings: &[Finding]) -> Vec<(u32, u32, u32, u32)> {
+        findings
+            .iter()
+            .map(|f| (f.span.line, f.span.column, f.span.end_line, f.span.end_column))
+            .collect()
+    }
+
+    /// Applies the fix edits of `findings` to `bytes`.
+    pub fn apply(bytes: &[u8], findings: &[Finding]) -> Vec<u8> {
+        let mut edits: Vec<_> = findings.iter().flat_map(|f| f.fix.iter()).collect();
+        edits.sort_by_key(|e| e.start);
+        let mut out = Vec::new();
+        let mut at = 0;
+        for e in edits {
+            out.extend_from_slice(&bytes[at..e.start]);
+            out.extend_from_slice(e.replacement.as_bytes());
+            at = e.end;
+        }
+        out.extend_from_slice(&bytes[at..]);
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn every_rule_has_unique_id_docs_and_examples() {
+        let mut ids = HashSet::new();
+        for rule in RULES {
+            let info = (rule.info)();
+            assert!(info.id.starts_with("text/"), "{}", info.id);
+            assert!(ids.insert(info.id.clone()), "duplicate {}", info.id);
+            assert!(!info.summary.is_empty(), "{} has no summary", info.id);
+            assert!(info.docs.contains("Bad"), "{} docs lack a bad example", info.id);
+            assert!(info.docs.contains("Good"), "{} docs lack a good example", info.id);
+        }
+    }
+
+    #[test]
+    fn binary_files_get_no_findings() {
+        let plugin = TextPlugin::new(&PluginConfig::default()).unwrap();
+        let file = File {
+            path: "a.bin",
+            bytes: b"\xef\xbb\xbfx \r\n\0\xff<<<<<<< a",
+            is_binary: true,
+        };
+        let mut out = Vec::new();
+        plugin.check_file(&file, &mut out);
+        assert!(out.is_empty());
+    }
+
+    #[test]
+    fn disabled_rules_do_not_run() {
+        let config = PluginConfig {
+            enabled_rules: Some(vec!["text/final-newline".into()]),
+            ..Default::default()
+        };
+        let plugin = TextPlugin::new(&config).unwrap();
+        let file = File {
+            path: "a.txt",
+            bytes: b"x ",
+            is_binary: false,
+        };
+        let mut out = Vec::new();
+        plugin.check_file(&file, &mut out);
+        let rules: Vec<_> = out.iter().map(|f| f.rule.as_str()).collect();
+        assert_eq!(rules, ["text/final-newline"]);
+    }
+
+    #[test]
+    fn unknown_settings_are_an_error() {
+        let config = PluginConfig {
+            settings: serde_json::json!({"line-ending": "lf"}),
+            ..Default::default()
+        };
+        let err = TextPlugin::new(&config).err().unwrap();
+        assert!(err.contains("unknown field `line-ending`"), "{err}");
+    }
+}

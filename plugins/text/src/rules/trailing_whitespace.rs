@@ -1,0 +1,92 @@
+//! `text/trailing-whitespace`
+
+use ward_plugin_sdk::{Edit, File, Finding, RuleInfo, Severity};
+
+use super::span_on_line;
+use crate::lines::lines;
+use crate::{Rule, Settings};
+
+/// The rule's id.
+pub const ID: &str = "text/trailing-whitespace";
+
+/// The rule.
+pub const RULE: Rule = Rule { info, check };
+
+fn info() -> RuleInfo {
+    RuleInfo {
+        id: ID.into(),
+        summary: "Spaces or tabs before the end of a line".into(),
+        default_severity: Severity::Error,
+        docs: "## What it does\n\
+Finds spaces and tabs at the end of a line. The `\\r` of a CRLF line ending is \
+part of the ending, not whitespace.\n\n\
+## Why is this bad?\n\
+Invisible characters make noisy diffs and merge conflicts.\n\n\
+## Bad\n```text\nlet x = 1;␠␠\n```\n\n## Good\n```text\nlet x = 1;\n```\n\n\
+`--fix` deletes the trailing characters."
+            .into(),
+        fixable: true,
+    }
+}
+
+fn check(file: &File<'_>, _: &Settings, out: &mut Vec<Finding>) {
+    let bytes = file.bytes;
+    for line in lines(bytes) {
+        let content = &bytes[line.start..line.content_end];
+        let kept = content
+            .iter()
+            .rposition(|b| *b != b' ' && *b != b'\t')
+            .map_or(0, |i| i + 1);
+        if kept == content.len() {
+            continue;
+        }
+        let (start, end) = (line.start + kept, line.content_end);
+        let count = end - start;
+        out.push(
+            Finding::new(
+                ID,
+                format!(
+                    "{count} trailing whitespace character{}",
+                    if count == 1 { "" } else { "s" }
+                ),
+            )
+            .at(span_on_line(bytes, &line, start, end))
+            .with_fix(vec![Edit {
+                start,
+                end,
+                replacement: String::new(),
+            }]),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::testing::{apply, positions, run};
+
+    #[test]
+    fn reports_the_first_trailing_character() {
+        let found = run(&super::RULE, "ok\nab \t\n  çx  \n".as_bytes(), &Default::default());
+        assert_eq!(positions(&found), [(2, 3, 2, 5), (3, 5, 3, 7)]);
+        assert_eq!(found[0].rule, "text/trailing-whitespace");
+        assert_eq!(found[0].message, "2 trailing whitespace characters");
+    }
+
+    #[test]
+    fn crlf_is_not_whitespace_but_space_before_it_is() {
+        let found = run(&super::RULE, b"a\r\nb \r\nc", &Default::default());
+        assert_eq!(positions(&found), [(2, 2, 2, 3)]);
+        assert_eq!(apply(b"a\r\nb \r\nc", &found), b"a\r\nb\r\nc");
+    }
+
+    #[test]
+    fn last_line_without_newline_and_blank_lines() {
+        let found = run(&super::RULE, b"x\n   \ny\t", &Default::default());
+        assert_eq!(positions(&found), [(2, 1, 2, 4), (3, 2, 3, 3)]);
+    }
+
+    #[test]
+    fn clean_text_has_no_findings() {
+        assert!(run(&super::RULE, b"a\nb\r\n\n c\n", &Default::default()).is_empty());
+    }
+}
