@@ -12,7 +12,9 @@ use crate::abi::{
     EditFfi, FileInputFfi, FindingFfi, PluginMod, PluginModRef, RepoInputFfi, ValidatorBox,
     ValidatorFfi, ValidatorFfi_TO,
 };
-use crate::{EntryKind, File, Finding, PluginConfig, Repo, RepoEntry, Validator, PLUGIN_ERROR_RULE};
+use crate::{
+    EntryKind, File, Finding, PluginConfig, Repo, RepoEntry, Validator, PLUGIN_ERROR_RULE,
+};
 
 /// The root module of a validator, for the engine to link a plugin statically.
 /// A dynamically loaded plugin hands the engine exactly this structure.
@@ -26,6 +28,10 @@ pub fn module<V: Validator>() -> PluginModRef {
 
 /// What `export_plugin!` exports; not for direct use.
 pub fn root_module_loader<V: Validator>() -> PluginModRef {
+    // A loaded library carries its own copy of std and so its own panic hook.
+    // Every panic in it is caught and reported as a finding by the guard
+    // below, so the default hook's message and backtrace would only repeat it.
+    std::panic::set_hook(Box::new(|_| {}));
     module::<V>()
 }
 
@@ -157,7 +163,8 @@ impl<V: Validator> ValidatorFfi for Guarded<V> {
                 .map(RVec::into_vec)
                 .map_err(RString::into_string)
         };
-        let repo = Repo::new( input
+        let repo = Repo::new(
+            input
                 .entries
                 .iter()
                 .map(|e| RepoEntry {

@@ -113,17 +113,16 @@ pub fn load(path: &Path) -> Result<PluginModRef, LoadError> {
 
 fn abi_version(path: &Path) -> Result<u32, LoadError> {
     // SAFETY: opening a library runs its initialisers; the caller chose to load it.
-    let library = unsafe { libloading::Library::new(path) }.map_err(|e| LoadError::NotALibrary {
-        path: path.to_path_buf(),
-        detail: e.to_string(),
-    })?;
+    let library =
+        unsafe { libloading::Library::new(path) }.map_err(|e| LoadError::NotALibrary {
+            path: path.to_path_buf(),
+            detail: e.to_string(),
+        })?;
     // SAFETY: the symbol's type is fixed by the SDK's export macro.
-    let symbol = unsafe {
-        library.get::<extern "C" fn() -> u32>(ABI_VERSION_SYMBOL.as_bytes())
-    }
-    .map_err(|_| LoadError::NotAPlugin {
-        path: path.to_path_buf(),
-    })?;
+    let symbol = unsafe { library.get::<extern "C" fn() -> u32>(ABI_VERSION_SYMBOL.as_bytes()) }
+        .map_err(|_| LoadError::NotAPlugin {
+            path: path.to_path_buf(),
+        })?;
     let version = symbol();
     // Unloading a library that may have registered thread-locals is unsafe on
     // some platforms; abi_stable keeps plugins loaded for the process too.

@@ -25,8 +25,8 @@ pub use position::{char_count, LineIndex};
 
 #[doc(hidden)]
 pub mod __private {
-    pub use abi_stable;
     pub use crate::glue::root_module_loader;
+    pub use abi_stable;
 }
 
 /// The ABI version this SDK speaks. A plugin exports it as a plain symbol so the

@@ -28,7 +28,10 @@ impl<'a> LineIndex<'a> {
         let offset = offset.min(self.bytes.len());
         let line = self.line_starts.partition_point(|&start| start <= offset) - 1;
         let start = self.line_starts[line];
-        (to_u32(line + 1), to_u32(char_count(&self.bytes[start..offset]) + 1))
+        (
+            to_u32(line + 1),
+            to_u32(char_count(&self.bytes[start..offset]) + 1),
+        )
     }
 
     /// The span of the bytes `start..end`.

@@ -59,7 +59,9 @@ impl Validator for TextPlugin {
         Manifest {
             name: "text".into(),
             version: env!("CARGO_PKG_VERSION").into(),
-            description: "Text hygiene: whitespace, final newline, line endings, encoding, conflict markers".into(),
+            description:
+                "Text hygiene: whitespace, final newline, line endings, encoding, conflict markers"
+                    .into(),
             rules: RULES.iter().map(|r| (r.info)()).collect(),
         }
     }
@@ -103,7 +105,14 @@ pub(crate) mod testing {
     pub fn positions(findings: &[Finding]) -> Vec<(u32, u32, u32, u32)> {
         findings
             .iter()
-            .map(|f| (f.span.line, f.span.column, f.span.end_line, f.span.end_column))
+            .map(|f| {
+                (
+                    f.span.line,
+                    f.span.column,
+                    f.span.end_line,
+                    f.span.end_column,
+                )
+            })
             .collect()
     }
 
@@ -136,8 +145,16 @@ mod tests {
             assert!(info.id.starts_with("text/"), "{}", info.id);
             assert!(ids.insert(info.id.clone()), "duplicate {}", info.id);
             assert!(!info.summary.is_empty(), "{} has no summary", info.id);
-            assert!(info.docs.contains("Bad"), "{} docs lack a bad example", info.id);
-            assert!(info.docs.contains("Good"), "{} docs lack a good example", info.id);
+            assert!(
+                info.docs.contains("Bad"),
+                "{} docs lack a bad example",
+                info.id
+            );
+            assert!(
+                info.docs.contains("Good"),
+                "{} docs lack a good example",
+                info.id
+            );
         }
     }
 

@@ -34,8 +34,7 @@ fn check(file: &File<'_>, _: &Settings, out: &mut Vec<Finding>) {
     }
     let last_line_start = memchr::memrchr(b'\n', bytes).map_or(0, |i| i + 1);
     let line = u32::try_from(memchr::memchr_iter(b'\n', bytes).count() + 1).unwrap_or(u32::MAX);
-    let column =
-        u32::try_from(char_count(&bytes[last_line_start..]) + 1).unwrap_or(u32::MAX);
+    let column = u32::try_from(char_count(&bytes[last_line_start..]) + 1).unwrap_or(u32::MAX);
     let crlf = memchr::memchr(b'\n', bytes).is_some_and(|i| i > 0 && bytes[i - 1] == b'\r');
     // A file that stops between the `\r` and `\n` of a CRLF only lacks the `\n`.
     let ending = match (crlf, bytes.ends_with(b"\r")) {

@@ -60,7 +60,11 @@ mod tests {
 
     #[test]
     fn reports_the_first_bad_byte() {
-        let found = run(&super::RULE, b"ok\ncaf\xe9 au lait\n\xff\n", &Default::default());
+        let found = run(
+            &super::RULE,
+            b"ok\ncaf\xe9 au lait\n\xff\n",
+            &Default::default(),
+        );
         assert_eq!(positions(&found), [(2, 4, 2, 5)]);
         assert_eq!(found[0].message, "invalid UTF-8 byte sequence 0xE9");
     }

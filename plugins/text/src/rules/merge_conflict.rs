@@ -59,17 +59,22 @@ fn check(file: &File<'_>, _: &Settings, out: &mut Vec<Finding>) {
         return;
     }
     let found: Vec<_> = lines(bytes)
-        .filter_map(|line| {
-            marker(&bytes[line.start..line.content_end]).map(|m| (line, m))
-        })
+        .filter_map(|line| marker(&bytes[line.start..line.content_end]).map(|m| (line, m)))
         .collect();
-    if !found.iter().any(|(_, m)| *m == "<<<<<<<" || *m == ">>>>>>>") {
+    if !found
+        .iter()
+        .any(|(_, m)| *m == "<<<<<<<" || *m == ">>>>>>>")
+    {
         return;
     }
     for (line, m) in found {
         out.push(
-            Finding::new(ID, format!("merge conflict marker `{m}`"))
-                .at(span_on_line(bytes, &line, line.start, line.start + MARKER_LEN)),
+            Finding::new(ID, format!("merge conflict marker `{m}`")).at(span_on_line(
+                bytes,
+                &line,
+                line.start,
+                line.start + MARKER_LEN,
+            )),
         );
     }
 }
@@ -93,6 +98,11 @@ mod tests {
     #[test]
     fn a_lone_underline_is_not_a_conflict() {
         assert!(run(&super::RULE, b"Title\n=======\n", &Default::default()).is_empty());
-        assert!(run(&super::RULE, b"a <<<<<<< b\n>>>>>>>>\n", &Default::default()).is_empty());
+        assert!(run(
+            &super::RULE,
+            b"a <<<<<<< b\n>>>>>>>>\n",
+            &Default::default()
+        )
+        .is_empty());
     }
 }

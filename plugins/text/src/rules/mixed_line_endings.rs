@@ -79,9 +79,17 @@ fn check(file: &File<'_>, settings: &Settings, out: &mut Vec<Finding>) {
     out.push(
         Finding::new(
             ID,
-            format!("line ends with {got} but {why} ({wrong} line{} to change)", if wrong == 1 { "" } else { "s" }),
+            format!(
+                "line ends with {got} but {why} ({wrong} line{} to change)",
+                if wrong == 1 { "" } else { "s" }
+            ),
         )
-        .at(span_on_line(bytes, &line, line.content_end, line.content_end))
+        .at(span_on_line(
+            bytes,
+            &line,
+            line.content_end,
+            line.content_end,
+        ))
         .with_fix(fix),
     );
 }
@@ -121,7 +129,10 @@ mod tests {
         let input = b"a\nb\r\nc\n";
         let found = run(&super::RULE, input, &policy(LineEndingPolicy::Crlf));
         assert_eq!(positions(&found), [(1, 2, 1, 2)]);
-        assert_eq!(found[0].message, "line ends with LF but the configured line endings are CRLF (2 lines to change)");
+        assert_eq!(
+            found[0].message,
+            "line ends with LF but the configured line endings are CRLF (2 lines to change)"
+        );
         assert_eq!(apply(input, &found), b"a\r\nb\r\nc\r\n");
     }
 

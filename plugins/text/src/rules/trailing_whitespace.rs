@@ -66,7 +66,11 @@ mod tests {
 
     #[test]
     fn reports_the_first_trailing_character() {
-        let found = run(&super::RULE, "ok\nab \t\n  çx  \n".as_bytes(), &Default::default());
+        let found = run(
+            &super::RULE,
+            "ok\nab \t\n  çx  \n".as_bytes(),
+            &Default::default(),
+        );
         assert_eq!(positions(&found), [(2, 3, 2, 5), (3, 5, 3, 7)]);
         assert_eq!(found[0].rule, "text/trailing-whitespace");
         assert_eq!(found[0].message, "2 trailing whitespace characters");

@@ -1,0 +1,114 @@
+//! The command line.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// ward: a fast, plugin-based validation engine for repositories.
+///
+/// Exit codes: 0 no finding at or above --fail-on, 1 there are, 2 usage,
+/// config or plugin-load error.
+#[derive(Debug, Parser)]
+#[command(name = "ward", version, about, long_about)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check files and directories (default: the current directory).
+    ///
+    /// Directories are walked respecting .gitignore and never entering .git/;
+    /// files named explicitly are checked as given, which is how pre-commit
+    /// calls hooks.
+    Check(CheckArgs),
+    /// List the loaded plugins.
+    Plugins(PluginArgs),
+    /// List every rule with its default severity and summary.
+    Rules(PluginArgs),
+}
+
+/// Options that choose which plugins and config are loaded.
+#[derive(Debug, Args, Clone, Default)]
+pub struct PluginArgs {
+    /// Use this config file instead of looking for ward.toml upwards from the checked path.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Load a plugin library (a cdylib built with ward-plugin-sdk). Repeatable.
+    /// Loading native code runs it: only load plugins you trust.
+    #[arg(long = "plugin", value_name = "PATH")]
+    pub plugins: Vec<PathBuf>,
+
+    /// Do not use the built-in plugins; only those given with --plugin or in the config.
+    #[arg(long)]
+    pub no_default_plugins: bool,
+
+    /// Say more: why a plugin was refused, which config was used.
+    #[arg(short, long)]
+    pub verbose: bool,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+/// `ward check` options.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Files and directories to check.
+    #[arg(value_name = "PATHS", default_value = ".")]
+    pub paths: Vec<PathBuf>,
+
+    #[command(flatten)]
+    pub plugin: PluginArgs,
+
+    /// Exit with 1 when there is a finding at or above this severity.
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
+
+    /// Number of threads (default: one per core).
+    #[arg(short = 'j', long, value_name = "N")]
+    pub threads: Option<usize>,
+
+    /// When to color text output.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+}
+
+/// Report formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum Format {
+    /// Human-readable diagnostics with source snippets.
+    #[default]
+    Text,
+    /// One JSON object (schema in the README).
+    Json,
+}
+
+/// The exit-code threshold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// Fail on errors only.
+    Error,
+    /// Fail on warnings and errors.
+    Warning,
+    /// Fail on any finding.
+    Info,
+    /// Never fail because of findings.
+    Never,
+}
+
+/// Color choice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    /// Color when stdout is a terminal and NO_COLOR is unset.
+    Auto,
+    /// Always color.
+    Always,
+    /// Never color.
+    Never,
+}

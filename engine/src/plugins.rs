@@ -1,0 +1,207 @@
+//! The plugin host: built-in plugins linked statically and plugin libraries
+//! loaded from paths meet here as the same root module and the same validator.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use abi_stable::std_types::{RResult, RStr};
+use miette::Diagnostic;
+use ward_plugin_sdk::abi::{PluginModRef, ValidatorBox};
+use ward_plugin_sdk::{Manifest, RuleInfo, Severity};
+
+use crate::config::Config;
+use crate::rules;
+
+/// Where a plugin came from.
+#[derive(Debug, Clone)]
+pub enum PluginSource {
+    /// Linked into the ward binary.
+    BuiltIn,
+    /// Loaded from a library file.
+    Library(PathBuf),
+}
+
+impl std::fmt::Display for PluginSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PluginSource::BuiltIn => f.write_str("built-in"),
+            PluginSource::Library(path) => write!(f, "{}", path.display()),
+        }
+    }
+}
+
+/// A plugin whose manifest has been read, not yet configured.
+pub struct LoadedPlugin {
+    /// What the plugin says about itself.
+    pub manifest: Manifest,
+    /// Where it came from.
+    pub source: PluginSource,
+    module: PluginModRef,
+}
+
+/// A configured plugin, ready to check files.
+pub struct ActivePlugin {
+    /// The plugin's name.
+    pub name: String,
+    /// The validator behind the ABI.
+    pub validator: ValidatorBox,
+    /// Effective severity of each enabled rule.
+    pub severities: HashMap<String, Severity>,
+    /// Every rule the manifest declares, enabled or not.
+    pub known_rules: HashSet<String>,
+}
+
+/// A plugin that could not be loaded or configured.
+#[derive(Debug, thiserror::Error, Diagnostic)]
+#[error("{message}")]
+#[diagnostic(code(ward::plugin))]
+pub struct PluginError {
+    message: String,
+    #[help]
+    help: Option<String>,
+}
+
+fn builtin_modules() -> Vec<PluginModRef> {
+    vec![ward_plugin_sdk::module::<ward_plugin_text::TextPlugin>()]
+}
+
+fn read_manifest(module: PluginModRef, source: &PluginSource) -> Result<Manifest, PluginError> {
+    let json = (module.manifest())();
+    serde_json::from_str(json.as_str()).map_err(|e| PluginError {
+        message: format!("plugin {source} returned an invalid manifest: {e}"),
+        help: None,
+    })
+}
+
+/// Loads the built-in plugins (unless switched off), then every library named
+/// on the command line and in the config. A library whose plugin name matches
+/// an earlier plugin replaces it, so a team can swap in its own build.
+pub fn load(
+    no_default_plugins: bool,
+    cli_paths: &[PathBuf],
+    config: &Config,
+    verbose: bool,
+) -> Result<Vec<LoadedPlugin>, PluginError> {
+    let mut plugins: Vec<LoadedPlugin> = Vec::new();
+    let mut add = |plugin: LoadedPlugin| {
+        if let Some(slot) = plugins
+            .iter_mut()
+            .find(|p| p.manifest.name == plugin.manifest.name)
+        {
+            *slot = plugin;
+        } else {
+            plugins.push(plugin);
+        }
+    };
+    if !no_default_plugins {
+        for module in builtin_modules() {
+            let manifest = read_manifest(module, &PluginSource::BuiltIn)?;
+            add(LoadedPlugin {
+                manifest,
+                source: PluginSource::BuiltIn,
+                module,
+            });
+        }
+    }
+    let config_paths = config.plugin_paths.iter().map(|p| p.path.as_path());
+    for path in cli_paths.iter().map(PathBuf::as_path).chain(config_paths) {
+        add(load_library(path, verbose)?);
+    }
+    Ok(plugins)
+}
+
+fn load_library(path: &Path, verbose: bool) -> Result<LoadedPlugin, PluginError> {
+    let module = ward_plugin_sdk::host::load(path).map_err(|e| PluginError {
+        message: e.to_string(),
+        help: if verbose {
+            e.detail().map(str::to_string)
+        } else {
+            None
+        },
+    })?;
+    let source = PluginSource::Library(path.to_path_buf());
+    let manifest = read_manifest(module, &source)?;
+    if manifest.name.is_empty() || manifest.name.contains(['/', ' ']) {
+        return Err(PluginError {
+            message: format!(
+                "plugin {} has an invalid name `{}`",
+                path.display(),
+                manifest.name
+            ),
+            help: None,
+        });
+    }
+    Ok(LoadedPlugin {
+        manifest,
+        source,
+        module,
+    })
+}
+
+/// Every rule: the engine's own and the plugins'.
+pub fn all_rules(plugins: &[LoadedPlugin]) -> Vec<RuleInfo> {
+    rules::engine_rules()
+        .into_iter()
+        .chain(
+            plugins
+                .iter()
+                .flat_map(|p| p.manifest.rules.iter().cloned()),
+        )
+        .collect()
+}
+
+/// Configures the plugins; a plugin none of whose rules is enabled is not created.
+pub fn activate(plugins: &[LoadedPlugin], config: &Config) -> miette::Result<Vec<ActivePlugin>> {
+    let mut active = Vec::new();
+    for plugin in plugins {
+        let name = &plugin.manifest.name;
+        let severities: HashMap<String, Severity> = plugin
+            .manifest
+            .rules
+            .iter()
+            .filter_map(|rule| {
+                config
+                    .rules
+                    .severity(&rule.id, rule.default_severity)
+                    .map(|severity| (rule.id.clone(), severity))
+            })
+            .collect();
+        if severities.is_empty() {
+            continue;
+        }
+        let (settings, origin) = config
+            .plugin_settings
+            .get(name)
+            .cloned()
+            .unwrap_or((serde_json::Value::Null, None));
+        let mut enabled: Vec<&String> = severities.keys().collect();
+        enabled.sort();
+        let plugin_config = serde_json::json!({
+            "settings": settings,
+            "enabled_rules": enabled,
+        });
+        let json = plugin_config.to_string();
+        match (plugin.module.create())(RStr::from_str(&json)) {
+            RResult::ROk(validator) => active.push(ActivePlugin {
+                name: name.clone(),
+                validator,
+                severities,
+                known_rules: plugin.manifest.rules.iter().map(|r| r.id.clone()).collect(),
+            }),
+            RResult::RErr(message) => {
+                let message = format!("plugin `{name}` rejected its settings: {message}");
+                return Err(match origin {
+                    Some(origin) => {
+                        miette::Report::new(*origin.error(message, "these settings", None))
+                    }
+                    None => PluginError {
+                        message,
+                        help: None,
+                    }
+                    .into(),
+                });
+            }
+        }
+    }
+    Ok(active)
+}

@@ -1,0 +1,145 @@
+//! Which rules run, and at what severity: `[rules]` of `ward.toml`.
+
+use globset::{Glob, GlobMatcher};
+use ward_plugin_sdk::Severity;
+
+use crate::config::Origin;
+
+/// A severity a config can give a rule, including switching it off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    /// The rule does not run.
+    Off,
+    /// Reported as the given severity.
+    On(Severity),
+}
+
+impl Level {
+    /// Parses `error`, `warning`, `info` or `off`.
+    pub fn parse(text: &str) -> Option<Level> {
+        Some(match text {
+            "off" => Level::Off,
+            "info" => Level::On(Severity::Info),
+            "warning" => Level::On(Severity::Warning),
+            "error" => Level::On(Severity::Error),
+            _ => return None,
+        })
+    }
+}
+
+#[derive(Debug)]
+struct Entry {
+    pattern: String,
+    /// `None` for an exact rule id.
+    glob: Option<GlobMatcher>,
+    level: Level,
+    origin: Option<Origin>,
+}
+
+impl Entry {
+    fn matches(&self, rule: &str) -> bool {
+        match &self.glob {
+            Some(glob) => glob.is_match(rule),
+            None => self.pattern == rule,
+        }
+    }
+}
+
+/// Severity overrides by exact rule id or glob (`"text/*"`).
+#[derive(Debug, Default)]
+pub struct RulePolicy {
+    entries: Vec<Entry>,
+}
+
+impl RulePolicy {
+    /// Adds an override; a pattern with `*`, `?` or `[` is a glob.
+    pub fn add(
+        &mut self,
+        pattern: &str,
+        level: Level,
+        origin: Option<Origin>,
+    ) -> Result<(), globset::Error> {
+        let glob = if pattern.contains(['*', '?', '[', '{']) {
+            Some(Glob::new(pattern)?.compile_matcher())
+        } else {
+            None
+        };
+        self.entries.push(Entry {
+            pattern: pattern.to_string(),
+            glob,
+            level,
+            origin,
+        });
+        Ok(())
+    }
+
+    /// The severity of `rule`, `None` when it is off. An exact id beats any
+    /// glob; among globs the longest (most specific) pattern wins.
+    pub fn severity(&self, rule: &str, default: Severity) -> Option<Severity> {
+        let best = self
+            .entries
+            .iter()
+            .filter(|e| e.matches(rule))
+            .max_by_key(|e| (e.glob.is_none(), e.pattern.len()));
+        match best.map_or(Level::On(default), |e| e.level) {
+            Level::Off => None,
+            Level::On(severity) => Some(severity),
+        }
+    }
+
+    /// Patterns that match none of `known` rule ids: most likely typos.
+    pub fn unmatched<'a>(
+        &'a self,
+        known: &'a [String],
+    ) -> impl Iterator<Item = (&'a str, Option<&'a Origin>)> + 'a {
+        self.entries
+            .iter()
+            .filter(|e| !known.iter().any(|rule| e.matches(rule)))
+            .map(|e| (e.pattern.as_str(), e.origin.as_ref()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn policy(entries: &[(&str, &str)]) -> RulePolicy {
+        let mut policy = RulePolicy::default();
+        for (pattern, level) in entries {
+            policy
+                .add(pattern, Level::parse(level).unwrap(), None)
+                .unwrap();
+        }
+        policy
+    }
+
+    #[test]
+    fn exact_beats_glob_and_longer_glob_beats_shorter() {
+        let p = policy(&[("text/bom", "off"), ("text/*", "warning"), ("*", "info")]);
+        assert_eq!(p.severity("text/bom", Severity::Error), None);
+        assert_eq!(
+            p.severity("text/final-newline", Severity::Error),
+            Some(Severity::Warning)
+        );
+        assert_eq!(
+            p.severity("secrets/aws", Severity::Error),
+            Some(Severity::Info)
+        );
+    }
+
+    #[test]
+    fn default_applies_without_an_entry() {
+        assert_eq!(
+            policy(&[]).severity("text/bom", Severity::Warning),
+            Some(Severity::Warning)
+        );
+    }
+
+    #[test]
+    fn unmatched_patterns_are_found() {
+        let p = policy(&[("text/bomb", "off"), ("text/*", "warning")]);
+        let known = vec!["text/bom".to_string()];
+        let unmatched: Vec<_> = p.unmatched(&known).map(|(pattern, _)| pattern).collect();
+        assert_eq!(unmatched, ["text/bomb"]);
+    }
+}

@@ -1,0 +1,35 @@
+//! Reports: what a run found, in the format asked for.
+
+pub mod json;
+pub mod text;
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use ward_plugin_sdk::{RuleInfo, Severity};
+
+use crate::finding::Finding;
+
+/// Everything a renderer needs.
+pub struct Report<'a> {
+    /// Sorted findings.
+    pub findings: &'a [Finding],
+    /// Every known rule by id, for help texts and tool metadata.
+    pub rules: HashMap<&'a str, &'a RuleInfo>,
+    /// Regular files read.
+    pub files_scanned: usize,
+    /// Bytes read.
+    pub bytes_scanned: u64,
+    /// Wall time of the run.
+    pub duration: Duration,
+}
+
+impl Report<'_> {
+    /// How many findings have `severity`.
+    pub fn count(&self, severity: Severity) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .count()
+    }
+}

@@ -1,0 +1,201 @@
+//! `--format text`: miette diagnostics with source snippets.
+
+use std::fmt;
+
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
+    MietteSpanContents, SourceCode, SourceSpan, SpanContents,
+};
+use ward_plugin_sdk::Severity;
+
+use super::Report;
+use crate::finding::{Finding, Snippet};
+
+/// A snippet whose first line is `first_line` of the file, so miette shows
+/// real line numbers.
+#[derive(Debug)]
+struct SnippetSource<'a> {
+    name: &'a str,
+    snippet: &'a Snippet,
+}
+
+impl SourceCode for SnippetSource<'_> {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let inner = self.snippet.text.read_span(span, before, after)?;
+        // miette counts columns in bytes; ward counts characters, as in JSON.
+        let text = &self.snippet.text;
+        let at = span.offset().min(text.len());
+        let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+        let column = text[line_start..at].chars().count();
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.to_string(),
+            inner.data(),
+            *inner.span(),
+            inner.line() + self.snippet.first_line as usize - 1,
+            column,
+            inner.line_count(),
+        )))
+    }
+}
+
+struct FindingDiagnostic<'a> {
+    finding: &'a Finding,
+    help: Option<String>,
+    source: Option<(SnippetSource<'a>, SourceSpan)>,
+}
+
+impl fmt::Debug for FindingDiagnostic<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("FindingDiagnostic")
+            .field("finding", self.finding)
+            .finish()
+    }
+}
+
+impl fmt::Display for FindingDiagnostic<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let finding = self.finding;
+        if self.source.is_some() || finding.path.is_empty() {
+            write!(f, "{}", finding.message)
+        } else if finding.line > 0 {
+            write!(
+                f,
+                "{}:{}:{}: {}",
+                finding.path, finding.line, finding.column, finding.message
+            )
+        } else {
+            write!(f, "{}: {}", finding.path, finding.message)
+        }
+    }
+}
+
+impl std::error::Error for FindingDiagnostic<'_> {}
+
+impl Diagnostic for FindingDiagnostic<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Some(Box::new(&self.finding.rule))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.finding.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+            Severity::Info => miette::Severity::Advice,
+        })
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.source.as_ref().map(|(s, _)| s as &dyn SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let (_, span) = self.source.as_ref()?;
+        Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
+            Some(self.finding.rule.clone()),
+            *span,
+        ))))
+    }
+}
+
+/// The byte offset in `snippet` of a 1-based line and character column.
+fn offset(snippet: &Snippet, line: u32, column: u32) -> Option<usize> {
+    let index = line.checked_sub(snippet.first_line)? as usize;
+    let mut start = 0;
+    for (i, text) in snippet.text.split_inclusive('\n').enumerate() {
+        if i == index {
+            let content = text.strip_suffix('\n').unwrap_or(text);
+            let within = content
+                .char_indices()
+                .nth(column.saturating_sub(1) as usize)
+                .map_or(content.len(), |(at, _)| at);
+            return Some(start + within);
+        }
+        start += text.len();
+    }
+    None
+}
+
+fn span_of(finding: &Finding, snippet: &Snippet) -> Option<SourceSpan> {
+    let start = offset(snippet, finding.line, finding.column)?;
+    let end = offset(snippet, finding.end_line, finding.end_column).unwrap_or(start);
+    Some(SourceSpan::new(start.into(), end.saturating_sub(start)))
+}
+
+/// Renders every finding and a closing summary line.
+pub fn render(report: &Report<'_>, color: bool) -> String {
+    let theme = if color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_context_lines(1)
+        .with_wrap_lines(false);
+    let mut out = String::new();
+    for finding in report.findings {
+        let rule = report.rules.get(finding.rule.as_str());
+        let help = rule.map(|r| {
+            if finding.fixable {
+                format!("{} (fixable)", r.summary)
+            } else {
+                r.summary.clone()
+            }
+        });
+        let source = finding.snippet.as_ref().and_then(|snippet| {
+            span_of(finding, snippet).map(|span| {
+                (
+                    SnippetSource {
+                        name: &finding.path,
+                        snippet,
+                    },
+                    span,
+                )
+            })
+        });
+        let diagnostic = FindingDiagnostic {
+            finding,
+            help,
+            source,
+        };
+        if handler.render_report(&mut out, &diagnostic).is_err() {
+            out.push_str(&format!(
+                "{}:{}:{}: {}: {}\n",
+                finding.path, finding.line, finding.column, finding.rule, finding.message
+            ));
+        }
+    }
+    out.push_str(&summary_line(report));
+    out
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("{n} {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+fn summary_line(report: &Report<'_>) -> String {
+    let files = plural(report.files_scanned, "file");
+    if report.findings.is_empty() {
+        return format!("No findings in {files}.\n");
+    }
+    format!(
+        "{}, {}, {} in {files}.\n",
+        plural(report.count(Severity::Error), "error"),
+        plural(report.count(Severity::Warning), "warning"),
+        plural(report.count(Severity::Info), "info"),
+    )
+}

@@ -1,0 +1,50 @@
+//! The engine's own rules: what ward reports about files it could not check.
+
+use ward_plugin_sdk::{RuleInfo, Severity, PLUGIN_ERROR_RULE};
+
+/// A file or directory that could not be read.
+pub const UNREADABLE: &str = "ward/unreadable";
+/// A symlink whose target does not exist.
+pub const BROKEN_SYMLINK: &str = "ward/broken-symlink";
+/// A file skipped because it is larger than `max-file-size`.
+pub const FILE_TOO_LARGE: &str = "ward/file-too-large";
+
+/// The engine's rules, listed by `ward rules` and configurable like any other.
+pub fn engine_rules() -> Vec<RuleInfo> {
+    let rule = |id: &str, summary: &str, severity, docs: &str| RuleInfo {
+        id: id.into(),
+        summary: summary.into(),
+        default_severity: severity,
+        docs: docs.into(),
+        fixable: false,
+    };
+    vec![
+        rule(
+            PLUGIN_ERROR_RULE,
+            "A plugin failed (panicked or returned invalid data) on a file",
+            Severity::Error,
+            "The plugin's findings for that file are missing; the rest of the run is complete. \
+             Report it to the plugin's authors with the file that triggers it.",
+        ),
+        rule(
+            UNREADABLE,
+            "A file or directory ward could not read",
+            Severity::Error,
+            "Usually permissions, or a file that vanished during the run. \
+             Bad: `chmod 000 notes.txt`. Good: a file the checking user can read.",
+        ),
+        rule(
+            BROKEN_SYMLINK,
+            "A symbolic link whose target does not exist",
+            Severity::Warning,
+            "Bad: `docs/latest -> docs/v2` after `docs/v2` was deleted. Good: a link to an existing path, or no link.",
+        ),
+        rule(
+            FILE_TOO_LARGE,
+            "A file larger than max-file-size was not checked",
+            Severity::Info,
+            "ward never reads a file above `max-file-size` (default 50 MiB) into memory. \
+             Raise the limit in ward.toml (`max-file-size = \"200MiB\"`) or exclude the file.",
+        ),
+    ]
+}

@@ -1,0 +1,365 @@
+//! Reading each file once and running every plugin on it, in parallel.
+
+use std::io::Read;
+use std::path::{Component, Path, PathBuf};
+
+use abi_stable::{
+    sabi_trait::TD_Opaque,
+    std_types::{RResult, RSlice, RStr, RString, RVec},
+};
+use rayon::prelude::*;
+use ward_plugin_sdk::abi::{
+    FileInputFfi, FindingFfi, RepoEntryFfi, RepoInputFfi, RepoReaderFfi, RepoReaderFfi_TO,
+};
+use ward_plugin_sdk::{EntryKind, Severity, PLUGIN_ERROR_RULE};
+
+use crate::config::Config;
+use crate::finding::{fingerprint, redact, Finding, Snippet};
+use crate::plugins::ActivePlugin;
+use crate::rules::{FILE_TOO_LARGE, UNREADABLE};
+use crate::source::{Entry, Tree};
+
+/// Files handed to a plugin per call: enough to make the per-call cost vanish,
+/// few enough that a batch's contents stay small in memory.
+const BATCH: usize = 32;
+
+/// A file is binary when its first 8 KiB hold a NUL byte (as git decides).
+const BINARY_PROBE: usize = 8 * 1024;
+
+/// Lines longer than this get no source snippet (a minified file would flood the terminal).
+const SNIPPET_MAX_LINE: usize = 1000;
+
+/// What a scan found and how much it read.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    /// Every finding, unsorted.
+    pub findings: Vec<Finding>,
+    /// Regular files read.
+    pub files_scanned: usize,
+    /// Bytes read.
+    pub bytes_scanned: u64,
+}
+
+/// Checks every file of `tree` with every plugin, then runs repository checks.
+pub fn run(tree: &Tree, root: &Path, plugins: &[ActivePlugin], config: &Config) -> Outcome {
+    let files: Vec<&Entry> = tree.files().collect();
+    let per_batch: Vec<Outcome> = files
+        .par_chunks(BATCH)
+        .map(|batch| check_batch(batch, plugins, config))
+        .collect();
+    let mut outcome = Outcome::default();
+    for part in per_batch {
+        outcome.findings.extend(part.findings);
+        outcome.files_scanned += part.files_scanned;
+        outcome.bytes_scanned += part.bytes_scanned;
+    }
+    if tree.walked_dir {
+        let repo_findings: Vec<Vec<Finding>> = plugins
+            .par_iter()
+            .map(|plugin| check_repo(tree, root, plugin, config))
+            .collect();
+        outcome.findings.extend(repo_findings.into_iter().flatten());
+    }
+    outcome.findings.extend(tree.problems.iter().cloned());
+    outcome
+        .findings
+        .retain(|f| config.rules.severity(&f.rule, f.severity).is_some());
+    for finding in &mut outcome.findings {
+        if finding.plugin == "ward" {
+            if let Some(severity) = config.rules.severity(&finding.rule, finding.severity) {
+                finding.severity = severity;
+            }
+        }
+    }
+    outcome
+}
+
+/// Reads at most `limit + 1` bytes, so a file that grew past the limit is noticed
+/// without reading it whole.
+fn read_limited(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
+    let file = std::fs::File::open(path)?;
+    let mut bytes = Vec::new();
+    file.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+fn too_large(path: &str, size: u64, limit: u64) -> Finding {
+    Finding::engine(
+        FILE_TOO_LARGE,
+        Severity::Info,
+        path,
+        format!("not checked: {size} bytes is over max-file-size ({limit} bytes)"),
+    )
+}
+
+fn check_batch(batch: &[&Entry], plugins: &[ActivePlugin], config: &Config) -> Outcome {
+    let limit = config.max_file_size;
+    let mut outcome = Outcome::default();
+    let mut contents: Vec<(&Entry, Vec<u8>)> = Vec::with_capacity(batch.len());
+    for entry in batch {
+        if entry.size > limit {
+            outcome
+                .findings
+                .push(too_large(&entry.path, entry.size, limit));
+            continue;
+        }
+        match read_limited(&entry.abs, limit) {
+            Ok(bytes) if bytes.len() as u64 > limit => {
+                outcome
+                    .findings
+                    .push(too_large(&entry.path, bytes.len() as u64, limit));
+            }
+            Ok(bytes) => {
+                outcome.files_scanned += 1;
+                outcome.bytes_scanned += bytes.len() as u64;
+                contents.push((entry, bytes));
+            }
+            Err(e) => outcome.findings.push(Finding::engine(
+                UNREADABLE,
+                Severity::Error,
+                &entry.path,
+                format!("cannot read: {e}"),
+            )),
+        }
+    }
+    let inputs: Vec<FileInputFfi<'_>> = contents
+        .iter()
+        .map(|(entry, bytes)| FileInputFfi {
+            path: RStr::from_str(&entry.path),
+            bytes: RSlice::from_slice(bytes),
+            is_binary: memchr::memchr(0, &bytes[..bytes.len().min(BINARY_PROBE)]).is_some(),
+        })
+        .collect();
+    for plugin in plugins {
+        let found = plugin.validator.check_files(RSlice::from_slice(&inputs));
+        for raw in found {
+            let bytes = contents
+                .iter()
+                .find(|(entry, _)| entry.path == raw.path.as_str())
+                .map(|(_, bytes)| bytes.as_slice());
+            outcome.findings.extend(convert(raw, plugin, bytes));
+        }
+    }
+    outcome
+}
+
+/// Reads repository files for plugins, confined to the repository.
+struct WorkTreeReader<'a> {
+    root: &'a Path,
+    limit: u64,
+}
+
+impl RepoReaderFfi for WorkTreeReader<'_> {
+    fn read(&self, path: RStr<'_>) -> RResult<RVec<u8>, RString> {
+        let rel = Path::new(path.as_str());
+        if rel
+            .components()
+            .any(|c| !matches!(c, Component::Normal(_) | Component::CurDir))
+        {
+            return RResult::RErr(format!("`{path}` is not a path inside the repository").into());
+        }
+        let abs: PathBuf = self.root.join(rel);
+        match read_limited(&abs, self.limit) {
+            Ok(bytes) if bytes.len() as u64 > self.limit => {
+                RResult::RErr(format!("`{path}` is larger than max-file-size").into())
+            }
+            Ok(bytes) => RResult::ROk(bytes.into()),
+            Err(e) => RResult::RErr(format!("cannot read `{path}`: {e}").into()),
+        }
+    }
+}
+
+fn check_repo(tree: &Tree, root: &Path, plugin: &ActivePlugin, config: &Config) -> Vec<Finding> {
+    let entries: Vec<RepoEntryFfi<'_>> = tree
+        .entries
+        .iter()
+        .map(|e| RepoEntryFfi {
+            path: RStr::from_str(&e.path),
+            kind: match e.kind {
+                EntryKind::File => 0,
+                EntryKind::Dir => 1,
+                EntryKind::Symlink => 2,
+                EntryKind::Other => 3,
+            },
+            size: e.size,
+            mode: e.mode,
+        })
+        .collect();
+    let reader = WorkTreeReader {
+        root,
+        limit: config.max_file_size,
+    };
+    let input = RepoInputFfi {
+        entries: RSlice::from_slice(&entries),
+        reader: RepoReaderFfi_TO::from_ptr(&reader, TD_Opaque),
+    };
+    plugin
+        .validator
+        .check_repo(&input)
+        .into_iter()
+        .flat_map(|raw| {
+            let path = raw.path.to_string();
+            let bytes = if path.is_empty() {
+                None
+            } else {
+                reader
+                    .read(RStr::from_str(&path))
+                    .into_result()
+                    .ok()
+                    .map(RVec::into_vec)
+            };
+            convert(raw, plugin, bytes.as_deref())
+        })
+        .collect()
+}
+
+/// Byte offsets of line starts, built only for files that have findings.
+struct Lines<'a> {
+    bytes: &'a [u8],
+    starts: Vec<usize>,
+}
+
+impl<'a> Lines<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        let mut starts = vec![0];
+        starts.extend(memchr::memchr_iter(b'\n', bytes).map(|i| i + 1));
+        Lines { bytes, starts }
+    }
+
+    fn count(&self) -> u32 {
+        u32::try_from(self.starts.len()).unwrap_or(u32::MAX)
+    }
+
+    /// The bytes of 1-based line `n`, without its ending.
+    fn line(&self, n: u32) -> &'a [u8] {
+        let i = (n as usize).saturating_sub(1).min(self.starts.len() - 1);
+        let start = self.starts[i];
+        let end = self
+            .starts
+            .get(i + 1)
+            .map_or(self.bytes.len(), |next| next - 1);
+        let line = &self.bytes[start..end.max(start)];
+        line.strip_suffix(b"\r").unwrap_or(line)
+    }
+}
+
+fn char_len(line: &[u8]) -> u32 {
+    u32::try_from(ward_plugin_sdk::char_count(line)).unwrap_or(u32::MAX)
+}
+
+fn plugin_error(plugin: &str, path: &str, message: String) -> Finding {
+    let mut finding = Finding::engine(PLUGIN_ERROR_RULE, Severity::Error, path, message);
+    finding.plugin = plugin.into();
+    finding
+}
+
+/// Turns a plugin's raw finding into a report finding: effective severity,
+/// positions checked against the file, snippet, redaction and fingerprint.
+/// Returns more than one finding when the plugin misbehaved.
+fn convert(raw: FindingFfi, plugin: &ActivePlugin, bytes: Option<&[u8]>) -> Vec<Finding> {
+    let rule = raw.rule.into_string();
+    let path = raw.path.into_string();
+    let secret = raw.secret.into_string();
+    let mut message = raw.message.into_string();
+    if !secret.is_empty() {
+        message = message.replace(&secret, &redact(&secret));
+    }
+    if rule == PLUGIN_ERROR_RULE {
+        return vec![plugin_error(&plugin.name, &path, message)];
+    }
+    let Some(&severity) = plugin.severities.get(&rule) else {
+        if plugin.known_rules.contains(&rule) {
+            return Vec::new(); // switched off in the config
+        }
+        return vec![plugin_error(
+            &plugin.name,
+            &path,
+            format!(
+                "plugin `{}` reported `{rule}`, which its manifest does not declare",
+                plugin.name
+            ),
+        )];
+    };
+    let mut out = Vec::with_capacity(1);
+    let (mut line, mut column, mut end_line, mut end_column) =
+        (raw.line, raw.column, raw.end_line, raw.end_column);
+    let mut snippet = None;
+    let mut anchor = secret.clone();
+    if let Some(bytes) = bytes.filter(|_| line > 0) {
+        let lines = Lines::new(bytes);
+        let last = lines.count();
+        let clamped_line = line.min(last);
+        let clamped_column = column.clamp(1, char_len(lines.line(clamped_line)) + 1);
+        if clamped_line != line || clamped_column != column {
+            out.push(plugin_error(
+                &plugin.name,
+                &path,
+                format!(
+                    "plugin `{}` placed `{rule}` at {line}:{column}, outside the file; shown at {clamped_line}:{clamped_column}",
+                    plugin.name
+                ),
+            ));
+        }
+        line = clamped_line;
+        column = clamped_column;
+        end_line = end_line.clamp(line, last);
+        let end_max = char_len(lines.line(end_line)) + 1;
+        end_column = if end_line == line {
+            end_column.clamp(column, end_max)
+        } else {
+            end_column.clamp(1, end_max)
+        };
+        if anchor.is_empty() {
+            anchor = String::from_utf8_lossy(lines.line(line)).trim().to_string();
+        }
+        snippet = make_snippet(&lines, line, end_line, &secret);
+    } else if line == 0 {
+        (column, end_line, end_column) = (0, 0, 0);
+    }
+    let fix: Vec<_> = raw
+        .fix
+        .into_iter()
+        .map(|e| ward_plugin_sdk::Edit {
+            start: usize::try_from(e.start).unwrap_or(usize::MAX),
+            end: usize::try_from(e.end).unwrap_or(usize::MAX),
+            replacement: e.replacement.into_string(),
+        })
+        .collect();
+    out.push(Finding {
+        fingerprint: fingerprint(&rule, &path, &anchor),
+        rule,
+        severity,
+        message,
+        path,
+        line,
+        column,
+        end_line,
+        end_column,
+        plugin: plugin.name.clone(),
+        fixable: !fix.is_empty(),
+        fix,
+        snippet,
+    });
+    out
+}
+
+fn make_snippet(lines: &Lines<'_>, line: u32, end_line: u32, secret: &str) -> Option<Snippet> {
+    let first = line.saturating_sub(1).max(1);
+    let last = end_line.saturating_add(1).min(lines.count()).min(line + 8);
+    let mut text = String::new();
+    for n in first..=last {
+        let bytes = lines.line(n);
+        if bytes.len() > SNIPPET_MAX_LINE {
+            return None;
+        }
+        text.push_str(&String::from_utf8_lossy(bytes));
+        text.push('\n');
+    }
+    if !secret.is_empty() {
+        text = text.replace(secret, &redact(secret));
+    }
+    Some(Snippet {
+        first_line: first,
+        text,
+    })
+}

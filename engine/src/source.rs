@@ -1,0 +1,210 @@
+//! What to check: the tree walk and explicitly named files.
+
+use std::path::{Component, Path, PathBuf};
+
+use globset::GlobSet;
+use ward_plugin_sdk::{EntryKind, Severity};
+
+use crate::finding::Finding;
+use crate::rules::{BROKEN_SYMLINK, UNREADABLE};
+
+/// One entry of the checked tree.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    /// Repository-relative path with `/`.
+    pub path: String,
+    /// Where it is on disk.
+    pub abs: PathBuf,
+    /// What it is (symlinks are never followed).
+    pub kind: EntryKind,
+    /// Size in bytes.
+    pub size: u64,
+    /// Unix permission bits.
+    pub mode: u32,
+}
+
+/// The entries to check, sorted by path, and what went wrong finding them.
+#[derive(Debug, Default)]
+pub struct Tree {
+    /// Files, directories, symlinks and other entries, sorted by path.
+    pub entries: Vec<Entry>,
+    /// Unreadable directories, broken symlinks, missing explicit files.
+    pub problems: Vec<Finding>,
+    /// True when a directory was walked (repository checks then run).
+    pub walked_dir: bool,
+}
+
+/// The repository root for `start`: the nearest ancestor holding a config
+/// file or `.git`, else `start` itself.
+pub fn find_root(start: &Path) -> PathBuf {
+    start
+        .ancestors()
+        .find(|dir| {
+            crate::config::CONFIG_NAMES
+                .iter()
+                .any(|name| dir.join(name).is_file())
+                || dir.join(".git").exists()
+        })
+        .unwrap_or(start)
+        .to_path_buf()
+}
+
+/// `path` made absolute without resolving a final symlink.
+pub fn absolute(path: &Path) -> PathBuf {
+    let joined = std::env::current_dir()
+        .map(|cwd| cwd.join(path))
+        .unwrap_or_else(|_| path.to_path_buf());
+    let name = joined.file_name().map(ToOwned::to_owned);
+    let parent = joined.parent().map(Path::to_path_buf);
+    match (parent, name) {
+        (Some(parent), Some(name)) => match parent.canonicalize() {
+            Ok(parent) => parent.join(name),
+            Err(_) => joined,
+        },
+        _ => joined.canonicalize().unwrap_or(joined),
+    }
+}
+
+/// The repository-relative form of `abs`, with `/` separators.
+pub fn relative(root: &Path, abs: &Path) -> String {
+    let rel = abs.strip_prefix(root).unwrap_or(abs);
+    let parts: Vec<String> = rel
+        .components()
+        .filter_map(|c| match c {
+            Component::Normal(part) => Some(part.to_string_lossy().into_owned()),
+            _ => None,
+        })
+        .collect();
+    parts.join("/")
+}
+
+#[cfg(unix)]
+fn mode_of(meta: &std::fs::Metadata) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    meta.permissions().mode()
+}
+
+#[cfg(not(unix))]
+fn mode_of(meta: &std::fs::Metadata) -> u32 {
+    if meta.permissions().readonly() {
+        0o444
+    } else {
+        0o644
+    }
+}
+
+fn kind_of(file_type: std::fs::FileType) -> EntryKind {
+    if file_type.is_symlink() {
+        EntryKind::Symlink
+    } else if file_type.is_dir() {
+        EntryKind::Dir
+    } else if file_type.is_file() {
+        EntryKind::File
+    } else {
+        EntryKind::Other
+    }
+}
+
+impl Tree {
+    fn add(&mut self, root: &Path, abs: PathBuf, meta: &std::fs::Metadata) {
+        let path = relative(root, &abs);
+        let kind = kind_of(meta.file_type());
+        if kind == EntryKind::Symlink && std::fs::metadata(&abs).is_err() {
+            let target = std::fs::read_link(&abs)
+                .map(|t| t.display().to_string())
+                .unwrap_or_default();
+            self.problems.push(Finding::engine(
+                BROKEN_SYMLINK,
+                Severity::Warning,
+                &path,
+                format!("symbolic link to `{target}`, which does not exist"),
+            ));
+        }
+        self.entries.push(Entry {
+            path,
+            abs,
+            kind,
+            size: meta.len(),
+            mode: mode_of(meta),
+        });
+    }
+
+    fn unreadable(&mut self, path: String, why: impl std::fmt::Display) {
+        self.problems.push(Finding::engine(
+            UNREADABLE,
+            Severity::Error,
+            &path,
+            format!("cannot read: {why}"),
+        ));
+    }
+
+    /// The regular files, in path order.
+    pub fn files(&self) -> impl Iterator<Item = &Entry> {
+        self.entries.iter().filter(|e| e.kind == EntryKind::File)
+    }
+}
+
+/// Collects what to check below `root` from the given paths.
+pub fn collect(root: &Path, paths: &[PathBuf], exclude: &GlobSet) -> Tree {
+    let mut tree = Tree::default();
+    for path in paths {
+        let abs = absolute(path);
+        let rel = relative(root, &abs);
+        if !rel.is_empty() && exclude.is_match(&rel) {
+            continue;
+        }
+        match std::fs::symlink_metadata(&abs) {
+            Err(e) => tree.unreadable(rel, e),
+            Ok(meta) if meta.is_dir() => {
+                tree.walked_dir = true;
+                walk(root, &abs, exclude, &mut tree);
+            }
+            Ok(meta) => tree.add(root, abs, &meta),
+        }
+    }
+    tree.entries.sort_by(|a, b| a.path.cmp(&b.path));
+    tree.entries.dedup_by(|a, b| a.path == b.path);
+    tree
+}
+
+fn walk(root: &Path, dir: &Path, exclude: &GlobSet, tree: &mut Tree) {
+    let filter_root = root.to_path_buf();
+    let exclude_in_walk = exclude.clone();
+    let walker = ignore::WalkBuilder::new(dir)
+        .hidden(false)
+        .follow_links(false)
+        // .gitignore is honoured even outside a git checkout (an exported tarball).
+        .require_git(false)
+        .filter_entry(move |entry| {
+            if entry.depth() > 0 && entry.file_name() == ".git" {
+                return false;
+            }
+            let rel = relative(&filter_root, entry.path());
+            rel.is_empty() || !exclude_in_walk.is_match(&rel)
+        })
+        .build();
+    for result in walker {
+        match result {
+            Ok(entry) if entry.depth() == 0 => {}
+            Ok(entry) => match entry.metadata() {
+                Ok(meta) => tree.add(root, entry.path().to_path_buf(), &meta),
+                Err(e) => tree.unreadable(relative(root, entry.path()), e),
+            },
+            Err(e) => {
+                let path = error_path(&e).map_or_else(String::new, |p| relative(root, p));
+                tree.unreadable(path, e);
+            }
+        }
+    }
+}
+
+fn error_path(error: &ignore::Error) -> Option<&Path> {
+    match error {
+        ignore::Error::WithPath { path, .. } => Some(path),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            error_path(err)
+        }
+        ignore::Error::Loop { child, .. } => Some(child),
+        _ => None,
+    }
+}

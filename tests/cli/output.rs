@@ -1,0 +1,105 @@
+//! Text output, listings, help and exit codes.
+
+use crate::support::{fixture, repo, ward};
+
+#[test]
+fn text_output_shows_rule_location_snippet_and_help() {
+    let repo = repo(&[("src/a.rs", b"fn main() {\n    let x = 1;  \n}\n")]);
+    let out = ward(repo.path(), &["check"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.contains("text/trailing-whitespace"), "{stdout}");
+    assert!(
+        stdout.contains("× 2 trailing whitespace characters"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("[src/a.rs:2:15]"), "{stdout}");
+    assert!(stdout.contains(" 2 │     let x = 1;  "), "{stdout}");
+    assert!(
+        stdout.contains("help: Spaces or tabs before the end of a line (fixable)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.ends_with("1 error, 0 warnings, 0 infos in 2 files.\n"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn clean_text_output_says_so() {
+    let repo = fixture("text-clean");
+    let out = ward(repo.path(), &["check"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "No findings in 11 files.\n"
+    );
+}
+
+#[test]
+fn rules_lists_every_rule_with_default_severity() {
+    let repo = repo(&[]);
+    let out = ward(repo.path(), &["rules"]).output().unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let ids: Vec<&str> = stdout
+        .lines()
+        .map(|l| l.split_whitespace().next().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "text/bom",
+            "text/final-newline",
+            "text/invalid-utf8",
+            "text/merge-conflict",
+            "text/mixed-line-endings",
+            "text/trailing-whitespace",
+            "ward/broken-symlink",
+            "ward/file-too-large",
+            "ward/plugin-error",
+            "ward/unreadable",
+        ]
+    );
+    assert!(stdout.contains("text/bom                  warning  A UTF-8 byte-order mark at the start of a file (fixable)"), "{stdout}");
+}
+
+#[test]
+fn rules_as_json_carry_docs() {
+    let repo = repo(&[]);
+    let out = ward(repo.path(), &["rules", "--format", "json"])
+        .output()
+        .unwrap();
+    let rules: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let bom = rules
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "text/bom")
+        .unwrap();
+    assert_eq!(bom["default_severity"], "warning");
+    assert_eq!(bom["fixable"], true);
+    assert!(bom["docs"].as_str().unwrap().contains("## Bad"));
+}
+
+#[test]
+fn help_explains_and_usage_errors_exit_2() {
+    let repo = repo(&[]);
+    let out = ward(repo.path(), &["check", "--help"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let help = String::from_utf8(out.stdout).unwrap();
+    for flag in [
+        "--format",
+        "--config",
+        "--plugin",
+        "--no-default-plugins",
+        "--threads",
+        "--fail-on",
+        "--verbose",
+    ] {
+        assert!(help.contains(flag), "{flag} missing from --help");
+    }
+    let out = ward(repo.path(), &["check", "--format", "yaml"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}

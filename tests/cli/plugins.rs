@@ -1,0 +1,176 @@
+//! Plugins loaded from libraries: identical findings, clear refusals, panics survived.
+
+use crate::support::{at, fixture, json, places, plugin_library, repo, ward};
+
+#[test]
+fn text_plugin_loaded_dynamically_gives_identical_findings() {
+    let repo = fixture("text");
+    let lib = plugin_library("ward_plugin_text");
+    let (static_code, static_report) = json(repo.path(), &[]);
+    let (dyn_code, dyn_report) = json(
+        repo.path(),
+        &["--no-default-plugins", "--plugin", lib.to_str().unwrap()],
+    );
+    assert_eq!(static_report["findings"], dyn_report["findings"]);
+    assert_eq!(static_code, dyn_code);
+    assert_eq!(places(&dyn_report).len(), 9);
+}
+
+#[test]
+fn plugins_command_lists_the_loaded_library() {
+    let repo = repo(&[]);
+    let lib = plugin_library("ward_plugin_example");
+    let out = ward(repo.path(), &["plugins", "--plugin", lib.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout.contains("text 0.1.0 (built-in, 6 rules)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(&format!("example 0.1.0 ({}, 2 rules)", lib.display())),
+        "{stdout}"
+    );
+}
+
+fn refused(lib: &std::path::Path, verbose: bool) -> String {
+    let repo = repo(&[("a.txt", b"a\n")]);
+    let mut args = vec!["check", "--plugin", lib.to_str().unwrap()];
+    if verbose {
+        args.push("--verbose");
+    }
+    let out = ward(repo.path(), &args).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    String::from_utf8(out.stderr).unwrap()
+}
+
+#[test]
+fn a_library_that_is_not_a_plugin_is_refused_with_exit_2() {
+    let lib = plugin_library("ward_test_plugin_not_a_plugin");
+    let stderr = refused(&lib, false);
+    assert!(stderr.contains(&lib.display().to_string()), "{stderr}");
+    assert!(stderr.contains("is not a ward plugin"), "{stderr}");
+    assert!(
+        stderr.lines().filter(|l| !l.trim().is_empty()).count() <= 5,
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_plugin_for_another_abi_is_refused_with_one_clear_message() {
+    let lib = plugin_library("ward_test_plugin_future_abi");
+    let stderr = refused(&lib, false);
+    assert!(
+        stderr.contains("was built for ward plugin ABI 99, this ward speaks 1"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_file_that_is_no_library_is_refused() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let fake = dir.path().join("libfake.so");
+    std::fs::write(&fake, b"not an ELF file").unwrap();
+    let stderr = refused(&fake, false);
+    assert!(
+        stderr.contains("is not a loadable shared library"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("libfake.so"), "{stderr}");
+}
+
+#[test]
+fn a_panicking_plugin_yields_an_error_for_that_file_and_the_run_completes() {
+    let repo = repo(&[
+        ("a.txt", b"FAULTY_MARK\n"),
+        ("b.txt", b"FAULTY_PANIC  \n"),
+        ("c.txt", b"x  \nFAULTY_MARK\n"),
+    ]);
+    let lib = plugin_library("ward_test_plugin_faulty");
+    let (code, report) = json(repo.path(), &["--plugin", lib.to_str().unwrap()]);
+    assert_eq!(
+        places(&report),
+        [
+            at("faulty/marked", "a.txt", 1, 1),
+            at("ward/plugin-error", "b.txt", 0, 0),
+            // The text plugin's finding on the same file is intact.
+            at("text/trailing-whitespace", "b.txt", 1, 13),
+            at("faulty/marked", "c.txt", 1, 1),
+            at("text/trailing-whitespace", "c.txt", 1, 2),
+        ]
+    );
+    let error = &report["findings"][1];
+    assert_eq!(error["plugin"], "faulty");
+    assert_eq!(
+        error["message"],
+        "plugin `faulty` panicked: faulty plugin met b.txt"
+    );
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn out_of_range_positions_are_clamped_and_reported() {
+    let repo = repo(&[("a.txt", b"FAULTY_OUT_OF_RANGE\n")]);
+    let lib = plugin_library("ward_test_plugin_faulty");
+    let (_, report) = json(
+        repo.path(),
+        &["--no-default-plugins", "--plugin", lib.to_str().unwrap()],
+    );
+    assert_eq!(
+        places(&report),
+        [
+            at("ward/plugin-error", "a.txt", 0, 0),
+            at("faulty/marked", "a.txt", 2, 1),
+        ]
+    );
+}
+
+#[test]
+fn plugin_from_config_gets_its_settings_and_runs_repo_checks() {
+    let lib = plugin_library("ward_plugin_example");
+    let config = format!(
+        "[[plugin]]\npath = \"{}\"\n\n[plugins.example]\nphrases = [\"nocommit\"]\n",
+        lib.display()
+    );
+    let repo = repo(&[("src/a.rs", b"// DO NOT COMMIT\nlet x = 1; // nocommit\n")]);
+    std::fs::write(repo.path().join("ward.toml"), config).unwrap();
+    let (_, report) = json(repo.path(), &[]);
+    assert_eq!(
+        places(&report),
+        [
+            at("example/missing-readme", "", 0, 0),
+            at("example/do-not-commit", "src/a.rs", 2, 15),
+            // The phrase in the config itself counts too.
+            at("example/do-not-commit", "ward.toml", 5, 13),
+        ]
+    );
+}
+
+#[test]
+fn repo_checks_do_not_run_for_explicit_files() {
+    let lib = plugin_library("ward_plugin_example");
+    let repo = repo(&[("a.txt", b"fine\n")]);
+    let (_, report) = json(repo.path(), &["--plugin", lib.to_str().unwrap(), "a.txt"]);
+    assert_eq!(places(&report), []);
+}
+
+#[test]
+fn plugin_that_rejects_its_settings_is_a_config_error() {
+    let lib = plugin_library("ward_plugin_example");
+    let repo = repo(&[]);
+    let config = format!(
+        "[[plugin]]\npath = \"{}\"\n\n[plugins.example]\nphrases = [\"\"]\n",
+        lib.display()
+    );
+    std::fs::write(repo.path().join("ward.toml"), config).unwrap();
+    let out = ward(repo.path(), &["check"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr
+            .contains("plugin `example` rejected its settings: phrases must not be empty strings"),
+        "{stderr}"
+    );
+}

@@ -1,0 +1,142 @@
+//! Helpers for black-box tests: fixture repositories, the ward binary, plugin libraries.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+use assert_cmd::cargo::CommandCargoExt;
+use serde_json::Value;
+use tempfile::TempDir;
+
+/// The workspace root.
+pub fn workspace() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A fresh copy of `tests/fixtures/<name>` in a temporary directory.
+pub fn fixture(name: &str) -> TempDir {
+    let dir = TempDir::new().unwrap();
+    copy_tree(&workspace().join("tests/fixtures").join(name), dir.path());
+    dir
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// An empty repository (marked by a `ward.toml`) with the given files.
+pub fn repo(files: &[(&str, &[u8])]) -> TempDir {
+    let dir = TempDir::new().unwrap();
+    write(dir.path(), "ward.toml", b"");
+    for (path, bytes) in files {
+        write(dir.path(), path, bytes);
+    }
+    dir
+}
+
+/// Writes `bytes` to `root/path`, creating directories.
+pub fn write(root: &Path, path: &str, bytes: &[u8]) {
+    let full = root.join(path);
+    std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+    std::fs::write(full, bytes).unwrap();
+}
+
+/// `ward` with `args`, run in `dir`.
+pub fn ward(dir: &Path, args: &[&str]) -> Command {
+    let mut cmd = Command::cargo_bin("ward").unwrap();
+    cmd.current_dir(dir).args(args).env("NO_COLOR", "1");
+    cmd
+}
+
+/// Runs ward with `--format json` and returns (exit code, report).
+pub fn json(dir: &Path, args: &[&str]) -> (i32, Value) {
+    let mut all = vec!["check", "--format", "json"];
+    all.extend_from_slice(args);
+    let output = ward(dir, &all).output().unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let report = serde_json::from_str(&stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {stdout}\nstderr: {}",
+            String::from_utf8_lossy(&output.stderr)
+        )
+    });
+    (output.status.code().unwrap(), report)
+}
+
+/// (rule, path, line, column) of every finding, in report order.
+pub fn places(report: &Value) -> Vec<(String, String, u64, u64)> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["path"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+                f["column"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// Shorthand for an expected place.
+pub fn at(rule: &str, path: &str, line: u64, column: u64) -> (String, String, u64, u64) {
+    (rule.into(), path.into(), line, column)
+}
+
+/// The directory cargo puts this build's libraries in (target/debug or target/release).
+fn profile_dir() -> PathBuf {
+    // The test binary lives in <target>/<profile>/deps/.
+    let exe = std::env::current_exe().unwrap();
+    exe.parent().unwrap().parent().unwrap().to_path_buf()
+}
+
+/// Builds the plugin libraries the tests load (once per test process) and
+/// returns the path of `lib<name>.so`.
+pub fn plugin_library(name: &str) -> PathBuf {
+    static BUILT: OnceLock<()> = OnceLock::new();
+    BUILT.get_or_init(|| {
+        let dir = profile_dir();
+        let mut cargo = Command::new(env!("CARGO"));
+        cargo.current_dir(workspace()).args([
+            "build",
+            "--quiet",
+            "-p",
+            "ward-plugin-text-cdylib",
+            "-p",
+            "ward-plugin-example",
+            "-p",
+            "ward-test-plugin-faulty",
+            "-p",
+            "ward-test-plugin-future-abi",
+            "-p",
+            "ward-test-plugin-not-a-plugin",
+        ]);
+        if dir.file_name().and_then(|n| n.to_str()) == Some("release") {
+            cargo.arg("--release");
+        }
+        if let Some(target) = dir.parent() {
+            cargo.env("CARGO_TARGET_DIR", target);
+        }
+        let status = cargo.status().unwrap();
+        assert!(status.success(), "building the test plugins failed");
+    });
+    let file = format!(
+        "{}{name}{}",
+        std::env::consts::DLL_PREFIX,
+        std::env::consts::DLL_SUFFIX
+    );
+    let path = profile_dir().join(file);
+    assert!(path.exists(), "{} was not built", path.display());
+    path
+}

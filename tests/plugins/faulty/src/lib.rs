@@ -1,0 +1,61 @@
+//! A plugin that misbehaves on purpose, for the engine's fault tests:
+//! it panics on files containing `FAULTY_PANIC`, reports beyond the end of
+//! files containing `FAULTY_OUT_OF_RANGE`, and reports `faulty/marked` at
+//! line 1 of files containing `FAULTY_MARK`.
+
+use ward_plugin_sdk::{
+    export_plugin, File, Finding, Manifest, PluginConfig, RuleInfo, Severity, Span, Validator,
+};
+
+pub struct Faulty;
+
+fn contains(bytes: &[u8], needle: &[u8]) -> bool {
+    bytes.windows(needle.len()).any(|w| w == needle)
+}
+
+impl Validator for Faulty {
+    fn manifest() -> Manifest {
+        Manifest {
+            name: "faulty".into(),
+            version: "0.0.0".into(),
+            description: "misbehaves on purpose".into(),
+            rules: vec![RuleInfo {
+                id: "faulty/marked".into(),
+                summary: "a marked file".into(),
+                default_severity: Severity::Warning,
+                docs: String::new(),
+                fixable: false,
+            }],
+        }
+    }
+
+    fn new(_: &PluginConfig) -> Result<Self, String> {
+        Ok(Faulty)
+    }
+
+    fn check_file(&self, file: &File<'_>, out: &mut Vec<Finding>) {
+        if contains(file.bytes, b"FAULTY_PANIC") {
+            panic!("faulty plugin met {}", file.path);
+        }
+        let span = if contains(file.bytes, b"FAULTY_OUT_OF_RANGE") {
+            Span {
+                line: 999,
+                column: 99,
+                end_line: 999,
+                end_column: 100,
+            }
+        } else if contains(file.bytes, b"FAULTY_MARK") {
+            Span {
+                line: 1,
+                column: 1,
+                end_line: 1,
+                end_column: 2,
+            }
+        } else {
+            return;
+        };
+        out.push(Finding::new("faulty/marked", "marked").at(span));
+    }
+}
+
+export_plugin!(Faulty);
