@@ -109,16 +109,23 @@ impl Tree {
     fn add(&mut self, root: &Path, abs: PathBuf, meta: &std::fs::Metadata) {
         let path = relative(root, &abs);
         let kind = kind_of(meta.file_type());
-        if kind == EntryKind::Symlink && std::fs::metadata(&abs).is_err() {
-            let target = std::fs::read_link(&abs)
-                .map(|t| t.display().to_string())
-                .unwrap_or_default();
-            self.problems.push(Finding::engine(
-                BROKEN_SYMLINK,
-                Severity::Warning,
-                &path,
-                format!("symbolic link to `{target}`, which does not exist"),
-            ));
+        if kind == EntryKind::Symlink {
+            if let Err(error) = std::fs::metadata(&abs) {
+                let target = std::fs::read_link(&abs)
+                    .map(|t| t.display().to_string())
+                    .unwrap_or_default();
+                let why = if error.kind() == std::io::ErrorKind::NotFound {
+                    "which does not exist".to_string()
+                } else {
+                    format!("which cannot be resolved: {error}")
+                };
+                self.problems.push(Finding::engine(
+                    BROKEN_SYMLINK,
+                    Severity::Warning,
+                    &path,
+                    format!("symbolic link to `{target}`, {why}"),
+                ));
+            }
         }
         self.entries.push(Entry {
             path,
