@@ -29,6 +29,51 @@ pub enum Command {
     Plugins(PluginArgs),
     /// List every rule with its default severity and summary.
     Rules(PluginArgs),
+    /// Run every rule pack's examples: `match` examples must be found,
+    /// `no-match` examples must not (exit 1 naming each failure).
+    ///
+    /// With no PACK, the shipped packs and the config's packs are tested.
+    TestRules(TestRulesArgs),
+    /// Translate another tool's configuration into a ward rule pack.
+    #[command(subcommand)]
+    Import(ImportCommand),
+}
+
+/// `ward test-rules` options.
+#[derive(Debug, Args)]
+pub struct TestRulesArgs {
+    /// Rule pack files to test.
+    #[arg(value_name = "PACK")]
+    pub packs: Vec<PathBuf>,
+
+    #[command(flatten)]
+    pub plugin: PluginArgs,
+}
+
+/// What `ward import` reads.
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Translate a gitleaks configuration (gitleaks.toml) into a ward rule pack.
+    ///
+    /// Rules whose regexes are not Rust regex syntax, path-only rules and
+    /// AND-allowlists are left out with a warning naming each.
+    Gitleaks(ImportGitleaksArgs),
+}
+
+/// `ward import gitleaks` options.
+#[derive(Debug, Args)]
+pub struct ImportGitleaksArgs {
+    /// The gitleaks configuration.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+
+    /// Write the pack here instead of to stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// The pack's name: the prefix of its rule ids.
+    #[arg(long, default_value = "gitleaks")]
+    pub name: String,
 }
 
 /// Options that choose which plugins and config are loaded.
@@ -43,7 +88,8 @@ pub struct PluginArgs {
     #[arg(long = "plugin", value_name = "PATH")]
     pub plugins: Vec<PathBuf>,
 
-    /// Do not use the built-in plugins; only those given with --plugin or in the config.
+    /// Do not use the built-in plugins and rule packs; only plugins given with
+    /// --plugin and packs named in the config.
     #[arg(long)]
     pub no_default_plugins: bool,
 
@@ -77,6 +123,11 @@ pub struct CheckArgs {
     /// When to color text output.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
+
+    /// Print secrets whole instead of redacted, in every format. For local
+    /// triage only: never in CI logs.
+    #[arg(long)]
+    pub show_secrets: bool,
 }
 
 /// Report formats.

@@ -55,6 +55,10 @@ struct RawConfig {
     plugin: Vec<RawPluginEntry>,
     #[serde(default)]
     max_file_size: Option<Spanned<toml::Value>>,
+    #[serde(default)]
+    packs: Vec<Spanned<String>>,
+    #[serde(default)]
+    extends: Vec<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -115,6 +119,19 @@ pub struct Config {
     pub plugin_paths: Vec<PluginPath>,
     /// Files larger than this are skipped with an info finding.
     pub max_file_size: u64,
+    /// Rule packs named by the config, resolved against its directory.
+    pub packs: Vec<ConfigPath>,
+    /// gitleaks configurations to read as a rule pack (`extends = ["gitleaks:…"]`).
+    pub gitleaks: Vec<ConfigPath>,
+}
+
+/// A file named by the config, with where it is named.
+#[derive(Debug, Clone)]
+pub struct ConfigPath {
+    /// Resolved against the config file's directory.
+    pub path: PathBuf,
+    /// Where the config names it.
+    pub origin: Origin,
 }
 
 impl Default for Config {
@@ -126,6 +143,8 @@ impl Default for Config {
             plugin_settings: BTreeMap::new(),
             plugin_paths: Vec::new(),
             max_file_size: DEFAULT_MAX_FILE_SIZE,
+            packs: Vec::new(),
+            gitleaks: Vec::new(),
         }
     }
 }
@@ -266,6 +285,31 @@ pub fn parse(text: &str, name: &str, dir: &Path) -> Result<Config, Box<ConfigErr
         })?,
     };
 
+    let packs = raw
+        .packs
+        .iter()
+        .map(|p| ConfigPath {
+            path: dir.join(p.get_ref()),
+            origin: at(p.span()),
+        })
+        .collect();
+    let mut gitleaks = Vec::new();
+    for entry in &raw.extends {
+        match entry.get_ref().strip_prefix("gitleaks:") {
+            Some(path) => gitleaks.push(ConfigPath {
+                path: dir.join(path),
+                origin: at(entry.span()),
+            }),
+            None => {
+                return Err(at(entry.span()).error(
+                    format!("cannot extend `{}`", entry.get_ref()),
+                    "only `gitleaks:PATH` is supported here",
+                    Some("read a gitleaks configuration with extends = [\"gitleaks:path/to/gitleaks.toml\"]".into()),
+                ))
+            }
+        }
+    }
+
     Ok(Config {
         file: None,
         exclude,
@@ -273,6 +317,8 @@ pub fn parse(text: &str, name: &str, dir: &Path) -> Result<Config, Box<ConfigErr
         plugin_settings,
         plugin_paths,
         max_file_size,
+        packs,
+        gitleaks,
     })
 }
 

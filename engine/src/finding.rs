@@ -34,6 +34,9 @@ pub struct Finding {
     /// Source lines around the finding, for text output (secrets redacted).
     #[serde(skip)]
     pub snippet: Option<Snippet>,
+    /// The finding's span is a secret: masked in every snippet that shows it.
+    #[serde(skip)]
+    pub secret_span: bool,
 }
 
 /// Lines of the file around a finding.
@@ -62,6 +65,7 @@ impl Finding {
             fixable: false,
             fix: Vec::new(),
             snippet: None,
+            secret_span: false,
         }
     }
 

@@ -7,6 +7,7 @@
 pub mod cli;
 pub mod config;
 pub mod finding;
+pub mod packs;
 pub mod plugins;
 pub mod policy;
 pub mod render;
@@ -22,7 +23,9 @@ use std::time::Instant;
 use clap::Parser;
 use ward_plugin_sdk::Severity;
 
-use cli::{CheckArgs, Cli, Color, Command, FailOn, Format, PluginArgs};
+use cli::{
+    CheckArgs, Cli, Color, Command, FailOn, Format, ImportCommand, PluginArgs, TestRulesArgs,
+};
 use config::Config;
 use plugins::LoadedPlugin;
 
@@ -58,6 +61,8 @@ where
         Command::Check(args) => check(&args),
         Command::Plugins(args) => list_plugins(&args),
         Command::Rules(args) => list_rules(&args),
+        Command::TestRules(args) => test_rules(&args),
+        Command::Import(ImportCommand::Gitleaks(args)) => import_gitleaks(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -86,18 +91,43 @@ fn resolve_config(args: &PluginArgs, start: &Path) -> miette::Result<Config> {
     }
 }
 
-fn load_plugins(args: &PluginArgs, config: &Config) -> miette::Result<Vec<LoadedPlugin>> {
-    let loaded = plugins::load(args.no_default_plugins, &args.plugins, config, args.verbose)?;
-    let known: Vec<String> = plugins::all_rules(&loaded)
-        .into_iter()
-        .map(|r| r.id)
-        .collect();
+/// Plugins and rule packs of a run, loaded but not yet configured.
+struct Loaded {
+    plugins: Vec<LoadedPlugin>,
+    packs: Vec<packs::LoadedPack>,
+}
+
+impl Loaded {
+    /// Every rule: the engine's own, the plugins' and the packs'.
+    fn rules(&self) -> Vec<ward_plugin_sdk::RuleInfo> {
+        let mut rules = plugins::all_rules(&self.plugins);
+        rules.extend(packs::rule_infos(&self.packs));
+        rules
+    }
+}
+
+fn load_all(args: &PluginArgs, config: &Config) -> miette::Result<Loaded> {
+    let loaded = Loaded {
+        plugins: plugins::load(args.no_default_plugins, &args.plugins, config, args.verbose)?,
+        packs: packs::load(config, args.no_default_plugins)?,
+    };
+    let rules = loaded.rules();
+    let mut ids = std::collections::HashSet::new();
+    for rule in &rules {
+        if !ids.insert(rule.id.as_str()) {
+            return Err(miette::miette!(
+                "two plugins or rule packs define the rule `{}`; rename one pack",
+                rule.id
+            ));
+        }
+    }
+    let known: Vec<String> = rules.iter().map(|r| r.id.clone()).collect();
     for (pattern, origin) in config.rules.unmatched(&known) {
         let place = origin.map_or_else(String::new, |o| format!("{}: ", o.location()));
         eprintln!("warning: {place}`{pattern}` in [rules] matches no rule of the loaded plugins");
     }
     for name in config.plugin_settings.keys() {
-        if !loaded.iter().any(|p| &p.manifest.name == name) {
+        if !loaded.plugins.iter().any(|p| &p.manifest.name == name) {
             eprintln!("warning: [plugins.{name}] configures a plugin that is not loaded");
         }
     }
@@ -129,8 +159,9 @@ fn check(args: &CheckArgs) -> miette::Result<u8> {
     let start = start_dir(&args.paths);
     let root = source::find_root(&start);
     let config = resolve_config(&args.plugin, &start)?;
-    let loaded = load_plugins(&args.plugin, &config)?;
-    let active = plugins::activate(&loaded, &config)?;
+    let loaded = load_all(&args.plugin, &config)?;
+    let active = plugins::activate(&loaded.plugins, &config)?;
+    let active_packs = packs::activate(&loaded.packs, &config.rules);
 
     let mut pool = rayon::ThreadPoolBuilder::new();
     if let Some(threads) = args.threads {
@@ -141,10 +172,16 @@ fn check(args: &CheckArgs) -> miette::Result<u8> {
         .map_err(|e| miette::miette!("cannot start worker threads: {e}"))?;
 
     let tree = source::collect(&root, &args.paths, &config.exclude);
-    let mut outcome = pool.install(|| scan::run(&tree, &root, &active, &config));
+    let checks = scan::Checks {
+        plugins: &active,
+        packs: active_packs.as_ref(),
+        config: &config,
+        show_secrets: args.show_secrets,
+    };
+    let mut outcome = pool.install(|| scan::run(&tree, &root, &checks));
     finding::finalize(&mut outcome.findings);
 
-    let rules = plugins::all_rules(&loaded);
+    let rules = loaded.rules();
     let report = render::Report {
         findings: &outcome.findings,
         rules: rules.iter().map(|r| (r.id.as_str(), r)).collect(),
@@ -180,33 +217,41 @@ fn check(args: &CheckArgs) -> miette::Result<u8> {
 fn list_plugins(args: &PluginArgs) -> miette::Result<u8> {
     let start = start_dir(&[]);
     let config = resolve_config(args, &start)?;
-    let loaded = load_plugins(args, &config)?;
+    let loaded = load_all(args, &config)?;
+    let mut rows: Vec<serde_json::Value> = loaded
+        .plugins
+        .iter()
+        .map(|p| {
+            serde_json::json!({
+                "name": p.manifest.name,
+                "version": p.manifest.version,
+                "description": p.manifest.description,
+                "source": p.source.to_string(),
+                "rules": p.manifest.rules.len(),
+            })
+        })
+        .collect();
+    rows.extend(loaded.packs.iter().map(|p| {
+        serde_json::json!({
+            "name": p.pack.name,
+            "version": if p.builtin { env!("CARGO_PKG_VERSION") } else { "-" },
+            "description": p.pack.description,
+            "source": if p.builtin { "built-in rule pack".to_string() } else { format!("rule pack {}", p.pack.source_name) },
+            "rules": p.pack.rules.len(),
+        })
+    }));
     let text = match args.format {
-        Format::Json => {
-            let list: Vec<_> = loaded
-                .iter()
-                .map(|p| {
-                    serde_json::json!({
-                        "name": p.manifest.name,
-                        "version": p.manifest.version,
-                        "description": p.manifest.description,
-                        "source": p.source.to_string(),
-                        "rules": p.manifest.rules.len(),
-                    })
-                })
-                .collect();
-            format!("{}\n", serde_json::Value::Array(list))
-        }
-        Format::Text => loaded
+        Format::Json => format!("{}\n", serde_json::Value::Array(rows)),
+        Format::Text => rows
             .iter()
             .map(|p| {
                 format!(
                     "{} {} ({}, {} rules): {}\n",
-                    p.manifest.name,
-                    p.manifest.version,
-                    p.source,
-                    p.manifest.rules.len(),
-                    p.manifest.description
+                    p["name"].as_str().unwrap_or_default(),
+                    p["version"].as_str().unwrap_or_default(),
+                    p["source"].as_str().unwrap_or_default(),
+                    p["rules"],
+                    p["description"].as_str().unwrap_or_default()
                 )
             })
             .collect(),
@@ -218,8 +263,8 @@ fn list_plugins(args: &PluginArgs) -> miette::Result<u8> {
 fn list_rules(args: &PluginArgs) -> miette::Result<u8> {
     let start = start_dir(&[]);
     let config = resolve_config(args, &start)?;
-    let loaded = load_plugins(args, &config)?;
-    let mut rules = plugins::all_rules(&loaded);
+    let loaded = load_all(args, &config)?;
+    let mut rules = loaded.rules();
     rules.sort_by(|a, b| a.id.cmp(&b.id));
     let text = match args.format {
         Format::Json => format!(
@@ -243,5 +288,92 @@ fn list_rules(args: &PluginArgs) -> miette::Result<u8> {
         }
     };
     write_stdout(&text);
+    Ok(EXIT_CLEAN)
+}
+
+fn test_rules(args: &TestRulesArgs) -> miette::Result<u8> {
+    let packs = if args.packs.is_empty() {
+        let config = resolve_config(&args.plugin, &start_dir(&[]))?;
+        packs::load(&config, args.plugin.no_default_plugins)?
+    } else {
+        args.packs
+            .iter()
+            .map(|path| packs::load_file(path))
+            .collect::<miette::Result<Vec<_>>>()?
+    };
+    let mut out = String::new();
+    let (mut rules, mut examples, mut failures) = (0, 0, 0);
+    for loaded in &packs {
+        for rule in &loaded.pack.rules {
+            rules += 1;
+            examples += rule.examples_match.len() + rule.examples_no_match.len();
+            if rule.examples_match.is_empty() {
+                out.push_str(&format!(
+                    "warning: {}: {} has no match example\n",
+                    rule.origin, rule.id
+                ));
+            }
+            for failure in ward_rules::test_examples(rule, &loaded.pack.source_name) {
+                failures += 1;
+                out.push_str(&format!("FAIL {failure}\n"));
+            }
+        }
+    }
+    out.push_str(&format!(
+        "{} in {}: {examples} examples, {failures} failed\n",
+        if rules == 1 {
+            "1 rule".to_string()
+        } else {
+            format!("{rules} rules")
+        },
+        if packs.len() == 1 {
+            "1 pack".to_string()
+        } else {
+            format!("{} packs", packs.len())
+        },
+    ));
+    write_stdout(&out);
+    Ok(if failures > 0 {
+        EXIT_FINDINGS
+    } else {
+        EXIT_CLEAN
+    })
+}
+
+fn import_gitleaks(args: &cli::ImportGitleaksArgs) -> miette::Result<u8> {
+    let text = std::fs::read_to_string(&args.file)
+        .map_err(|e| miette::miette!("cannot read {}: {e}", args.file.display()))?;
+    if !ward_rules::pack::valid_name(&args.name) {
+        return Err(miette::miette!(
+            "`{}` is not a valid pack name (lowercase kebab-case)",
+            args.name
+        ));
+    }
+    let name = args.file.display().to_string();
+    let translation = ward_rules::gitleaks::translate(&text, &name, &args.name)
+        .map_err(|e| miette::miette!("{e}"))?;
+    for warning in &translation.warnings {
+        eprintln!("warning: {name}: {warning}");
+    }
+    // The pack must load as written; anything else is a bug in the translation.
+    ward_rules::parse(&ward_rules::PackSource {
+        name: args.name.clone(),
+        text: translation.pack_toml.clone(),
+    })
+    .map_err(packs::PackDiagnostic::from)?;
+    match &args.output {
+        Some(path) => std::fs::write(path, &translation.pack_toml)
+            .map_err(|e| miette::miette!("cannot write {}: {e}", path.display()))?,
+        None => write_stdout(&translation.pack_toml),
+    }
+    eprintln!(
+        "ward: translated {} rules, left out {}",
+        translation.translated,
+        translation
+            .warnings
+            .iter()
+            .filter(|w| w.contains("left out"))
+            .count()
+    );
     Ok(EXIT_CLEAN)
 }

@@ -51,6 +51,17 @@ pub struct ActivePlugin {
     pub known_rules: HashSet<String>,
 }
 
+impl ActivePlugin {
+    /// What the run says about `rule` of this plugin.
+    pub fn lookup(&self, rule: &str) -> crate::scan::Lookup {
+        match self.severities.get(rule) {
+            Some(&severity) => crate::scan::Lookup::Enabled(severity),
+            None if self.known_rules.contains(rule) => crate::scan::Lookup::Disabled,
+            None => crate::scan::Lookup::Unknown,
+        }
+    }
+}
+
 /// A plugin that could not be loaded or configured.
 #[derive(Debug, thiserror::Error, Diagnostic)]
 #[error("{message}")]

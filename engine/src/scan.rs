@@ -15,6 +15,7 @@ use ward_plugin_sdk::{EntryKind, Severity, PLUGIN_ERROR_RULE};
 
 use crate::config::Config;
 use crate::finding::{fingerprint, redact, Finding, Snippet};
+use crate::packs::ActivePacks;
 use crate::plugins::ActivePlugin;
 use crate::rules::{FILE_TOO_LARGE, UNREADABLE};
 use crate::source::{Entry, Tree};
@@ -40,12 +41,26 @@ pub struct Outcome {
     pub bytes_scanned: u64,
 }
 
-/// Checks every file of `tree` with every plugin, then runs repository checks.
-pub fn run(tree: &Tree, root: &Path, plugins: &[ActivePlugin], config: &Config) -> Outcome {
+/// What checks a run and how.
+pub struct Checks<'a> {
+    /// Configured plugins.
+    pub plugins: &'a [ActivePlugin],
+    /// The enabled rules of every rule pack.
+    pub packs: Option<&'a ActivePacks>,
+    /// The run's config.
+    pub config: &'a Config,
+    /// Print secrets whole (`--show-secrets`).
+    pub show_secrets: bool,
+}
+
+/// Checks every file of `tree` with every plugin and rule pack, then runs
+/// repository checks.
+pub fn run(tree: &Tree, root: &Path, checks: &Checks<'_>) -> Outcome {
+    let (plugins, config) = (checks.plugins, checks.config);
     let files: Vec<&Entry> = tree.files().collect();
     let per_batch: Vec<Outcome> = files
         .par_chunks(BATCH)
-        .map(|batch| check_batch(batch, plugins, config))
+        .map(|batch| check_batch(batch, checks))
         .collect();
     let mut outcome = Outcome::default();
     for part in per_batch {
@@ -56,7 +71,7 @@ pub fn run(tree: &Tree, root: &Path, plugins: &[ActivePlugin], config: &Config) 
     if tree.walked_dir {
         let repo_findings: Vec<Vec<Finding>> = plugins
             .par_iter()
-            .map(|plugin| check_repo(tree, root, plugin, config))
+            .map(|plugin| check_repo(tree, root, plugin, checks))
             .collect();
         outcome.findings.extend(repo_findings.into_iter().flatten());
     }
@@ -92,8 +107,8 @@ fn too_large(path: &str, size: u64, limit: u64) -> Finding {
     )
 }
 
-fn check_batch(batch: &[&Entry], plugins: &[ActivePlugin], config: &Config) -> Outcome {
-    let limit = config.max_file_size;
+fn check_batch(batch: &[&Entry], checks: &Checks<'_>) -> Outcome {
+    let limit = checks.config.max_file_size;
     let mut outcome = Outcome::default();
     let mut contents: Vec<(&Entry, Vec<u8>)> = Vec::with_capacity(batch.len());
     for entry in batch {
@@ -130,16 +145,63 @@ fn check_batch(batch: &[&Entry], plugins: &[ActivePlugin], config: &Config) -> O
             is_binary: memchr::memchr(0, &bytes[..bytes.len().min(BINARY_PROBE)]).is_some(),
         })
         .collect();
-    for plugin in plugins {
+    for plugin in checks.plugins {
         let found = plugin.validator.check_files(RSlice::from_slice(&inputs));
-        for raw in found {
+        for ffi in found {
             let bytes = contents
                 .iter()
-                .find(|(entry, _)| entry.path == raw.path.as_str())
+                .find(|(entry, _)| entry.path == ffi.path.as_str())
                 .map(|(_, bytes)| bytes.as_slice());
-            outcome.findings.extend(convert(raw, plugin, bytes));
+            let lookup = |rule: &str| plugin.lookup(rule);
+            outcome.findings.extend(convert(
+                Raw::from_ffi(ffi),
+                &plugin.name,
+                &lookup,
+                bytes,
+                checks.show_secrets,
+            ));
         }
     }
+    if let Some(packs) = checks.packs {
+        let mut matches = Vec::new();
+        for (input, (entry, bytes)) in inputs.iter().zip(&contents) {
+            if input.is_binary {
+                continue;
+            }
+            matches.clear();
+            packs.set.scan(&entry.path, bytes, &mut matches);
+            if matches.is_empty() {
+                continue;
+            }
+            let lines = Lines::new(bytes);
+            for found in matches.drain(..) {
+                let rule = &packs.set.rules()[found.rule];
+                let (line, column) = lines.position(found.start);
+                let (end_line, end_column) = lines.position(found.end);
+                let raw = Raw {
+                    rule: rule.id.clone(),
+                    path: entry.path.clone(),
+                    message: found.message,
+                    line,
+                    column,
+                    end_line,
+                    end_column,
+                    fix: Vec::new(),
+                    secret: found.secret.unwrap_or_default(),
+                };
+                let severity = packs.severities[found.rule];
+                let lookup = |_: &str| Lookup::Enabled(severity);
+                outcome.findings.extend(convert(
+                    raw,
+                    &rule.pack,
+                    &lookup,
+                    Some(bytes),
+                    checks.show_secrets,
+                ));
+            }
+        }
+    }
+    mask_neighbouring_secrets(&mut outcome.findings);
     outcome
 }
 
@@ -169,7 +231,13 @@ impl RepoReaderFfi for WorkTreeReader<'_> {
     }
 }
 
-fn check_repo(tree: &Tree, root: &Path, plugin: &ActivePlugin, config: &Config) -> Vec<Finding> {
+fn check_repo(
+    tree: &Tree,
+    root: &Path,
+    plugin: &ActivePlugin,
+    checks: &Checks<'_>,
+) -> Vec<Finding> {
+    let config = checks.config;
     let entries: Vec<RepoEntryFfi<'_>> = tree
         .entries
         .iter()
@@ -197,8 +265,8 @@ fn check_repo(tree: &Tree, root: &Path, plugin: &ActivePlugin, config: &Config) 
         .validator
         .check_repo(&input)
         .into_iter()
-        .flat_map(|raw| {
-            let path = raw.path.to_string();
+        .flat_map(|ffi| {
+            let path = ffi.path.to_string();
             let bytes = if path.is_empty() {
                 None
             } else {
@@ -208,7 +276,14 @@ fn check_repo(tree: &Tree, root: &Path, plugin: &ActivePlugin, config: &Config) 
                     .ok()
                     .map(RVec::into_vec)
             };
-            convert(raw, plugin, bytes.as_deref())
+            let lookup = |rule: &str| plugin.lookup(rule);
+            convert(
+                Raw::from_ffi(ffi),
+                &plugin.name,
+                &lookup,
+                bytes.as_deref(),
+                checks.show_secrets,
+            )
         })
         .collect()
 }
@@ -224,6 +299,17 @@ impl<'a> Lines<'a> {
         let mut starts = vec![0];
         starts.extend(memchr::memchr_iter(b'\n', bytes).map(|i| i + 1));
         Lines { bytes, starts }
+    }
+
+    /// 1-based (line, column) of a byte offset; columns count characters.
+    fn position(&self, offset: usize) -> (u32, u32) {
+        let offset = offset.min(self.bytes.len());
+        let index = self.starts.partition_point(|&start| start <= offset) - 1;
+        let column = ward_plugin_sdk::char_count(&self.bytes[self.starts[index]..offset]) + 1;
+        (
+            u32::try_from(index + 1).unwrap_or(u32::MAX),
+            u32::try_from(column).unwrap_or(u32::MAX),
+        )
     }
 
     fn count(&self) -> u32 {
@@ -253,36 +339,98 @@ fn plugin_error(plugin: &str, path: &str, message: String) -> Finding {
     finding
 }
 
-/// Turns a plugin's raw finding into a report finding: effective severity,
+/// A finding as a plugin or rule pack reported it, before the engine checks it.
+pub(crate) struct Raw {
+    rule: String,
+    path: String,
+    message: String,
+    line: u32,
+    column: u32,
+    end_line: u32,
+    end_column: u32,
+    fix: Vec<ward_plugin_sdk::Edit>,
+    secret: String,
+}
+
+impl Raw {
+    fn from_ffi(ffi: FindingFfi) -> Self {
+        Raw {
+            rule: ffi.rule.into_string(),
+            path: ffi.path.into_string(),
+            message: ffi.message.into_string(),
+            line: ffi.line,
+            column: ffi.column,
+            end_line: ffi.end_line,
+            end_column: ffi.end_column,
+            fix: ffi
+                .fix
+                .into_iter()
+                .map(|e| ward_plugin_sdk::Edit {
+                    start: usize::try_from(e.start).unwrap_or(usize::MAX),
+                    end: usize::try_from(e.end).unwrap_or(usize::MAX),
+                    replacement: e.replacement.into_string(),
+                })
+                .collect(),
+            secret: ffi.secret.into_string(),
+        }
+    }
+}
+
+/// What the run says about a rule a plugin reported.
+pub enum Lookup {
+    /// Enabled at this severity.
+    Enabled(Severity),
+    /// Declared but switched off.
+    Disabled,
+    /// Not declared by the plugin.
+    Unknown,
+}
+
+/// Turns a raw finding into a report finding: effective severity,
 /// positions checked against the file, snippet, redaction and fingerprint.
 /// Returns more than one finding when the plugin misbehaved.
-fn convert(raw: FindingFfi, plugin: &ActivePlugin, bytes: Option<&[u8]>) -> Vec<Finding> {
-    let rule = raw.rule.into_string();
-    let path = raw.path.into_string();
-    let secret = raw.secret.into_string();
-    let mut message = raw.message.into_string();
-    if !secret.is_empty() {
-        message = message.replace(&secret, &redact(&secret));
-    }
-    if rule == PLUGIN_ERROR_RULE {
-        return vec![plugin_error(&plugin.name, &path, message)];
-    }
-    let Some(&severity) = plugin.severities.get(&rule) else {
-        if plugin.known_rules.contains(&rule) {
-            return Vec::new(); // switched off in the config
+fn convert(
+    raw: Raw,
+    plugin: &str,
+    lookup: &dyn Fn(&str) -> Lookup,
+    bytes: Option<&[u8]>,
+    show_secrets: bool,
+) -> Vec<Finding> {
+    let Raw {
+        rule,
+        path,
+        mut message,
+        line,
+        column,
+        end_line,
+        end_column,
+        fix,
+        secret,
+    } = raw;
+    let mask = |text: &str| -> String {
+        if secret.is_empty() || show_secrets {
+            text.to_string()
+        } else {
+            text.replace(&secret, &redact(&secret))
         }
-        return vec![plugin_error(
-            &plugin.name,
-            &path,
-            format!(
-                "plugin `{}` reported `{rule}`, which its manifest does not declare",
-                plugin.name
-            ),
-        )];
+    };
+    message = mask(&message);
+    if rule == PLUGIN_ERROR_RULE {
+        return vec![plugin_error(plugin, &path, message)];
+    }
+    let severity = match lookup(&rule) {
+        Lookup::Enabled(severity) => severity,
+        Lookup::Disabled => return Vec::new(),
+        Lookup::Unknown => {
+            return vec![plugin_error(
+                plugin,
+                &path,
+                format!("plugin `{plugin}` reported `{rule}`, which its manifest does not declare"),
+            )]
+        }
     };
     let mut out = Vec::with_capacity(1);
-    let (mut line, mut column, mut end_line, mut end_column) =
-        (raw.line, raw.column, raw.end_line, raw.end_column);
+    let (mut line, mut column, mut end_line, mut end_column) = (line, column, end_line, end_column);
     let mut snippet = None;
     let mut anchor = secret.clone();
     if let Some(bytes) = bytes.filter(|_| line > 0) {
@@ -292,11 +440,10 @@ fn convert(raw: FindingFfi, plugin: &ActivePlugin, bytes: Option<&[u8]>) -> Vec<
         let clamped_column = column.clamp(1, char_len(lines.line(clamped_line)) + 1);
         if clamped_line != line || clamped_column != column {
             out.push(plugin_error(
-                &plugin.name,
+                plugin,
                 &path,
                 format!(
-                    "plugin `{}` placed `{rule}` at {line}:{column}, outside the file; shown at {clamped_line}:{clamped_column}",
-                    plugin.name
+                    "plugin `{plugin}` placed `{rule}` at {line}:{column}, outside the file; shown at {clamped_line}:{clamped_column}"
                 ),
             ));
         }
@@ -312,19 +459,18 @@ fn convert(raw: FindingFfi, plugin: &ActivePlugin, bytes: Option<&[u8]>) -> Vec<
         if anchor.is_empty() {
             anchor = String::from_utf8_lossy(lines.line(line)).trim().to_string();
         }
-        snippet = make_snippet(&lines, line, end_line, &secret);
+        snippet = make_snippet(&lines, line, end_line).map(|mut snippet| {
+            if !secret.is_empty() && !show_secrets {
+                // By position first: a secret cut by the snippet's edge, or
+                // one whose `\r\n` the snippet dropped, would escape a replace.
+                mask_span(&mut snippet, (line, column), (end_line, end_column));
+                snippet.text = mask(&snippet.text);
+            }
+            snippet
+        });
     } else if line == 0 {
         (column, end_line, end_column) = (0, 0, 0);
     }
-    let fix: Vec<_> = raw
-        .fix
-        .into_iter()
-        .map(|e| ward_plugin_sdk::Edit {
-            start: usize::try_from(e.start).unwrap_or(usize::MAX),
-            end: usize::try_from(e.end).unwrap_or(usize::MAX),
-            replacement: e.replacement.into_string(),
-        })
-        .collect();
     out.push(Finding {
         fingerprint: fingerprint(&rule, &path, &anchor),
         rule,
@@ -335,15 +481,113 @@ fn convert(raw: FindingFfi, plugin: &ActivePlugin, bytes: Option<&[u8]>) -> Vec<
         column,
         end_line,
         end_column,
-        plugin: plugin.name.clone(),
+        plugin: plugin.to_string(),
         fixable: !fix.is_empty(),
         fix,
         snippet,
+        secret_span: !secret.is_empty() && !show_secrets,
     });
     out
 }
 
-fn make_snippet(lines: &Lines<'_>, line: u32, end_line: u32, secret: &str) -> Option<Snippet> {
+/// A snippet shows the lines around its finding; a secret that another
+/// finding found on those lines must be masked there too.
+fn mask_neighbouring_secrets(findings: &mut [Finding]) {
+    type Position = (u32, u32);
+    let secrets: Vec<(String, Position, Position)> = findings
+        .iter()
+        .filter(|f| f.secret_span && f.line > 0)
+        .map(|f| {
+            (
+                f.path.clone(),
+                (f.line, f.column),
+                (f.end_line, f.end_column),
+            )
+        })
+        .collect();
+    if secrets.is_empty() {
+        return;
+    }
+    for finding in findings.iter_mut() {
+        let Some(snippet) = finding.snippet.as_mut() else {
+            continue;
+        };
+        let last = snippet.first_line + u32::try_from(snippet.text.lines().count()).unwrap_or(0);
+        for (path, start, end) in &secrets {
+            if *path == finding.path && start.0 < last && end.0 >= snippet.first_line {
+                mask_span(snippet, *start, *end);
+            }
+        }
+    }
+}
+
+/// Masks the characters of `start..end` in a snippet, keeping the first few
+/// as `redact` does.
+fn mask_span(snippet: &mut Snippet, start: (u32, u32), end: (u32, u32)) {
+    let mut kept = 0usize;
+    let total: usize = {
+        let mut n = 0;
+        for (i, text) in snippet.text.split_inclusive('\n').enumerate() {
+            let number = snippet.first_line + u32::try_from(i).unwrap_or(u32::MAX);
+            if number < start.0 || number > end.0 {
+                continue;
+            }
+            let chars = text.trim_end_matches('\n').chars().count();
+            let from = if number == start.0 {
+                (start.1 as usize).saturating_sub(1)
+            } else {
+                0
+            };
+            let to = if number == end.0 {
+                ((end.1 as usize).saturating_sub(1)).min(chars)
+            } else {
+                chars
+            };
+            n += to.saturating_sub(from);
+        }
+        n
+    };
+    // A secret that starts above the snippet shows no prefix: it would be a
+    // piece from its middle.
+    let shown = if start.0 >= snippet.first_line {
+        (total / 4).min(4)
+    } else {
+        0
+    };
+    let mut out = String::with_capacity(snippet.text.len());
+    for (i, text) in snippet.text.split_inclusive('\n').enumerate() {
+        let number = snippet.first_line + u32::try_from(i).unwrap_or(u32::MAX);
+        if number < start.0 || number > end.0 {
+            out.push_str(text);
+            continue;
+        }
+        let from = if number == start.0 {
+            (start.1 as usize).saturating_sub(1)
+        } else {
+            0
+        };
+        let to = if number == end.0 {
+            (end.1 as usize).saturating_sub(1)
+        } else {
+            usize::MAX
+        };
+        for (column, c) in text.chars().enumerate() {
+            if c != '\n' && column >= from && column < to {
+                if kept < shown {
+                    kept += 1;
+                    out.push(c);
+                } else {
+                    out.push('*');
+                }
+            } else {
+                out.push(c);
+            }
+        }
+    }
+    snippet.text = out;
+}
+
+fn make_snippet(lines: &Lines<'_>, line: u32, end_line: u32) -> Option<Snippet> {
     let first = line.saturating_sub(1).max(1);
     let last = end_line.saturating_add(1).min(lines.count()).min(line + 8);
     let mut text = String::new();
@@ -354,9 +598,6 @@ fn make_snippet(lines: &Lines<'_>, line: u32, end_line: u32, secret: &str) -> Op
         }
         text.push_str(&String::from_utf8_lossy(bytes));
         text.push('\n');
-    }
-    if !secret.is_empty() {
-        text = text.replace(secret, &redact(secret));
     }
     Some(Snippet {
         first_line: first,

@@ -3,6 +3,8 @@
 mod config;
 mod inputs;
 mod output;
+mod packs;
 mod plugins;
+mod secrets;
 mod support;
 mod text_plugin;

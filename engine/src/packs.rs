@@ -1,0 +1,173 @@
+//! Declarative rule packs: the ones shipped inside ward (`rules/*.toml`,
+//! embedded so ward needs no files at run time), the config's `packs`, and
+//! gitleaks configurations read through `extends = ["gitleaks:…"]`.
+//!
+//! Packs are data, so the engine hosts them itself: every enabled rule of
+//! every pack compiles into one `RuleSet` with one keyword prefilter, and
+//! runs in the same pass over each file as the plugins.
+
+use std::collections::HashMap;
+
+use miette::{Diagnostic, NamedSource, SourceSpan};
+use ward_plugin_sdk::{RuleInfo, Severity};
+use ward_rules::{gitleaks, Pack, PackError, PackSource, RuleSet};
+
+use crate::config::{Config, ConfigPath};
+use crate::policy::RulePolicy;
+
+/// Packs compiled into the binary: (file name, text).
+pub const SHIPPED: &[(&str, &str)] = &[("secrets.toml", include_str!("../../rules/secrets.toml"))];
+
+/// A pack that cannot be used, shown with a snippet of the pack.
+#[derive(Debug, thiserror::Error, Diagnostic)]
+#[error("{message}")]
+#[diagnostic(code(ward::rule_pack))]
+pub struct PackDiagnostic {
+    message: String,
+    #[source_code]
+    src: NamedSource<String>,
+    #[label("here")]
+    span: SourceSpan,
+}
+
+impl From<PackError> for PackDiagnostic {
+    fn from(e: PackError) -> Self {
+        PackDiagnostic {
+            message: e.message,
+            src: NamedSource::new(e.source_name, e.source_text.to_string()),
+            span: e.span.into(),
+        }
+    }
+}
+
+/// A pack and where it came from.
+#[derive(Debug)]
+pub struct LoadedPack {
+    /// The parsed pack.
+    pub pack: Pack,
+    /// Shipped inside ward.
+    pub builtin: bool,
+}
+
+fn read(path: &ConfigPath) -> miette::Result<String> {
+    std::fs::read_to_string(&path.path).map_err(|e| {
+        miette::Report::new(*path.origin.error(
+            format!("cannot read {}: {e}", path.path.display()),
+            "named here",
+            None,
+        ))
+    })
+}
+
+/// Parses one pack file given by path (for `ward test-rules FILE`).
+pub fn load_file(path: &std::path::Path) -> miette::Result<LoadedPack> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| miette::miette!("cannot read rule pack {}: {e}", path.display()))?;
+    let pack = ward_rules::parse(&PackSource {
+        name: path.display().to_string(),
+        text,
+    })
+    .map_err(PackDiagnostic::from)?;
+    Ok(LoadedPack {
+        pack,
+        builtin: false,
+    })
+}
+
+/// The shipped packs (unless `no_default`), then the config's packs and
+/// gitleaks configurations. Warnings about untranslatable gitleaks rules go
+/// to stderr, naming each rule.
+pub fn load(config: &Config, no_default: bool) -> miette::Result<Vec<LoadedPack>> {
+    let mut packs = Vec::new();
+    if !no_default {
+        for (file, text) in SHIPPED {
+            let pack = ward_rules::parse(&PackSource {
+                name: format!("built-in:{file}"),
+                text: (*text).to_string(),
+            })
+            .map_err(PackDiagnostic::from)?;
+            packs.push(LoadedPack {
+                pack,
+                builtin: true,
+            });
+        }
+    }
+    for path in &config.packs {
+        let text = read(path)?;
+        let pack = ward_rules::parse(&PackSource {
+            name: path.path.display().to_string(),
+            text,
+        })
+        .map_err(PackDiagnostic::from)?;
+        packs.push(LoadedPack {
+            pack,
+            builtin: false,
+        });
+    }
+    for path in &config.gitleaks {
+        let text = read(path)?;
+        let name = path.path.display().to_string();
+        let translation = gitleaks::translate(&text, &name, "gitleaks").map_err(|e| {
+            miette::Report::new(*path.origin.error(e, "this gitleaks configuration", None))
+        })?;
+        for warning in &translation.warnings {
+            eprintln!("warning: {name}: {warning}");
+        }
+        let pack = ward_rules::parse(&PackSource {
+            name,
+            text: translation.pack_toml,
+        })
+        .map_err(PackDiagnostic::from)?;
+        packs.push(LoadedPack {
+            pack,
+            builtin: false,
+        });
+    }
+    let mut seen = HashMap::new();
+    for loaded in &packs {
+        if let Some(other) = seen.insert(loaded.pack.name.clone(), loaded.pack.source_name.clone())
+        {
+            return Err(miette::miette!(
+                "two rule packs are named `{}`: {other} and {}; give one a different `name`",
+                loaded.pack.name,
+                loaded.pack.source_name
+            ));
+        }
+    }
+    Ok(packs)
+}
+
+/// The rules of every pack, for listings and the policy.
+pub fn rule_infos(packs: &[LoadedPack]) -> Vec<RuleInfo> {
+    packs
+        .iter()
+        .flat_map(|p| p.pack.rules.iter().map(ward_rules::Rule::info))
+        .collect()
+}
+
+/// The enabled pack rules of a run, compiled.
+pub struct ActivePacks {
+    /// One set over every enabled rule.
+    pub set: RuleSet,
+    /// Effective severity by rule index in `set`.
+    pub severities: Vec<Severity>,
+}
+
+/// Compiles the enabled rules; `None` when no pack rule is enabled.
+pub fn activate(packs: &[LoadedPack], policy: &RulePolicy) -> Option<ActivePacks> {
+    let mut rules = Vec::new();
+    let mut severities = Vec::new();
+    for rule in packs.iter().flat_map(|p| &p.pack.rules) {
+        if let Some(severity) = policy.severity(&rule.id, rule.severity) {
+            rules.push(rule.clone());
+            severities.push(severity);
+        }
+    }
+    if rules.is_empty() {
+        return None;
+    }
+    Some(ActivePacks {
+        set: RuleSet::new(rules),
+        severities,
+    })
+}

@@ -1,0 +1,308 @@
+//! Every rule of a run in one set: one Aho-Corasick pass over all keywords
+//! picks the rules whose regexes run, so adding rules costs little.
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+use crate::entropy::shannon;
+use crate::pack::{Allow, AllowTarget, Rule};
+
+/// A match of a rule in a file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Match {
+    /// Index of the rule in the set.
+    pub rule: usize,
+    /// Byte range reported: the secret if the rule has one, else the match.
+    pub start: usize,
+    /// End of the reported range.
+    pub end: usize,
+    /// The secret text, when the rule redacts.
+    pub secret: Option<String>,
+    /// The finding's message, `{secret}` filled in (the engine redacts it).
+    pub message: String,
+}
+
+/// Compiled rules with their keyword prefilter.
+#[derive(Debug)]
+pub struct RuleSet {
+    rules: Vec<Rule>,
+    prefilter: Option<AhoCorasick>,
+    /// For each keyword of the prefilter, the rules that listed it.
+    keyword_rules: Vec<Vec<usize>>,
+    /// Rules without keywords: they run on every file.
+    unfiltered: Vec<usize>,
+}
+
+impl RuleSet {
+    /// Builds the set. Keywords are matched ASCII-case-insensitively.
+    pub fn new(rules: Vec<Rule>) -> Self {
+        let mut keywords: Vec<String> = Vec::new();
+        let mut keyword_rules: Vec<Vec<usize>> = Vec::new();
+        let mut unfiltered = Vec::new();
+        for (index, rule) in rules.iter().enumerate() {
+            if rule.keywords.is_empty() {
+                unfiltered.push(index);
+            }
+            for keyword in &rule.keywords {
+                match keywords.iter().position(|k| k == keyword) {
+                    Some(at) => keyword_rules[at].push(index),
+                    None => {
+                        keywords.push(keyword.clone());
+                        keyword_rules.push(vec![index]);
+                    }
+                }
+            }
+        }
+        let prefilter = if keywords.is_empty() {
+            None
+        } else {
+            // Keywords are non-empty literals, so building cannot fail short of
+            // exhausting memory; without a prefilter every rule would run.
+            AhoCorasickBuilder::new()
+                .ascii_case_insensitive(true)
+                .match_kind(MatchKind::Standard)
+                .build(&keywords)
+                .ok()
+        };
+        if prefilter.is_none() {
+            unfiltered = (0..rules.len()).collect();
+        }
+        RuleSet {
+            rules,
+            prefilter,
+            keyword_rules,
+            unfiltered,
+        }
+    }
+
+    /// The rules, in set order.
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    /// Runs every applicable rule on a file.
+    pub fn scan(&self, path: &str, bytes: &[u8], out: &mut Vec<Match>) {
+        if self.rules.is_empty() {
+            return;
+        }
+        let mut candidate = vec![false; self.rules.len()];
+        for &index in &self.unfiltered {
+            candidate[index] = true;
+        }
+        if let Some(prefilter) = &self.prefilter {
+            for hit in prefilter.find_overlapping_iter(bytes) {
+                for &index in &self.keyword_rules[hit.pattern().as_usize()] {
+                    candidate[index] = true;
+                }
+            }
+        }
+        let first = out.len();
+        for (index, rule) in self.rules.iter().enumerate() {
+            if candidate[index] && rule.applies_to(path) {
+                scan_rule(index, rule, bytes, out);
+            }
+        }
+        let mut found = out.split_off(first);
+        self.drop_overlaps(&mut found);
+        out.extend(found);
+    }
+
+    /// Two rules of one pack that report overlapping text found one thing:
+    /// keep the rule defined first (packs list specific formats before
+    /// generic ones, so `github-pat` wins over `generic-token`).
+    fn drop_overlaps(&self, found: &mut Vec<Match>) {
+        if found.len() < 2 {
+            return;
+        }
+        found.sort_by_key(|m| (m.rule, m.start));
+        let mut kept: Vec<Match> = Vec::with_capacity(found.len());
+        for candidate in found.drain(..) {
+            let pack = &self.rules[candidate.rule].pack;
+            let overlapped = kept.iter().any(|k| {
+                &self.rules[k.rule].pack == pack
+                    && k.rule != candidate.rule
+                    && k.start < candidate.end
+                    && candidate.start < k.end
+            });
+            if !overlapped {
+                kept.push(candidate);
+            }
+        }
+        kept.sort_by_key(|m| (m.start, m.rule));
+        *found = kept;
+    }
+}
+
+/// Runs one rule over `bytes`, ignoring keywords and paths.
+pub(crate) fn scan_rule(index: usize, rule: &Rule, bytes: &[u8], out: &mut Vec<Match>) {
+    for captures in rule.regex.captures_iter(bytes) {
+        let Some(whole) = captures.get(0) else {
+            continue;
+        };
+        if whole.is_empty() {
+            continue;
+        }
+        let secret = match rule.secret_group {
+            Some(0) => Some(whole),
+            Some(group) => captures.get(group),
+            None => captures.iter().skip(1).flatten().find(|m| !m.is_empty()),
+        };
+        let secret = secret.unwrap_or(whole);
+        let secret_text = String::from_utf8_lossy(secret.as_bytes());
+        if let Some(minimum) = rule.entropy {
+            if shannon(&secret_text) < minimum {
+                continue;
+            }
+        }
+        let whole_text = String::from_utf8_lossy(whole.as_bytes());
+        if allowed(
+            rule,
+            &secret_text,
+            &whole_text,
+            bytes,
+            whole.start(),
+            whole.end(),
+        ) {
+            continue;
+        }
+        out.push(Match {
+            rule: index,
+            start: secret.start(),
+            end: secret.end(),
+            secret: rule.redact.then(|| secret_text.to_string()),
+            message: rule.message.replace("{secret}", &secret_text),
+        });
+    }
+}
+
+fn line_around(bytes: &[u8], start: usize, end: usize) -> &[u8] {
+    let line_start = bytes[..start]
+        .iter()
+        .rposition(|b| *b == b'\n')
+        .map_or(0, |i| i + 1);
+    let line_end = bytes[end..]
+        .iter()
+        .position(|b| *b == b'\n')
+        .map_or(bytes.len(), |i| end + i);
+    &bytes[line_start..line_end]
+}
+
+fn allowed(rule: &Rule, secret: &str, whole: &str, bytes: &[u8], start: usize, end: usize) -> bool {
+    let lower = std::cell::OnceCell::new();
+    rule.allow.iter().any(|allow| match allow {
+        Allow::Literal(word) => lower
+            .get_or_init(|| secret.to_lowercase())
+            .contains(word.as_str()),
+        Allow::Pattern(regex, AllowTarget::Secret) => regex.is_match(secret.as_bytes()),
+        Allow::Pattern(regex, AllowTarget::Match) => regex.is_match(whole.as_bytes()),
+        Allow::Pattern(regex, AllowTarget::Line) => regex.is_match(line_around(bytes, start, end)),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pack::{parse, PackSource};
+
+    fn set(text: &str) -> RuleSet {
+        let pack = parse(&PackSource {
+            name: "t.toml".into(),
+            text: text.into(),
+        })
+        .unwrap();
+        RuleSet::new(pack.rules)
+    }
+
+    fn found(set: &RuleSet, path: &str, text: &str) -> Vec<(String, usize, usize)> {
+        let mut out = Vec::new();
+        set.scan(path, text.as_bytes(), &mut out);
+        out.into_iter()
+            .map(|m| (set.rules()[m.rule].id.clone(), m.start, m.end))
+            .collect()
+    }
+
+    const TWO_RULES: &str = r#"
+[[rule]]
+id = "token"
+message = "token {secret}"
+pattern = '''tok_([a-z0-9]{8})'''
+keywords = ["TOK_"]
+redact = true
+
+[[rule]]
+id = "word"
+message = "word"
+pattern = '''\bforbidden\b'''
+"#;
+
+    #[test]
+    fn keyword_prefilter_gates_the_regex() {
+        let set = set(TWO_RULES);
+        assert_eq!(
+            found(&set, "a", "x tok_ab12cd34 forbidden"),
+            [
+                ("t/token".to_string(), 6, 14),
+                ("t/word".to_string(), 15, 24)
+            ]
+        );
+        // Without the keyword the token rule never runs (case-insensitive keyword).
+        assert_eq!(found(&set, "a", "TOK_ab12cd34"), []);
+    }
+
+    #[test]
+    fn secret_and_message() {
+        let set = set(TWO_RULES);
+        let mut out = Vec::new();
+        set.scan("a", b"tok_ab12cd34", &mut out);
+        assert_eq!(out[0].secret.as_deref(), Some("ab12cd34"));
+        assert_eq!(out[0].message, "token ab12cd34");
+    }
+
+    #[test]
+    fn entropy_guard_discards_low_entropy_secrets() {
+        let set = set(
+            "[[rule]]\nid = \"g\"\nmessage = \"m\"\npattern = '''key=(\\w+)'''\nentropy = 3.0\n",
+        );
+        assert_eq!(found(&set, "a", "key=aaaaaaaaaaaa"), []);
+        assert_eq!(
+            found(&set, "a", "key=q8Zt3LmW9xVb"),
+            [("t/g".to_string(), 4, 16)]
+        );
+    }
+
+    #[test]
+    fn allow_lists_literal_and_regex_targets() {
+        let text = r#"
+allow = ["example"]
+[[rule]]
+id = "g"
+message = "m"
+pattern = '''key=(\S+)'''
+allow = ['re:^\$\{', 're-match:^key=x', 're-line:#\s*fake']
+"#;
+        let set = set(text);
+        assert_eq!(found(&set, "a", "key=AKIAEXAMPLE"), []);
+        assert_eq!(found(&set, "a", "key=${VAR}"), []);
+        assert_eq!(found(&set, "a", "key=xyz123"), []);
+        assert_eq!(found(&set, "a", "key=q8Zt3 # fake"), []);
+        assert_eq!(found(&set, "a", "key=q8Zt3"), [("t/g".to_string(), 4, 9)]);
+    }
+
+    #[test]
+    fn overlapping_matches_of_one_pack_keep_the_first_rule() {
+        let set = set("[[rule]]\nid = \"specific\"\nmessage = \"m\"\npattern = 'ghp_[a-z]{4}'\n\n[[rule]]\nid = \"generic\"\nmessage = \"m\"\npattern = 'token = (\\S+)'\n");
+        assert_eq!(
+            found(&set, "a", "token = ghp_abcd"),
+            [("t/specific".to_string(), 8, 16)]
+        );
+        assert_eq!(
+            found(&set, "a", "token = other"),
+            [("t/generic".to_string(), 8, 13)]
+        );
+    }
+
+    #[test]
+    fn first_non_empty_group_is_the_default_secret() {
+        let set = set("[[rule]]\nid = \"g\"\nmessage = \"m\"\npattern = '''(a)?(b+)'''\n");
+        assert_eq!(found(&set, "p", "xbb"), [("t/g".to_string(), 1, 3)]);
+    }
+}

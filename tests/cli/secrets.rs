@@ -1,0 +1,171 @@
+//! The secrets pack end to end: every family found at its place, never printed whole.
+
+use crate::support::{at, fixture, json, places, repo, ward, write};
+
+#[test]
+fn one_secret_per_family_is_found_at_its_place() {
+    let repo = fixture("secrets");
+    let (code, report) = json(repo.path(), &[]);
+    assert_eq!(
+        places(&report),
+        [
+            at("secrets/crates-io-token", ".cargo/credentials.toml", 2, 10),
+            at("secrets/github-pat", ".github/scripts/release.sh", 2, 17),
+            at(
+                "secrets/github-fine-grained-pat",
+                ".github/scripts/release.sh",
+                3,
+                18
+            ),
+            at("secrets/gitlab-pat", ".github/scripts/release.sh", 4, 25),
+            at("secrets/npm-access-token", ".npmrc", 1, 34),
+            at("secrets/pypi-upload-token", ".pypirc", 3, 12),
+            at("secrets/stripe-live-secret-key", "app/settings.rb", 1, 19),
+            at("secrets/sendgrid-api-key", "app/settings.rb", 2, 13),
+            at("secrets/mailgun-api-key", "app/settings.rb", 3, 12),
+            at("secrets/aws-access-key-id", "config/cloud.ini", 2, 21),
+            at("secrets/aws-secret-access-key", "config/cloud.ini", 3, 25),
+            at("secrets/gcp-api-key", "config/cloud.ini", 5, 13),
+            at(
+                "secrets/azure-storage-connection-string",
+                "config/cloud.ini",
+                6,
+                72
+            ),
+            at("secrets/gcp-service-account-key", "deploy/sa.json", 4, 19),
+            at("secrets/jwt", "docs/api.md", 4, 32),
+            at("secrets/ec-private-key", "keys/ec.pem", 1, 1),
+            at("secrets/openssh-private-key", "keys/id_ed25519", 1, 1),
+            at("secrets/rsa-private-key", "keys/id_rsa", 1, 1),
+            at("secrets/pkcs8-private-key", "keys/server.key", 1, 1),
+            at("secrets/pgp-private-key-block", "keys/signing.asc", 1, 1),
+            at("secrets/database-url-password", "service/config.py", 1, 34),
+            at("secrets/generic-password", "service/config.py", 2, 16),
+            at("secrets/generic-secret", "service/config.py", 3, 18),
+            at("secrets/generic-token", "service/config.py", 4, 15),
+            at("secrets/generic-api-key", "service/config.py", 5, 12),
+            at("secrets/slack-bot-token", "src/notify.py", 3, 14),
+            at("secrets/slack-webhook-url", "src/notify.py", 4, 15),
+            at("secrets/discord-webhook-url", "src/notify.py", 5, 17),
+            at("secrets/telegram-bot-token", "src/notify.py", 6, 16),
+        ]
+    );
+    assert_eq!(code, 1);
+    assert!(report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|f| f["plugin"] == "secrets" && f["severity"] != "info"));
+}
+
+/// The text of each finding's span, read back from the fixture: the secrets.
+fn secrets_of(dir: &std::path::Path, report: &serde_json::Value) -> Vec<String> {
+    let mut secrets = Vec::new();
+    for f in report["findings"].as_array().unwrap() {
+        let text = std::fs::read_to_string(dir.join(f["path"].as_str().unwrap())).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        let (line, column) = (
+            f["line"].as_u64().unwrap() as usize,
+            f["column"].as_u64().unwrap() as usize,
+        );
+        let (end_line, end_column) = (
+            f["end_line"].as_u64().unwrap() as usize,
+            f["end_column"].as_u64().unwrap() as usize,
+        );
+        for n in line..=end_line {
+            let chars: Vec<char> = lines[n - 1].chars().collect();
+            let from = if n == line { column - 1 } else { 0 };
+            let to = if n == end_line {
+                end_column - 1
+            } else {
+                chars.len()
+            };
+            let piece: String = chars[from..to.min(chars.len())].iter().collect();
+            // The random part of the line; a PEM header alone is not secret.
+            if piece.len() >= 8 && !piece.starts_with("-----") {
+                secrets.push(piece);
+            }
+        }
+    }
+    secrets
+}
+
+#[test]
+fn no_output_format_prints_a_secret_whole() {
+    let repo = fixture("secrets");
+    let (_, report) = json(repo.path(), &[]);
+    let secrets = secrets_of(repo.path(), &report);
+    assert!(secrets.len() >= 25, "{}", secrets.len());
+    for args in [
+        &["check"][..],
+        &["check", "--format", "json"][..],
+        &["check", "--verbose"][..],
+    ] {
+        let out = ward(repo.path(), args).output().unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        for secret in &secrets {
+            assert!(
+                !stdout.contains(secret.as_str()),
+                "{args:?} printed {secret}"
+            );
+            assert!(
+                !stderr.contains(secret.as_str()),
+                "{args:?} printed {secret} on stderr"
+            );
+        }
+    }
+    // What is shown: at most four leading characters, then a mask.
+    let text = String::from_utf8(ward(repo.path(), &["check"]).output().unwrap().stdout).unwrap();
+    assert!(
+        text.contains("× AWS access key ID AKIA****************"),
+        "{text}"
+    );
+}
+
+#[test]
+fn show_secrets_prints_them_for_local_triage() {
+    let repo = repo(&[("a.env", b"")]);
+    let token = format!("ghp_{}", "Zq8Kx3Lm9Vb2Rt7Np4Wc6Yd1Fg5Hj0Ks2AaB");
+    write(repo.path(), "a.env", format!("GH={token}\n").as_bytes());
+    let (_, shown) = json(repo.path(), &["--show-secrets"]);
+    assert_eq!(
+        shown["findings"][0]["message"],
+        format!("GitHub personal access token (classic) {token}")
+    );
+    let (_, hidden) = json(repo.path(), &[]);
+    assert_eq!(
+        hidden["findings"][0]["message"],
+        "GitHub personal access token (classic) ghp_************************************"
+    );
+    // The fingerprint is the same either way and never the secret.
+    assert_eq!(
+        shown["findings"][0]["fingerprint"],
+        hidden["findings"][0]["fingerprint"]
+    );
+    assert!(!hidden["findings"][0]["fingerprint"]
+        .as_str()
+        .unwrap()
+        .contains("ghp_"));
+}
+
+#[test]
+fn placeholders_and_clean_files_give_no_findings() {
+    let repo = fixture("secrets");
+    let (code, report) = json(repo.path(), &["docs/placeholders.md", "ward.toml"]);
+    assert_eq!(places(&report), []);
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn secrets_rules_can_be_switched_off() {
+    let repo = fixture("secrets");
+    write(
+        repo.path(),
+        "ward.toml",
+        b"[rules]\n\"secrets/*\" = \"off\"\n",
+    );
+    let (code, report) = json(repo.path(), &[]);
+    assert_eq!(places(&report), []);
+    assert_eq!(code, 0);
+}
