@@ -171,7 +171,8 @@ fn check(args: &CheckArgs) -> miette::Result<u8> {
         .build()
         .map_err(|e| miette::miette!("cannot start worker threads: {e}"))?;
 
-    let tree = source::collect(&root, &args.paths, &config.exclude);
+    let threads = pool.current_num_threads();
+    let tree = source::collect(&root, &args.paths, &config.exclude, threads);
     let checks = scan::Checks {
         plugins: &active,
         packs: active_packs.as_ref(),

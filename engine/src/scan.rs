@@ -91,9 +91,15 @@ pub fn run(tree: &Tree, root: &Path, checks: &Checks<'_>) -> Outcome {
 
 /// Reads at most `limit + 1` bytes, so a file that grew past the limit is noticed
 /// without reading it whole.
-fn read_limited(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
+fn read_limited(path: &Path, expected: u64, limit: u64) -> std::io::Result<Vec<u8>> {
     let file = std::fs::File::open(path)?;
-    let mut bytes = Vec::new();
+    // Sized from the walk's stat, plus one byte to notice growth: `Take`
+    // hides the size hint, and read_to_end would otherwise grow the buffer
+    // by doubling, with a read call per step. A file that grew since is
+    // still read whole, up to the limit.
+    let expected = expected.min(limit);
+    let capacity = usize::try_from(expected).unwrap_or(0).saturating_add(1);
+    let mut bytes = Vec::with_capacity(capacity);
     file.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
     Ok(bytes)
 }
@@ -118,7 +124,7 @@ fn check_batch(batch: &[&Entry], checks: &Checks<'_>) -> Outcome {
                 .push(too_large(&entry.path, entry.size, limit));
             continue;
         }
-        match read_limited(&entry.abs, limit) {
+        match read_limited(&entry.abs, entry.size, limit) {
             Ok(bytes) if bytes.len() as u64 > limit => {
                 outcome
                     .findings
@@ -221,7 +227,7 @@ impl RepoReaderFfi for WorkTreeReader<'_> {
             return RResult::RErr(format!("`{path}` is not a path inside the repository").into());
         }
         let abs: PathBuf = self.root.join(rel);
-        match read_limited(&abs, self.limit) {
+        match read_limited(&abs, 0, self.limit) {
             Ok(bytes) if bytes.len() as u64 > self.limit => {
                 RResult::RErr(format!("`{path}` is larger than max-file-size").into())
             }

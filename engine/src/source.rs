@@ -152,7 +152,7 @@ impl Tree {
 }
 
 /// Collects what to check below `root` from the given paths.
-pub fn collect(root: &Path, paths: &[PathBuf], exclude: &GlobSet) -> Tree {
+pub fn collect(root: &Path, paths: &[PathBuf], exclude: &GlobSet, threads: usize) -> Tree {
     let mut tree = Tree::default();
     for path in paths {
         let abs = absolute(path);
@@ -164,17 +164,19 @@ pub fn collect(root: &Path, paths: &[PathBuf], exclude: &GlobSet) -> Tree {
             Err(e) => tree.unreadable(rel, e),
             Ok(meta) if meta.is_dir() => {
                 tree.walked_dir = true;
-                walk(root, &abs, exclude, &mut tree);
+                walk(root, &abs, exclude, threads, &mut tree);
             }
             Ok(meta) => tree.add(root, abs, &meta),
         }
     }
     tree.entries.sort_by(|a, b| a.path.cmp(&b.path));
     tree.entries.dedup_by(|a, b| a.path == b.path);
+    tree.problems
+        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     tree
 }
 
-fn walk(root: &Path, dir: &Path, exclude: &GlobSet, tree: &mut Tree) {
+fn walk(root: &Path, dir: &Path, exclude: &GlobSet, threads: usize, tree: &mut Tree) {
     let filter_root = root.to_path_buf();
     let exclude_in_walk = exclude.clone();
     let walker = ignore::WalkBuilder::new(dir)
@@ -182,6 +184,7 @@ fn walk(root: &Path, dir: &Path, exclude: &GlobSet, tree: &mut Tree) {
         .follow_links(false)
         // .gitignore is honoured even outside a git checkout (an exported tarball).
         .require_git(false)
+        .threads(threads)
         .filter_entry(move |entry| {
             if entry.depth() > 0 && entry.file_name() == ".git" {
                 return false;
@@ -189,20 +192,37 @@ fn walk(root: &Path, dir: &Path, exclude: &GlobSet, tree: &mut Tree) {
             let rel = relative(&filter_root, entry.path());
             rel.is_empty() || !exclude_in_walk.is_match(&rel)
         })
-        .build();
-    for result in walker {
-        match result {
-            Ok(entry) if entry.depth() == 0 => {}
-            Ok(entry) => match entry.metadata() {
-                Ok(meta) => tree.add(root, entry.path().to_path_buf(), &meta),
-                Err(e) => tree.unreadable(relative(root, entry.path()), e),
-            },
-            Err(e) => {
-                let path = error_path(&e).map_or_else(String::new, |p| relative(root, p));
-                tree.unreadable(path, e);
+        .build_parallel();
+    // The walk is parallel (a stat per entry adds up on large trees); its
+    // order is not fixed, so `collect` sorts afterwards.
+    let shared = std::sync::Mutex::new(std::mem::take(tree));
+    walker.run(|| {
+        Box::new(|result| {
+            let add = |f: &mut dyn FnMut(&mut Tree)| {
+                // A poisoned lock means another walker thread panicked; its
+                // entries are lost either way, so keep collecting.
+                let mut tree = shared
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                f(&mut tree);
+            };
+            match result {
+                Ok(entry) if entry.depth() == 0 => {}
+                Ok(entry) => match entry.metadata() {
+                    Ok(meta) => add(&mut |t| t.add(root, entry.path().to_path_buf(), &meta)),
+                    Err(e) => add(&mut |t| t.unreadable(relative(root, entry.path()), &e)),
+                },
+                Err(e) => {
+                    let path = error_path(&e).map_or_else(String::new, |p| relative(root, p));
+                    add(&mut |t| t.unreadable(path.clone(), &e));
+                }
             }
-        }
-    }
+            ignore::WalkState::Continue
+        })
+    });
+    *tree = shared
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
 }
 
 fn error_path(error: &ignore::Error) -> Option<&Path> {

@@ -236,8 +236,9 @@ fn the_real_gitleaks_config_translates_and_finds_what_it_should() {
         .and_then(|s| s.split(' ').next())
         .and_then(|n| n.parse().ok())
         .unwrap();
-    // Every rule with a regex translates; the path-only rules are named.
-    assert!(translated >= 215, "{stderr}");
+    // Every rule with a regex translates (221 of 222 at the pinned commit);
+    // the path-only rule is named.
+    assert!(translated >= 220, "{stderr}");
     for warning in stderr.lines().filter(|l| l.starts_with("warning:")) {
         assert!(
             warning.contains("rule `") || warning.contains("allowlist"),

@@ -14,6 +14,8 @@ pub struct Translation {
     pub pack_toml: String,
     /// Rules translated.
     pub translated: usize,
+    /// Rules in the gitleaks configuration.
+    pub total: usize,
     /// One line per rule or allowlist that could not be translated.
     pub warnings: Vec<String>,
 }
@@ -73,18 +75,73 @@ fn toml_list(items: &[String]) -> String {
     }
 }
 
+/// Go's RE2 reads a `{` that starts no repetition (`${VAR}`) as a literal;
+/// Rust's regex calls it an error. Escape those, leave everything else alone.
+pub fn go_to_rust(pattern: &str) -> String {
+    let chars: Vec<char> = pattern.chars().collect();
+    let mut out = String::with_capacity(pattern.len() + 8);
+    let mut in_class = false;
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        match c {
+            '\\' => {
+                out.push(c);
+                if let Some(next) = chars.get(i + 1) {
+                    out.push(*next);
+                }
+                i += 2;
+                continue;
+            }
+            '[' if !in_class => {
+                in_class = true;
+                out.push(c);
+                // A `]` right after `[` or `[^` is a literal member.
+                if chars.get(i + 1) == Some(&'^') {
+                    out.push('^');
+                    i += 1;
+                }
+                if chars.get(i + 1) == Some(&']') {
+                    out.push(']');
+                    i += 1;
+                }
+            }
+            ']' if in_class => {
+                in_class = false;
+                out.push(c);
+            }
+            '{' if !in_class => {
+                let rest: String = chars[i + 1..].iter().take_while(|c| **c != '}').collect();
+                let closed = chars.len() > i + 1 + rest.len();
+                let mut parts = rest.splitn(2, ',');
+                let min_ok = parts
+                    .next()
+                    .is_some_and(|m| !m.is_empty() && m.chars().all(|c| c.is_ascii_digit()));
+                let max_ok = parts
+                    .next()
+                    .is_none_or(|m| m.chars().all(|c| c.is_ascii_digit()));
+                if closed && min_ok && max_ok {
+                    out.push(c);
+                } else {
+                    out.push_str("\\{");
+                }
+            }
+            _ => out.push(c),
+        }
+        i += 1;
+    }
+    out
+}
+
 fn compiles(pattern: &str) -> Result<(), String> {
-    regex::bytes::RegexBuilder::new(pattern)
-        .build()
-        .map(|_| ())
-        .map_err(|e| {
-            e.to_string()
-                .lines()
-                .last()
-                .unwrap_or_default()
-                .trim()
-                .to_string()
-        })
+    crate::pack::compile(pattern).map(|_| ()).map_err(|e| {
+        e.to_string()
+            .lines()
+            .last()
+            .unwrap_or_default()
+            .trim()
+            .to_string()
+    })
 }
 
 fn ward_id(id: &str) -> String {
@@ -133,15 +190,15 @@ fn translate_allowlist(
         }
     };
     let mut allow: Vec<String> = list.stopwords.clone();
-    for regex in &list.regexes {
-        match compiles(regex) {
+    for regex in list.regexes.iter().map(|r| go_to_rust(r)) {
+        match compiles(&regex) {
             Ok(()) => allow.push(format!("{prefix}{regex}")),
             Err(e) => warnings.push(format!("{owner}: allowlist regex left out ({e}): {regex}")),
         }
     }
     let mut paths = Vec::new();
-    for path in &list.paths {
-        match compiles(path) {
+    for path in list.paths.iter().map(|p| go_to_rust(p)) {
+        match compiles(&path) {
             Ok(()) => paths.push(path.clone()),
             Err(e) => warnings.push(format!("{owner}: allowlist path left out ({e}): {path}")),
         }
@@ -193,13 +250,13 @@ pub fn translate(text: &str, source_name: &str, pack_name: &str) -> Result<Trans
     let mut seen = std::collections::HashSet::new();
     for rule in &config.rules {
         let owner = format!("rule `{}`", rule.id);
-        let Some(regex) = &rule.regex else {
+        let Some(regex) = rule.regex.as_deref().map(go_to_rust) else {
             warnings.push(format!(
                 "{owner}: matches by path only, which a rule pack does not express; left out"
             ));
             continue;
         };
-        if let Err(e) = compiles(regex) {
+        if let Err(e) = compiles(&regex) {
             warnings.push(format!(
                 "{owner}: its regex is not Rust regex syntax ({e}); left out"
             ));
@@ -217,7 +274,7 @@ pub fn translate(text: &str, source_name: &str, pack_name: &str) -> Result<Trans
             rule.description.clone()
         };
         out.push_str(&format!("message = {}\n", toml_string(&message)));
-        out.push_str(&format!("pattern = {}\n", toml_string(regex)));
+        out.push_str(&format!("pattern = {}\n", toml_string(&regex)));
         if !rule.keywords.is_empty() {
             out.push_str(&format!("keywords = {}\n", toml_list(&rule.keywords)));
         }
@@ -227,9 +284,9 @@ pub fn translate(text: &str, source_name: &str, pack_name: &str) -> Result<Trans
         if let Some(group) = rule.secret_group.filter(|g| *g > 0) {
             out.push_str(&format!("secret-group = {group}\n"));
         }
-        if let Some(path) = &rule.path {
-            match compiles(path) {
-                Ok(()) => out.push_str(&format!("path-pattern = {}\n", toml_string(path))),
+        if let Some(path) = rule.path.as_deref().map(go_to_rust) {
+            match compiles(&path) {
+                Ok(()) => out.push_str(&format!("path-pattern = {}\n", toml_string(&path))),
                 Err(e) => warnings.push(format!("{owner}: path regex left out ({e}): {path}")),
             }
         }
@@ -252,6 +309,7 @@ pub fn translate(text: &str, source_name: &str, pack_name: &str) -> Result<Trans
     Ok(Translation {
         pack_toml: out,
         translated,
+        total: config.rules.len(),
         warnings,
     })
 }
@@ -321,6 +379,16 @@ path = '''\.pfx$'''
             set.scan(path, text.as_bytes(), &mut out);
             assert!(out.is_empty(), "{path}: {text}");
         }
+    }
+
+    #[test]
+    fn go_literal_braces_are_escaped() {
+        assert_eq!(go_to_rust(r"^\$\{(?:[A-Z_]+)}$"), r"^\$\{(?:[A-Z_]+)}$");
+        assert_eq!(go_to_rust(r"^\${(?:[A-Z_]+)}$"), r"^\$\{(?:[A-Z_]+)}$");
+        assert_eq!(go_to_rust(r"a{2,5}b{3}c{1,}[{]"), r"a{2,5}b{3}c{1,}[{]");
+        assert_eq!(go_to_rust(r"\{\{[^}]+}}"), r"\{\{[^}]+}}");
+        assert_eq!(go_to_rust(r"{{[^}]+}}"), r"\{\{[^}]+}}");
+        assert!(compiles(&go_to_rust(r"import[ \t]+{[ \t\w,]+}[ \t]+from")).is_ok());
     }
 
     #[test]

@@ -256,7 +256,7 @@ impl Ctx<'_> {
     }
 
     fn regex(&self, pattern: &Spanned<String>) -> Result<Regex, PackError> {
-        RegexBuilder::new(pattern.get_ref()).build().map_err(|e| {
+        compile(pattern.get_ref()).map_err(|e| {
             self.error(
                 pattern.span(),
                 format!("invalid regex: {}", one_line(&e.to_string())),
@@ -290,7 +290,7 @@ impl Ctx<'_> {
         ];
         for (prefix, target) in prefixed {
             if let Some(pattern) = text.strip_prefix(prefix) {
-                let regex = RegexBuilder::new(pattern).build().map_err(|e| {
+                let regex = compile(pattern).map_err(|e| {
                     self.error(
                         entry.span(),
                         format!("invalid allow regex: {}", one_line(&e.to_string())),
@@ -304,6 +304,17 @@ impl Ctx<'_> {
         }
         Ok(Allow::Literal(text.to_lowercase()))
     }
+}
+
+/// Compiles a pack regex. `\w`, `\d`, `\s`, `\b` and `(?i)` are ASCII, as in
+/// gitleaks' Go RE2 (and much faster: Unicode word boundaries stop the lazy
+/// DFA); `(?u)` opts a pattern back into Unicode, and a pattern that needs
+/// Unicode to compile at all (`\p{L}`) gets it.
+pub fn compile(pattern: &str) -> Result<Regex, regex::Error> {
+    RegexBuilder::new(pattern)
+        .unicode(false)
+        .build()
+        .or_else(|_| RegexBuilder::new(pattern).build())
 }
 
 fn one_line(text: &str) -> String {

@@ -1,7 +1,7 @@
 //! Every rule of a run in one set: one Aho-Corasick pass over all keywords
 //! picks the rules whose regexes run, so adding rules costs little.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Input, MatchKind};
 
 use crate::entropy::shannon;
 use crate::pack::{Allow, AllowTarget, Rule};
@@ -26,8 +26,11 @@ pub struct Match {
 pub struct RuleSet {
     rules: Vec<Rule>,
     prefilter: Option<AhoCorasick>,
-    /// For each keyword of the prefilter, the rules that listed it.
+    /// For each keyword of the prefilter, the rules whose keywords occur
+    /// when it does: its own, and those of every keyword it contains.
     keyword_rules: Vec<Vec<usize>>,
+    /// How many rules have keywords: the scan stops once all are candidates.
+    keyword_rule_count: usize,
     /// Rules without keywords: they run on every file.
     unfiltered: Vec<usize>,
 }
@@ -52,6 +55,19 @@ impl RuleSet {
                 }
             }
         }
+        // A leftmost-longest search reports only the longest keyword starting
+        // at a position; the shorter ones it contains occurred too.
+        let direct = keyword_rules.clone();
+        for (k, keyword) in keywords.iter().enumerate() {
+            for (other, contained) in keywords.iter().enumerate() {
+                if other != k && keyword.contains(contained.as_str()) {
+                    keyword_rules[k].extend(&direct[other]);
+                }
+            }
+            keyword_rules[k].sort_unstable();
+            keyword_rules[k].dedup();
+        }
+        let keyword_rule_count = rules.iter().filter(|r| !r.keywords.is_empty()).count();
         let prefilter = if keywords.is_empty() {
             None
         } else {
@@ -59,7 +75,8 @@ impl RuleSet {
             // exhausting memory; without a prefilter every rule would run.
             AhoCorasickBuilder::new()
                 .ascii_case_insensitive(true)
-                .match_kind(MatchKind::Standard)
+                .match_kind(MatchKind::LeftmostLongest)
+                .kind(Some(AhoCorasickKind::DFA))
                 .build(&keywords)
                 .ok()
         };
@@ -70,6 +87,7 @@ impl RuleSet {
             rules,
             prefilter,
             keyword_rules,
+            keyword_rule_count,
             unfiltered,
         }
     }
@@ -89,10 +107,22 @@ impl RuleSet {
             candidate[index] = true;
         }
         if let Some(prefilter) = &self.prefilter {
-            for hit in prefilter.find_overlapping_iter(bytes) {
+            // Restart one byte after each hit's start rather than after its
+            // end, so keywords that overlap a hit are still seen; stop as
+            // soon as every keyword-gated rule is a candidate.
+            let mut gated = 0;
+            let mut at = 0;
+            while gated < self.keyword_rule_count {
+                let Some(hit) = prefilter.find(Input::new(bytes).span(at..bytes.len())) else {
+                    break;
+                };
                 for &index in &self.keyword_rules[hit.pattern().as_usize()] {
-                    candidate[index] = true;
+                    if !candidate[index] {
+                        candidate[index] = true;
+                        gated += 1;
+                    }
                 }
+                at = hit.start() + 1;
             }
         }
         let first = out.len();
@@ -246,6 +276,24 @@ pattern = '''\bforbidden\b'''
         );
         // Without the keyword the token rule never runs (case-insensitive keyword).
         assert_eq!(found(&set, "a", "TOK_ab12cd34"), []);
+    }
+
+    #[test]
+    fn overlapping_and_contained_keywords_all_count() {
+        let text = "[[rule]]\nid = \"a\"\nmessage = \"m\"\npattern = 'A'\nkeywords = [\"pass\"]\n\n[[rule]]\nid = \"b\"\nmessage = \"m\"\npattern = 'B'\nkeywords = [\"passwd\"]\n\n[[rule]]\nid = \"c\"\nmessage = \"m\"\npattern = 'C'\nkeywords = [\"sswdx\"]\n";
+        let set = set(text);
+        // "passwdx" holds all three keywords, overlapping, two at one start.
+        let found: Vec<String> = found(&set, "f", "passwdx A B C")
+            .into_iter()
+            .map(|f| f.0)
+            .collect();
+        assert_eq!(found, ["t/a", "t/b", "t/c"]);
+        let found: Vec<String> = found_ids(&set, "pass A B C");
+        assert_eq!(found, ["t/a"]);
+    }
+
+    fn found_ids(set: &RuleSet, text: &str) -> Vec<String> {
+        found(set, "f", text).into_iter().map(|f| f.0).collect()
     }
 
     #[test]
