@@ -128,6 +128,11 @@ pub struct CheckArgs {
     /// triage only: never in CI logs.
     #[arg(long)]
     pub show_secrets: bool,
+
+    /// Check files that .gitignore, .ignore and git's excludes would skip
+    /// (`.git/` is still never entered).
+    #[arg(long)]
+    pub no_ignore: bool,
 }
 
 /// Report formats.

@@ -172,7 +172,11 @@ fn check(args: &CheckArgs) -> miette::Result<u8> {
         .map_err(|e| miette::miette!("cannot start worker threads: {e}"))?;
 
     let threads = pool.current_num_threads();
-    let tree = source::collect(&root, &args.paths, &config.exclude, threads);
+    let walk = source::WalkOptions {
+        threads,
+        ignore_files: !args.no_ignore,
+    };
+    let tree = source::collect(&root, &args.paths, &config.exclude, walk);
     let checks = scan::Checks {
         plugins: &active,
         packs: active_packs.as_ref(),

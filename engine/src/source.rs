@@ -151,8 +151,17 @@ impl Tree {
     }
 }
 
+/// How to walk directories.
+#[derive(Debug, Clone, Copy)]
+pub struct WalkOptions {
+    /// Walker threads.
+    pub threads: usize,
+    /// Honour .gitignore, .ignore and git's excludes.
+    pub ignore_files: bool,
+}
+
 /// Collects what to check below `root` from the given paths.
-pub fn collect(root: &Path, paths: &[PathBuf], exclude: &GlobSet, threads: usize) -> Tree {
+pub fn collect(root: &Path, paths: &[PathBuf], exclude: &GlobSet, options: WalkOptions) -> Tree {
     let mut tree = Tree::default();
     for path in paths {
         let abs = absolute(path);
@@ -164,7 +173,7 @@ pub fn collect(root: &Path, paths: &[PathBuf], exclude: &GlobSet, threads: usize
             Err(e) => tree.unreadable(rel, e),
             Ok(meta) if meta.is_dir() => {
                 tree.walked_dir = true;
-                walk(root, &abs, exclude, threads, &mut tree);
+                walk(root, &abs, exclude, options, &mut tree);
             }
             Ok(meta) => tree.add(root, abs, &meta),
         }
@@ -176,7 +185,7 @@ pub fn collect(root: &Path, paths: &[PathBuf], exclude: &GlobSet, threads: usize
     tree
 }
 
-fn walk(root: &Path, dir: &Path, exclude: &GlobSet, threads: usize, tree: &mut Tree) {
+fn walk(root: &Path, dir: &Path, exclude: &GlobSet, options: WalkOptions, tree: &mut Tree) {
     let filter_root = root.to_path_buf();
     let exclude_in_walk = exclude.clone();
     let walker = ignore::WalkBuilder::new(dir)
@@ -184,7 +193,10 @@ fn walk(root: &Path, dir: &Path, exclude: &GlobSet, threads: usize, tree: &mut T
         .follow_links(false)
         // .gitignore is honoured even outside a git checkout (an exported tarball).
         .require_git(false)
-        .threads(threads)
+        .standard_filters(options.ignore_files)
+        // standard_filters(false) also turns off hidden-file skipping; keep it off.
+        .hidden(false)
+        .threads(options.threads)
         .filter_entry(move |entry| {
             if entry.depth() > 0 && entry.file_name() == ".git" {
                 return false;

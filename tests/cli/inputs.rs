@@ -137,3 +137,19 @@ fn fifos_are_never_opened() {
     assert_eq!(places(&report), []);
     assert_eq!(code, 0);
 }
+
+#[test]
+fn no_ignore_checks_ignored_files_but_never_git_internals() {
+    let repo = repo(&[
+        (".gitignore", b"build/\n"),
+        ("build/out.txt", b"trailing  \n"),
+        (".git/config", b"[core]  \n"),
+    ]);
+    let (_, report) = json(repo.path(), &[]);
+    assert_eq!(places(&report), []);
+    let (_, report) = json(repo.path(), &["--no-ignore"]);
+    assert_eq!(
+        places(&report),
+        [at("text/trailing-whitespace", "build/out.txt", 1, 9)]
+    );
+}

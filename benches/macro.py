@@ -1,0 +1,136 @@
+#!/usr/bin/env python3
+"""ward's macro benchmark: whole-tree runs against the read floor and ripgrep.
+
+Run `bash benches/setup.sh` once (corpus, ripgrep 14, hyperfine), then
+`python3 benches/macro.py`. Every command runs in each round, interleaved, so
+machine noise hits all of them alike; the table shows medians, throughput,
+peak memory and the ratios ward/rg and ward/cat measured in this one run.
+"""
+
+import argparse
+import os
+import platform
+import random
+import statistics
+import string
+import subprocess
+import sys
+import time
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / "target" / "bench-work"
+
+
+def run(argv, cwd):
+    """Wall seconds and peak RSS (KiB) of one run; output is discarded."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    code = os.waitstatus_to_exitcode(status)
+    if code not in (0, 1):
+        sys.exit(f"{argv} failed with exit code {code}")
+    return wall, usage.ru_maxrss
+
+
+def corpus_size(corpus):
+    files = total = 0
+    for dirpath, _, names in os.walk(corpus):
+        for name in names:
+            path = os.path.join(dirpath, name)
+            if os.path.isfile(path) and not os.path.islink(path):
+                files += 1
+                total += os.path.getsize(path)
+    return files, total
+
+
+def synthetic_pack(count, seed=7):
+    """`count` rules of distinct vendor-like token formats, as a pack."""
+    rng = random.Random(seed)
+    lines = ['name = "synthetic"']
+    for i in range(count):
+        prefix = "".join(rng.choice(string.ascii_lowercase) for _ in range(4)) + "_"
+        lines += [
+            "[[rule]]",
+            f'id = "token-{i}"',
+            f'message = "synthetic token {i}"',
+            f"pattern = '''\\b({prefix}[A-Za-z0-9]{{32}})\\b'''",
+            f'keywords = ["{prefix}"]',
+            "",
+        ]
+    return "\n".join(lines)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5, help="rounds (default 5)")
+    parser.add_argument("--corpus", type=Path, default=ROOT / "target" / "bench-corpus")
+    parser.add_argument("--only", help="comma-separated names of the commands to run")
+    args = parser.parse_args()
+
+    corpus = args.corpus.resolve()
+    ward = ROOT / "target" / "release" / "ward"
+    rg = ROOT / "target" / "bench-tools" / "bin" / "rg"
+    if not (corpus / "ward.toml").exists() or not rg.exists():
+        sys.exit("run `bash benches/setup.sh` first")
+    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+    WORK.mkdir(parents=True, exist_ok=True)
+
+    pack = tomllib.loads((ROOT / "rules" / "secrets.toml").read_text())
+    patterns = WORK / "secret-patterns.txt"
+    patterns.write_text("".join(r["pattern"] + "\n" for r in pack["rule"]))
+    (WORK / "secrets-only.toml").write_text('[rules]\n"text/*" = "off"\n')
+    for n in (20, 200):
+        (WORK / f"pack-{n}.toml").write_text(synthetic_pack(n))
+        (WORK / f"rules-{n}.toml").write_text(f'packs = ["pack-{n}.toml"]\n')
+
+    check = [str(ward), "check", "--no-ignore", "."]
+    commands = {
+        # The floor: read every byte once.
+        "cat": ["sh", "-c", "find . -type f -print0 | xargs -0 cat > /dev/null"],
+        # The peer: ripgrep with ward's shipped secret patterns, ASCII classes as ward
+        # (-U because the private-key patterns span lines).
+        "rg-secrets": [str(rg), "-uu", "-U", "--no-unicode", "-c", "-f", str(patterns), "."],
+        "ward-all": check,
+        "ward-secrets": check + ["--config", str(WORK / "secrets-only.toml")],
+        "ward-all-j1": check + ["-j", "1"],
+        "ward-all-j2": check + ["-j", "2"],
+        "ward-20-rules": check + ["--no-default-plugins", "--config", str(WORK / "rules-20.toml")],
+        "ward-200-rules": check + ["--no-default-plugins", "--config", str(WORK / "rules-200.toml")],
+    }
+    if args.only:
+        wanted = args.only.split(",")
+        commands = {k: v for k, v in commands.items() if k in wanted or k == "cat"}
+
+    files, total = corpus_size(corpus)
+    for argv in commands.values():  # warm the page cache and the binaries
+        run(argv, corpus)
+    samples = {name: [] for name in commands}
+    for _ in range(args.runs):
+        for name, argv in commands.items():
+            samples[name].append(run(argv, corpus))
+
+    med = {name: statistics.median(w for w, _ in runs) for name, runs in samples.items()}
+    rss = {name: max(r for _, r in runs) for name, runs in samples.items()}
+    print(f"corpus: {corpus.relative_to(ROOT) if corpus.is_relative_to(ROOT) else corpus}: "
+          f"{files} files, {total / 1e6:.0f} MB; {args.runs} interleaved runs; "
+          f"{os.cpu_count()} cores, {platform.machine()}, Linux {platform.release()}")
+    print()
+    print("| command | median wall | MB/s | files/s | peak RSS | vs cat | vs rg |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for name in commands:
+        ratio_rg = f"{med[name] / med['rg-secrets']:.2f}x" if "rg-secrets" in med else "-"
+        print(f"| {name} | {med[name]:.3f} s | {total / 1e6 / med[name]:.0f} | "
+              f"{files / med[name]:.0f} | {rss[name] / 1024:.0f} MiB | "
+              f"{med[name] / med['cat']:.2f}x | {ratio_rg} |")
+    print()
+    if "ward-all-j1" in med and "ward-all-j2" in med:
+        print(f"2 threads vs 1: {med['ward-all-j1'] / med['ward-all-j2']:.2f}x faster")
+    if "ward-20-rules" in med and "ward-200-rules" in med:
+        print(f"200 rules vs 20 rules: {med['ward-200-rules'] / med['ward-20-rules']:.2f}x the time")
+
+
+if __name__ == "__main__":
+    main()
