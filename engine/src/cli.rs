@@ -124,6 +124,10 @@ pub struct CheckArgs {
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
 
+    /// Write the report to this file (atomically) instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
     /// Print secrets whole instead of redacted, in every format. For local
     /// triage only: never in CI logs.
     #[arg(long)]
@@ -143,6 +147,12 @@ pub enum Format {
     Text,
     /// One JSON object (schema in the README).
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+    Sarif,
+    /// JUnit XML, one failing test case per finding, for CI test reporters.
+    Junit,
+    /// GitHub Actions workflow commands: annotations on the pull request.
+    Github,
 }
 
 /// The exit-code threshold.

@@ -147,6 +147,20 @@ fn start_dir(paths: &[PathBuf]) -> PathBuf {
     }
 }
 
+/// Writes `bytes` to `path` through a temporary file in the same directory
+/// and a rename, so a reader never sees half a report.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let mut file = tempfile::NamedTempFile::new_in(dir)?;
+    file.write_all(bytes)?;
+    file.as_file().sync_all()?;
+    file.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
 fn write_stdout(text: &str) {
     let mut stdout = std::io::stdout().lock();
     // A closed pipe (`ward check | head`) is not an error worth reporting.
@@ -196,18 +210,27 @@ fn check(args: &CheckArgs) -> miette::Result<u8> {
     };
     let text = match args.plugin.format {
         Format::Json => render::json::render(&report),
+        Format::Sarif => render::sarif::render(&report),
+        Format::Junit => render::junit::render(&report),
+        Format::Github => render::github::render(&report),
         Format::Text => {
             let color = match args.color {
                 Color::Always => true,
                 Color::Never => false,
                 Color::Auto => {
-                    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+                    args.output.is_none()
+                        && std::io::stdout().is_terminal()
+                        && std::env::var_os("NO_COLOR").is_none()
                 }
             };
             render::text::render(&report, color)
         }
     };
-    write_stdout(&text);
+    match &args.output {
+        Some(path) => write_atomically(path, text.as_bytes())
+            .map_err(|e| miette::miette!("cannot write the report to {}: {e}", path.display()))?,
+        None => write_stdout(&text),
+    }
 
     let threshold = match args.fail_on {
         FailOn::Error => Some(Severity::Error),
@@ -217,6 +240,10 @@ fn check(args: &CheckArgs) -> miette::Result<u8> {
     };
     let failed = threshold.is_some_and(|t| outcome.findings.iter().any(|f| f.severity >= t));
     Ok(if failed { EXIT_FINDINGS } else { EXIT_CLEAN })
+}
+
+fn listing_format(format: Format) -> miette::Report {
+    miette::miette!("listings are text or json, not {format:?}; use --format json")
 }
 
 fn list_plugins(args: &PluginArgs) -> miette::Result<u8> {
@@ -246,6 +273,7 @@ fn list_plugins(args: &PluginArgs) -> miette::Result<u8> {
         })
     }));
     let text = match args.format {
+        Format::Sarif | Format::Junit | Format::Github => return Err(listing_format(args.format)),
         Format::Json => format!("{}\n", serde_json::Value::Array(rows)),
         Format::Text => rows
             .iter()
@@ -272,6 +300,7 @@ fn list_rules(args: &PluginArgs) -> miette::Result<u8> {
     let mut rules = loaded.rules();
     rules.sort_by(|a, b| a.id.cmp(&b.id));
     let text = match args.format {
+        Format::Sarif | Format::Junit | Format::Github => return Err(listing_format(args.format)),
         Format::Json => format!(
             "{}\n",
             serde_json::to_string_pretty(&rules).unwrap_or_default()

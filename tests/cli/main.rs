@@ -1,6 +1,7 @@
 //! Black-box tests of the `ward` binary over fixture repositories.
 
 mod config;
+mod formats;
 mod inputs;
 mod output;
 mod packs;

@@ -1,6 +1,9 @@
 //! Reports: what a run found, in the format asked for.
 
+pub mod github;
 pub mod json;
+pub mod junit;
+pub mod sarif;
 pub mod text;
 
 use std::collections::HashMap;

@@ -1,0 +1,124 @@
+//! CI formats: SARIF, JUnit, GitHub annotations, and --output.
+
+use crate::support::{fixture, repo, ward};
+
+fn output(dir: &std::path::Path, args: &[&str]) -> (i32, String) {
+    let out = ward(dir, args).output().unwrap();
+    (
+        out.status.code().unwrap(),
+        String::from_utf8(out.stdout).unwrap(),
+    )
+}
+
+#[test]
+fn github_annotations_for_the_text_fixture() {
+    let repo = fixture("text");
+    let (code, stdout) = output(repo.path(), &["check", "--format", "github"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        stdout,
+        "::warning file=bom.txt,line=1,col=1,endLine=1,endColumn=2,title=text/bom::UTF-8 byte-order mark\n\
+         ::error file=conflict.txt,line=1,col=1,endLine=1,endColumn=8,title=text/merge-conflict::merge conflict marker `<<<<<<<`\n\
+         ::error file=conflict.txt,line=3,col=1,endLine=3,endColumn=8,title=text/merge-conflict::merge conflict marker `=======`\n\
+         ::error file=conflict.txt,line=5,col=1,endLine=5,endColumn=8,title=text/merge-conflict::merge conflict marker `>>>>>>>`\n\
+         ::error file=latin1.txt,line=1,col=4,endLine=1,endColumn=5,title=text/invalid-utf8::invalid UTF-8 byte sequence 0xE9\n\
+         ::error file=notes/no-newline.txt,line=2,col=7,endLine=2,endColumn=7,title=text/final-newline::no newline at end of file\n\
+         ::error file=src/trailing.rs,line=1,col=12,endLine=1,endColumn=14,title=text/trailing-whitespace::2 trailing whitespace characters\n\
+         ::error file=src/trailing.rs,line=2,col=15,endLine=2,endColumn=16,title=text/trailing-whitespace::1 trailing whitespace character\n\
+         ::error file=win/mixed.txt,line=1,col=2,endLine=1,endColumn=2,title=text/mixed-line-endings::line ends with CRLF but most lines of this file end with LF (1 line to change)\n"
+    );
+}
+
+#[test]
+fn github_commands_escape_names_and_messages() {
+    let repo = repo(&[("a,b:c%.txt", b"x \n")]);
+    let (_, stdout) = output(repo.path(), &["check", "--format", "github"]);
+    assert_eq!(
+        stdout,
+        "::error file=a%2Cb%3Ac%25.txt,line=1,col=2,endLine=1,endColumn=3,title=text/trailing-whitespace::1 trailing whitespace character\n"
+    );
+}
+
+#[test]
+fn sarif_carries_rules_results_regions_and_fingerprints() {
+    let repo = fixture("text");
+    let (code, stdout) = output(repo.path(), &["check", "--format", "sarif"]);
+    assert_eq!(code, 1);
+    let log: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(log["version"], "2.1.0");
+    let run = &log["runs"][0];
+    let driver = &run["tool"]["driver"];
+    assert_eq!(driver["name"], "ward");
+    assert_eq!(driver["version"], env!("CARGO_PKG_VERSION"));
+    let rules = driver["rules"].as_array().unwrap();
+    let bom_index = rules.iter().position(|r| r["id"] == "text/bom").unwrap();
+    let bom = &rules[bom_index];
+    assert_eq!(
+        bom["shortDescription"]["text"],
+        "A UTF-8 byte-order mark at the start of a file"
+    );
+    assert_eq!(bom["defaultConfiguration"]["level"], "warning");
+    assert!(bom["help"]["text"].as_str().unwrap().contains("## Bad"));
+    let results = run["results"].as_array().unwrap();
+    assert_eq!(results.len(), 9);
+    let first = &results[0];
+    assert_eq!(first["ruleId"], "text/bom");
+    assert_eq!(first["ruleIndex"], bom_index);
+    assert_eq!(first["level"], "warning");
+    let location = &first["locations"][0]["physicalLocation"];
+    assert_eq!(location["artifactLocation"]["uri"], "bom.txt");
+    assert_eq!(location["region"]["startLine"], 1);
+    assert_eq!(location["region"]["startColumn"], 1);
+    assert_eq!(location["region"]["endColumn"], 2);
+    assert_eq!(
+        first["partialFingerprints"]["wardFingerprint/v1"]
+            .as_str()
+            .unwrap()
+            .len(),
+        16
+    );
+}
+
+#[test]
+fn junit_has_one_failing_case_per_finding_and_one_passing_case_when_clean() {
+    let repo = fixture("text");
+    let (_, stdout) = output(repo.path(), &["check", "--format", "junit"]);
+    assert!(stdout.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"ward\" tests=\"9\" failures=\"9\""), "{stdout}");
+    assert_eq!(stdout.matches("<testcase ").count(), 9);
+    assert_eq!(stdout.matches("<failure ").count(), 9);
+    assert!(stdout.contains(
+        "<testcase classname=\"text/merge-conflict\" name=\"conflict.txt:1:1\" file=\"conflict.txt\" line=\"1\" time=\"0\">\n      \
+         <failure message=\"merge conflict marker `&lt;&lt;&lt;&lt;&lt;&lt;&lt;`\" type=\"error\">"
+    ), "{stdout}");
+    let clean = fixture("text-clean");
+    let (code, stdout) = output(clean.path(), &["check", "--format", "junit"]);
+    assert_eq!(code, 0);
+    assert!(stdout.contains("tests=\"1\" failures=\"0\""), "{stdout}");
+    assert!(
+        stdout.contains("<testcase classname=\"ward\" name=\"11 files checked\" time=\"0\"/>"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn output_writes_the_report_to_a_file() {
+    let repo = fixture("text");
+    let (code, stdout) = output(
+        repo.path(),
+        &["check", "--format", "json", "--output", "report.json"],
+    );
+    assert_eq!(code, 1);
+    assert_eq!(stdout, "");
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(repo.path().join("report.json")).unwrap()).unwrap();
+    assert_eq!(report["findings"].as_array().unwrap().len(), 9);
+}
+
+#[test]
+fn listings_refuse_ci_formats() {
+    let repo = repo(&[]);
+    let out = ward(repo.path(), &["rules", "--format", "sarif"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}

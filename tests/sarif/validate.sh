@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Validates ward's SARIF with Microsoft's SARIF Multitool (installed from npm
+# into target/sarif-tool). The Multitool exits 0 even when it finds problems,
+# so its own SARIF log is read: any result at level error or warning fails.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+tool=target/sarif-tool/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool
+if [ ! -x "$tool" ]; then
+  mkdir -p target/sarif-tool
+  npm install --silent --prefix target/sarif-tool @microsoft/sarif-multitool-linux
+  chmod +x "$tool"
+fi
+export DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1
+
+cargo build --quiet
+out=target/sarif-check
+rm -rf "$out" && mkdir -p "$out"
+for fixture in text text-clean secrets; do
+  cp -r "tests/fixtures/$fixture" "$out/$fixture"
+  (cd "$out/$fixture" && ../../debug/ward check --format sarif --output "../$fixture.sarif" || [ $? -eq 1 ])
+  "$tool" validate "$out/$fixture.sarif" --output "$out/$fixture.validation.sarif" --level Error Warning > "$out/$fixture.log" 2>&1 \
+    || { cat "$out/$fixture.log"; exit 1; }
+  python3 - "$out/$fixture.validation.sarif" "$fixture" <<'PY'
+import json, sys
+log = json.load(open(sys.argv[1]))
+problems = [r for run in log["runs"] for r in run.get("results", []) if r.get("level") in ("error", "warning")]
+for r in problems:
+    print(f"{r['ruleId']} {r['level']}: {r['message'].get('text') or r['message'].get('arguments')}")
+if problems:
+    sys.exit(f"SARIF for {sys.argv[2]}: {len(problems)} errors or warnings")
+print(f"SARIF for {sys.argv[2]}: valid, 0 errors, 0 warnings")
+PY
+done
