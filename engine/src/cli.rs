@@ -37,6 +37,33 @@ pub enum Command {
     /// Translate another tool's configuration into a ward rule pack.
     #[command(subcommand)]
     Import(ImportCommand),
+    /// Record every current finding in a baseline file (default:
+    /// ward-baseline.json at the repository root), so later checks with
+    /// --baseline report only new ones.
+    Baseline(CheckArgs),
+    /// Write a commented starter ward.toml in the current directory.
+    Init(InitArgs),
+    /// Show a rule's documentation, with a bad and a good example.
+    Explain(ExplainArgs),
+}
+
+/// `ward init` options.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Overwrite an existing ward.toml.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// `ward explain` options.
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The rule id, for example text/trailing-whitespace.
+    #[arg(value_name = "RULE")]
+    pub rule: String,
+
+    #[command(flatten)]
+    pub plugin: PluginArgs,
 }
 
 /// `ward test-rules` options.
@@ -127,6 +154,11 @@ pub struct CheckArgs {
     /// Write the report to this file (atomically) instead of stdout.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+
+    /// Report only findings that are not in this baseline file (see
+    /// `ward baseline`); overrides `baseline` in ward.toml.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
 
     /// Print secrets whole instead of redacted, in every format. For local
     /// triage only: never in CI logs.

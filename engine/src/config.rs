@@ -8,6 +8,8 @@ use miette::{Diagnostic, NamedSource, SourceSpan};
 use serde::Deserialize;
 use toml::Spanned;
 
+use ward_plugin_sdk::Severity;
+
 use crate::policy::{Level, RulePolicy};
 
 /// The config file names looked for, in order, in each directory.
@@ -59,12 +61,31 @@ struct RawConfig {
     packs: Vec<Spanned<String>>,
     #[serde(default)]
     extends: Vec<Spanned<String>>,
+    #[serde(default)]
+    baseline: Option<Spanned<String>>,
+    #[serde(default)]
+    overrides: Vec<RawOverride>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawPluginEntry {
     path: Spanned<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOverride {
+    files: Vec<Spanned<String>>,
+    #[serde(default)]
+    rules: BTreeMap<String, Spanned<String>>,
+}
+
+/// `[[overrides]]`: rule severities for the files some globs match.
+#[derive(Debug)]
+pub struct Override {
+    files: GlobSet,
+    rules: RulePolicy,
 }
 
 /// Where a config value came from, for later diagnostics (an unknown rule,
@@ -111,18 +132,106 @@ pub struct Config {
     pub file: Option<PathBuf>,
     /// Paths matching these (repository-relative) are not checked.
     pub exclude: GlobSet,
+    exclude_patterns: Vec<String>,
     /// Severity per rule.
     pub rules: RulePolicy,
+    /// Severities for some files, later entries winning.
+    pub overrides: Vec<Override>,
     /// `[plugins.<name>]` tables as JSON.
     pub plugin_settings: BTreeMap<String, (serde_json::Value, Option<Origin>)>,
     /// `[[plugin]] path = …` entries.
     pub plugin_paths: Vec<PluginPath>,
-    /// Files larger than this are skipped with an info finding.
-    pub max_file_size: u64,
+    max_file_size: Option<u64>,
     /// Rule packs named by the config, resolved against its directory.
     pub packs: Vec<ConfigPath>,
     /// gitleaks configurations to read as a rule pack (`extends = ["gitleaks:…"]`).
     pub gitleaks: Vec<ConfigPath>,
+    /// The baseline file findings are compared with, if the config names one.
+    pub baseline: Option<PathBuf>,
+    /// Config files and presets this one extends, in order.
+    extends: Vec<(String, Origin)>,
+}
+
+impl Config {
+    /// Files larger than this are skipped with an info finding.
+    pub fn max_file_size(&self) -> u64 {
+        self.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE)
+    }
+
+    /// The severity of `rule` for the file at `path` (`None`: off there).
+    /// `[rules]` first, then every matching `[[overrides]]` in order.
+    pub fn severity(&self, rule: &str, path: &str, default: Severity) -> Option<Severity> {
+        let mut level = self.rules.level(rule);
+        for o in &self.overrides {
+            if o.files.is_match(path) {
+                if let Some(l) = o.rules.level(rule) {
+                    level = Some(l);
+                }
+            }
+        }
+        match level.unwrap_or(Level::On(default)) {
+            Level::Off => None,
+            Level::On(severity) => Some(severity),
+        }
+    }
+
+    /// Whether `rule` is on for some file: plugins must then run it.
+    pub fn enabled_anywhere(&self, rule: &str) -> bool {
+        let base = !matches!(self.rules.level(rule), Some(Level::Off));
+        base || self
+            .overrides
+            .iter()
+            .any(|o| matches!(o.rules.level(rule), Some(Level::On(_))))
+    }
+
+    /// Every rule pattern of `[rules]` and the overrides, for typo warnings.
+    pub fn policies(&self) -> impl Iterator<Item = &RulePolicy> {
+        std::iter::once(&self.rules).chain(self.overrides.iter().map(|o| &o.rules))
+    }
+
+    /// Layers `later` over `self`: lists add up, tables and single values
+    /// from `later` win.
+    fn merge(&mut self, later: Config) {
+        self.exclude_patterns.extend(later.exclude_patterns);
+        self.exclude = build_exclude(&self.exclude_patterns).unwrap_or_else(|_| GlobSet::empty());
+        self.rules.extend(later.rules);
+        self.overrides.extend(later.overrides);
+        for (name, (settings, origin)) in later.plugin_settings {
+            match self.plugin_settings.get_mut(&name) {
+                Some((existing, existing_origin)) => {
+                    if let (Some(base), serde_json::Value::Object(add)) =
+                        (existing.as_object_mut(), &settings)
+                    {
+                        base.extend(add.clone());
+                    } else {
+                        *existing = settings;
+                    }
+                    *existing_origin = origin;
+                }
+                None => {
+                    self.plugin_settings.insert(name, (settings, origin));
+                }
+            }
+        }
+        self.plugin_paths.extend(later.plugin_paths);
+        self.max_file_size = later.max_file_size.or(self.max_file_size);
+        self.packs.extend(later.packs);
+        self.gitleaks.extend(later.gitleaks);
+        self.baseline = later.baseline.or(self.baseline.take());
+        self.file = later.file.or(self.file.take());
+    }
+}
+
+fn build_exclude(patterns: &[String]) -> Result<GlobSet, globset::Error> {
+    let mut builder = GlobSetBuilder::new();
+    for pattern in patterns {
+        builder.add(Glob::new(pattern)?);
+        // `dir/**` should also exclude the directory entry itself, so a walk never enters it.
+        if let Some(stripped) = pattern.strip_suffix("/**") {
+            builder.add(Glob::new(stripped)?);
+        }
+    }
+    builder.build()
 }
 
 /// A file named by the config, with where it is named.
@@ -139,12 +248,16 @@ impl Default for Config {
         Config {
             file: None,
             exclude: GlobSet::empty(),
+            exclude_patterns: Vec::new(),
             rules: RulePolicy::default(),
+            overrides: Vec::new(),
             plugin_settings: BTreeMap::new(),
             plugin_paths: Vec::new(),
-            max_file_size: DEFAULT_MAX_FILE_SIZE,
+            max_file_size: None,
             packs: Vec::new(),
             gitleaks: Vec::new(),
+            baseline: None,
+            extends: Vec::new(),
         }
     }
 }
@@ -159,20 +272,64 @@ pub fn discover(start: &Path) -> Option<PathBuf> {
     })
 }
 
-/// Reads and checks a config file.
+/// Built-in configurations for `extends = ["ward:NAME"]`.
+pub const PRESETS: &[(&str, &str)] = &[
+    ("recommended", include_str!("presets/recommended.toml")),
+    ("strict", include_str!("presets/strict.toml")),
+];
+
+/// Reads and checks a config file and everything it extends.
 pub fn load(path: &Path) -> miette::Result<Config> {
+    let mut stack = Vec::new();
+    load_layered(path, &mut stack)
+}
+
+fn load_layered(path: &Path, stack: &mut Vec<PathBuf>) -> miette::Result<Config> {
     let text = std::fs::read_to_string(path).map_err(|source| ConfigReadError {
         path: path.display().to_string(),
         source,
     })?;
-    let mut config = parse(
-        &text,
-        &display_path(path),
-        path.parent().unwrap_or(Path::new(".")),
-    )
-    .map_err(|e| miette::Report::new(*e))?;
-    config.file = Some(path.to_path_buf());
-    Ok(config)
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut layer = parse(&text, &display_path(path), dir).map_err(|e| miette::Report::new(*e))?;
+    layer.file = Some(path.to_path_buf());
+    stack.push(path.canonicalize().unwrap_or_else(|_| path.to_path_buf()));
+    let mut merged = Config::default();
+    for (entry, origin) in std::mem::take(&mut layer.extends) {
+        let base = if let Some(name) = entry.strip_prefix("ward:") {
+            let Some((_, text)) = PRESETS.iter().find(|(preset, _)| *preset == name) else {
+                let names: Vec<String> = PRESETS.iter().map(|(n, _)| format!("ward:{n}")).collect();
+                return Err(miette::Report::new(*origin.error(
+                    format!("unknown preset `{entry}`"),
+                    "extended here",
+                    Some(format!("built-in presets: {}", names.join(", "))),
+                )));
+            };
+            parse(text, &format!("preset {entry}"), dir).map_err(|e| miette::Report::new(*e))?
+        } else {
+            let target = dir.join(&entry);
+            let canonical = target.canonicalize().map_err(|e| {
+                miette::Report::new(*origin.error(
+                    format!("cannot read {}: {e}", target.display()),
+                    "extended here",
+                    None,
+                ))
+            })?;
+            if stack.contains(&canonical) {
+                return Err(miette::Report::new(*origin.error(
+                    format!("`{entry}` extends itself through a cycle"),
+                    "extended here",
+                    Some("remove one of the `extends` entries that lead back to this file".into()),
+                )));
+            }
+            let mut parent = load_layered(&target, stack)?;
+            parent.file = None;
+            parent
+        };
+        merged.merge(base);
+    }
+    stack.pop();
+    merged.merge(layer);
+    Ok(merged)
 }
 
 /// `path` as the user would type it from the current directory
@@ -216,41 +373,32 @@ pub fn parse(text: &str, name: &str, dir: &Path) -> Result<Config, Box<ConfigErr
         })
     })?;
 
-    let mut exclude = GlobSetBuilder::new();
+    let mut exclude_patterns = Vec::new();
     for pattern in &raw.exclude {
-        let glob = Glob::new(pattern.get_ref()).map_err(|e| {
+        Glob::new(pattern.get_ref()).map_err(|e| {
             at(pattern.span()).error(format!("invalid glob: {e}"), "this pattern", None)
         })?;
-        exclude.add(glob);
-        // `dir/**` should also exclude the directory entry itself, so a walk never enters it.
-        if let Some(stripped) = pattern.get_ref().strip_suffix("/**") {
-            if let Ok(glob) = Glob::new(stripped) {
-                exclude.add(glob);
-            }
-        }
+        exclude_patterns.push(pattern.get_ref().clone());
     }
-    let exclude = exclude
-        .build()
+    let exclude = build_exclude(&exclude_patterns)
         .map_err(|e| at(0..0).error(format!("invalid exclude globs: {e}"), "here", None))?;
 
-    let mut rules = RulePolicy::default();
-    for (pattern, level) in &raw.rules {
-        let parsed = Level::parse(level.get_ref()).ok_or_else(|| {
-            at(level.span()).error(
-                format!("unknown severity `{}` for `{pattern}`", level.get_ref()),
-                "expected one of: error, warning, info, off",
-                None,
-            )
-        })?;
-        rules
-            .add(pattern, parsed, Some(at(level.span())))
-            .map_err(|e| {
-                at(level.span()).error(
-                    format!("invalid rule pattern `{pattern}`: {e}"),
-                    "for this rule",
-                    None,
-                )
-            })?;
+    let rules = policy(&raw.rules, &at)?;
+    let mut overrides = Vec::new();
+    for o in &raw.overrides {
+        let mut files = GlobSetBuilder::new();
+        for glob in &o.files {
+            files.add(Glob::new(glob.get_ref()).map_err(|e| {
+                at(glob.span()).error(format!("invalid glob: {e}"), "this pattern", None)
+            })?);
+        }
+        let files = files
+            .build()
+            .map_err(|e| at(0..0).error(format!("invalid override globs: {e}"), "here", None))?;
+        overrides.push(Override {
+            files,
+            rules: policy(&o.rules, &at)?,
+        });
     }
 
     let mut plugin_settings = BTreeMap::new();
@@ -275,14 +423,14 @@ pub fn parse(text: &str, name: &str, dir: &Path) -> Result<Config, Box<ConfigErr
         .collect();
 
     let max_file_size = match &raw.max_file_size {
-        None => DEFAULT_MAX_FILE_SIZE,
-        Some(value) => parse_size(value.get_ref()).ok_or_else(|| {
+        None => None,
+        Some(value) => Some(parse_size(value.get_ref()).ok_or_else(|| {
             at(value.span()).error(
                 "invalid max-file-size".into(),
                 "expected bytes as a number, or a string like \"50MiB\"",
                 None,
             )
-        })?,
+        })?),
     };
 
     let packs = raw
@@ -294,32 +442,57 @@ pub fn parse(text: &str, name: &str, dir: &Path) -> Result<Config, Box<ConfigErr
         })
         .collect();
     let mut gitleaks = Vec::new();
+    let mut extends = Vec::new();
     for entry in &raw.extends {
         match entry.get_ref().strip_prefix("gitleaks:") {
             Some(path) => gitleaks.push(ConfigPath {
                 path: dir.join(path),
                 origin: at(entry.span()),
             }),
-            None => {
-                return Err(at(entry.span()).error(
-                    format!("cannot extend `{}`", entry.get_ref()),
-                    "only `gitleaks:PATH` is supported here",
-                    Some("read a gitleaks configuration with extends = [\"gitleaks:path/to/gitleaks.toml\"]".into()),
-                ))
-            }
+            None => extends.push((entry.get_ref().clone(), at(entry.span()))),
         }
     }
 
     Ok(Config {
         file: None,
         exclude,
+        exclude_patterns,
         rules,
+        overrides,
         plugin_settings,
         plugin_paths,
         max_file_size,
         packs,
         gitleaks,
+        baseline: raw.baseline.as_ref().map(|b| dir.join(b.get_ref())),
+        extends,
     })
+}
+
+fn policy(
+    entries: &BTreeMap<String, Spanned<String>>,
+    at: &dyn Fn(std::ops::Range<usize>) -> Origin,
+) -> Result<RulePolicy, Box<ConfigError>> {
+    let mut rules = RulePolicy::default();
+    for (pattern, level) in entries {
+        let parsed = Level::parse(level.get_ref()).ok_or_else(|| {
+            at(level.span()).error(
+                format!("unknown severity `{}` for `{pattern}`", level.get_ref()),
+                "expected one of: error, warning, info, off",
+                None,
+            )
+        })?;
+        rules
+            .add(pattern, parsed, Some(at(level.span())))
+            .map_err(|e| {
+                at(level.span()).error(
+                    format!("invalid rule pattern `{pattern}`: {e}"),
+                    "for this rule",
+                    None,
+                )
+            })?;
+    }
+    Ok(rules)
 }
 
 /// A size: a number of bytes, or a string with a unit (`"512KiB"`, `"1MB"`, `"2 GiB"`).
@@ -361,7 +534,7 @@ mod tests {
     #[test]
     fn empty_config_is_the_default() {
         let config = parse_ok("");
-        assert_eq!(config.max_file_size, DEFAULT_MAX_FILE_SIZE);
+        assert_eq!(config.max_file_size(), DEFAULT_MAX_FILE_SIZE);
         assert!(config.plugin_paths.is_empty());
     }
 
@@ -402,7 +575,7 @@ mod tests {
         assert_eq!(parse_size(&toml::Value::String("2 kb".into())), Some(2000));
         assert_eq!(parse_size(&toml::Value::Integer(7)), Some(7));
         assert_eq!(parse_size(&toml::Value::String("lots".into())), None);
-        assert!(parse_ok("max-file-size = \"1MiB\"").max_file_size == 1 << 20);
+        assert!(parse_ok("max-file-size = \"1MiB\"").max_file_size() == 1 << 20);
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! plugins, the tree to check, the parallel scan, then one sorted report.
 //! [`main_with_args`] is the whole program, so tests can call it in-process.
 
+pub mod baseline;
 pub mod cli;
 pub mod config;
 pub mod finding;
@@ -14,6 +15,7 @@ pub mod render;
 pub mod rules;
 pub mod scan;
 pub mod source;
+pub mod suppress;
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -63,6 +65,9 @@ where
         Command::Rules(args) => list_rules(&args),
         Command::TestRules(args) => test_rules(&args),
         Command::Import(ImportCommand::Gitleaks(args)) => import_gitleaks(&args),
+        Command::Baseline(args) => write_baseline(&args),
+        Command::Init(args) => init(&args),
+        Command::Explain(args) => explain(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -122,7 +127,7 @@ fn load_all(args: &PluginArgs, config: &Config) -> miette::Result<Loaded> {
         }
     }
     let known: Vec<String> = rules.iter().map(|r| r.id.clone()).collect();
-    for (pattern, origin) in config.rules.unmatched(&known) {
+    for (pattern, origin) in config.policies().flat_map(|p| p.unmatched(&known)) {
         let place = origin.map_or_else(String::new, |o| format!("{}: ", o.location()));
         eprintln!("warning: {place}`{pattern}` in [rules] matches no rule of the loaded plugins");
     }
@@ -168,14 +173,27 @@ fn write_stdout(text: &str) {
     let _ = stdout.flush();
 }
 
-fn check(args: &CheckArgs) -> miette::Result<u8> {
-    let started = Instant::now();
+/// What a check found, before it is rendered.
+struct CheckRun {
+    outcome: scan::Outcome,
+    rules: Vec<ward_plugin_sdk::RuleInfo>,
+    root: PathBuf,
+    baselined: usize,
+}
+
+/// Loads config, plugins and packs, walks and scans, and applies the baseline.
+fn scan_repository(args: &CheckArgs, use_baseline: bool) -> miette::Result<CheckRun> {
     let start = start_dir(&args.paths);
     let root = source::find_root(&start);
     let config = resolve_config(&args.plugin, &start)?;
     let loaded = load_all(&args.plugin, &config)?;
     let active = plugins::activate(&loaded.plugins, &config)?;
-    let active_packs = packs::activate(&loaded.packs, &config.rules);
+    let active_packs = packs::activate(&loaded.packs, &config);
+    let baseline_file = args.baseline.clone().or_else(|| config.baseline.clone());
+    let baseline = match baseline_file.filter(|_| use_baseline) {
+        Some(path) => Some(baseline::Baseline::load(&path)?),
+        None => None,
+    };
 
     let mut pool = rayon::ThreadPoolBuilder::new();
     if let Some(threads) = args.threads {
@@ -185,27 +203,47 @@ fn check(args: &CheckArgs) -> miette::Result<u8> {
         .build()
         .map_err(|e| miette::miette!("cannot start worker threads: {e}"))?;
 
-    let threads = pool.current_num_threads();
     let walk = source::WalkOptions {
-        threads,
+        threads: pool.current_num_threads(),
         ignore_files: !args.no_ignore,
     };
     let tree = source::collect(&root, &args.paths, &config.exclude, walk);
+    let rules = loaded.rules();
+    let known_rules = rules.iter().map(|r| r.id.clone()).collect();
     let checks = scan::Checks {
         plugins: &active,
         packs: active_packs.as_ref(),
         config: &config,
         show_secrets: args.show_secrets,
+        known_rules: &known_rules,
     };
     let mut outcome = pool.install(|| scan::run(&tree, &root, &checks));
     finding::finalize(&mut outcome.findings);
+    let mut baselined = 0;
+    if let Some(baseline) = &baseline {
+        let before = outcome.findings.len();
+        outcome.findings.retain(|f| !baseline.contains(f));
+        baselined = before - outcome.findings.len();
+    }
+    Ok(CheckRun {
+        outcome,
+        rules,
+        root,
+        baselined,
+    })
+}
 
-    let rules = loaded.rules();
+fn check(args: &CheckArgs) -> miette::Result<u8> {
+    let started = Instant::now();
+    let run = scan_repository(args, true)?;
+    let outcome = &run.outcome;
     let report = render::Report {
         findings: &outcome.findings,
-        rules: rules.iter().map(|r| (r.id.as_str(), r)).collect(),
+        rules: run.rules.iter().map(|r| (r.id.as_str(), r)).collect(),
         files_scanned: outcome.files_scanned,
         bytes_scanned: outcome.bytes_scanned,
+        suppressed: outcome.suppressed,
+        baselined: run.baselined,
         duration: started.elapsed(),
     };
     let text = match args.plugin.format {
@@ -240,6 +278,74 @@ fn check(args: &CheckArgs) -> miette::Result<u8> {
     };
     let failed = threshold.is_some_and(|t| outcome.findings.iter().any(|f| f.severity >= t));
     Ok(if failed { EXIT_FINDINGS } else { EXIT_CLEAN })
+}
+
+fn write_baseline(args: &CheckArgs) -> miette::Result<u8> {
+    let run = scan_repository(args, false)?;
+    let path = args
+        .output
+        .clone()
+        .unwrap_or_else(|| run.root.join(baseline::DEFAULT_FILE));
+    write_atomically(&path, baseline::render(&run.outcome.findings).as_bytes())
+        .map_err(|e| miette::miette!("cannot write the baseline {}: {e}", path.display()))?;
+    eprintln!(
+        "ward: recorded {} findings in {}",
+        run.outcome.findings.len(),
+        path.display()
+    );
+    Ok(EXIT_CLEAN)
+}
+
+/// The starter config `ward init` writes.
+const STARTER_CONFIG: &str = include_str!("presets/starter.toml");
+
+fn init(args: &cli::InitArgs) -> miette::Result<u8> {
+    let path = Path::new("ward.toml");
+    if path.exists() && !args.force {
+        return Err(miette::miette!(
+            help = "run `ward init --force` to replace it",
+            "ward.toml already exists here; not overwriting it"
+        ));
+    }
+    write_atomically(path, STARTER_CONFIG.as_bytes())
+        .map_err(|e| miette::miette!("cannot write ward.toml: {e}"))?;
+    eprintln!("ward: wrote ward.toml; `ward check` uses it from here down");
+    Ok(EXIT_CLEAN)
+}
+
+fn explain(args: &cli::ExplainArgs) -> miette::Result<u8> {
+    let config = resolve_config(&args.plugin, &start_dir(&[]))?;
+    let loaded = load_all(&args.plugin, &config)?;
+    let rules = loaded.rules();
+    let Some(rule) = rules.iter().find(|r| r.id == args.rule) else {
+        let prefix = args.rule.split('/').next().unwrap_or_default();
+        let mut near: Vec<&str> = rules
+            .iter()
+            .map(|r| r.id.as_str())
+            .filter(|id| id.starts_with(prefix) || id.contains(args.rule.as_str()))
+            .collect();
+        near.truncate(8);
+        let help = if near.is_empty() {
+            "`ward rules` lists every rule".to_string()
+        } else {
+            format!("did you mean one of: {}", near.join(", "))
+        };
+        return Err(miette::miette!(help = help, "unknown rule `{}`", args.rule));
+    };
+    let mut text = format!(
+        "{}\n\n{}\n\ndefault severity: {}{}\n",
+        rule.id,
+        rule.summary,
+        rule.default_severity,
+        if rule.fixable { "; fixable" } else { "" }
+    );
+    if !rule.docs.is_empty() {
+        text.push('\n');
+        text.push_str(rule.docs.trim_end());
+        text.push('\n');
+    }
+    write_stdout(&text);
+    Ok(EXIT_CLEAN)
 }
 
 fn listing_format(format: Format) -> miette::Report {

@@ -13,7 +13,6 @@ use ward_plugin_sdk::{RuleInfo, Severity};
 use ward_rules::{gitleaks, Pack, PackError, PackSource, RuleSet};
 
 use crate::config::{Config, ConfigPath};
-use crate::policy::RulePolicy;
 
 /// Packs compiled into the binary: (file name, text).
 pub const SHIPPED: &[(&str, &str)] = &[("secrets.toml", include_str!("../../rules/secrets.toml"))];
@@ -149,18 +148,18 @@ pub fn rule_infos(packs: &[LoadedPack]) -> Vec<RuleInfo> {
 pub struct ActivePacks {
     /// One set over every enabled rule.
     pub set: RuleSet,
-    /// Effective severity by rule index in `set`.
+    /// Default severity by rule index in `set`.
     pub severities: Vec<Severity>,
 }
 
-/// Compiles the enabled rules; `None` when no pack rule is enabled.
-pub fn activate(packs: &[LoadedPack], policy: &RulePolicy) -> Option<ActivePacks> {
+/// Compiles the rules enabled for some file; `None` when there are none.
+pub fn activate(packs: &[LoadedPack], config: &Config) -> Option<ActivePacks> {
     let mut rules = Vec::new();
     let mut severities = Vec::new();
     for rule in packs.iter().flat_map(|p| &p.pack.rules) {
-        if let Some(severity) = policy.severity(&rule.id, rule.severity) {
+        if config.enabled_anywhere(&rule.id) {
             rules.push(rule.clone());
-            severities.push(severity);
+            severities.push(rule.severity);
         }
     }
     if rules.is_empty() {

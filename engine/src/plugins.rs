@@ -45,7 +45,7 @@ pub struct ActivePlugin {
     pub name: String,
     /// The validator behind the ABI.
     pub validator: ValidatorBox,
-    /// Effective severity of each enabled rule.
+    /// Default severity of each rule enabled for some file.
     pub severities: HashMap<String, Severity>,
     /// Every rule the manifest declares, enabled or not.
     pub known_rules: HashSet<String>,
@@ -170,12 +170,8 @@ pub fn activate(plugins: &[LoadedPlugin], config: &Config) -> miette::Result<Vec
             .manifest
             .rules
             .iter()
-            .filter_map(|rule| {
-                config
-                    .rules
-                    .severity(&rule.id, rule.default_severity)
-                    .map(|severity| (rule.id.clone(), severity))
-            })
+            .filter(|rule| config.enabled_anywhere(&rule.id))
+            .map(|rule| (rule.id.clone(), rule.default_severity))
             .collect();
         if severities.is_empty() {
             continue;

@@ -73,18 +73,28 @@ impl RulePolicy {
         Ok(())
     }
 
-    /// The severity of `rule`, `None` when it is off. An exact id beats any
-    /// glob; among globs the longest (most specific) pattern wins.
-    pub fn severity(&self, rule: &str, default: Severity) -> Option<Severity> {
-        let best = self
-            .entries
+    /// The level this policy gives `rule`, if any entry matches. An exact id
+    /// beats any glob; among globs the longest (most specific) pattern wins;
+    /// between equals the later entry (a config over the one it extends).
+    pub fn level(&self, rule: &str) -> Option<Level> {
+        self.entries
             .iter()
             .filter(|e| e.matches(rule))
-            .max_by_key(|e| (e.glob.is_none(), e.pattern.len()));
-        match best.map_or(Level::On(default), |e| e.level) {
+            .max_by_key(|e| (e.glob.is_none(), e.pattern.len()))
+            .map(|e| e.level)
+    }
+
+    /// The severity of `rule`, `None` when it is off.
+    pub fn severity(&self, rule: &str, default: Severity) -> Option<Severity> {
+        match self.level(rule).unwrap_or(Level::On(default)) {
             Level::Off => None,
             Level::On(severity) => Some(severity),
         }
+    }
+
+    /// Adds the entries of a later layer after this one's.
+    pub fn extend(&mut self, later: RulePolicy) {
+        self.entries.extend(later.entries);
     }
 
     /// Patterns that match none of `known` rule ids: most likely typos.

@@ -8,6 +8,8 @@ pub const UNREADABLE: &str = "ward/unreadable";
 pub const BROKEN_SYMLINK: &str = "ward/broken-symlink";
 /// A file skipped because it is larger than `max-file-size`.
 pub const FILE_TOO_LARGE: &str = "ward/file-too-large";
+/// A `ward:ignore` comment that names an unknown rule, or none.
+pub const INVALID_SUPPRESSION: &str = "ward/invalid-suppression";
 
 /// The engine's rules, listed by `ward rules` and configurable like any other.
 pub fn engine_rules() -> Vec<RuleInfo> {
@@ -45,6 +47,13 @@ pub fn engine_rules() -> Vec<RuleInfo> {
             Severity::Info,
             "ward never reads a file above `max-file-size` (default 50 MiB) into memory. \
              Raise the limit in ward.toml (`max-file-size = \"200MiB\"`) or exclude the file.",
+        ),
+        rule(
+            INVALID_SUPPRESSION,
+            "A ward:ignore comment that names an unknown rule, or none",
+            Severity::Warning,
+            "A typo in a suppression silently suppresses nothing. \
+             Bad: `// ward:ignore text/trailing-whitspace`. Good: `// ward:ignore text/trailing-whitespace`.",
         ),
     ]
 }

@@ -39,6 +39,8 @@ pub struct Outcome {
     pub files_scanned: usize,
     /// Bytes read.
     pub bytes_scanned: u64,
+    /// Findings hidden by `ward:ignore` comments.
+    pub suppressed: usize,
 }
 
 /// What checks a run and how.
@@ -51,6 +53,8 @@ pub struct Checks<'a> {
     pub config: &'a Config,
     /// Print secrets whole (`--show-secrets`).
     pub show_secrets: bool,
+    /// Every rule id the run knows, to check suppressions against.
+    pub known_rules: &'a std::collections::HashSet<String>,
 }
 
 /// Checks every file of `tree` with every plugin and rule pack, then runs
@@ -67,6 +71,7 @@ pub fn run(tree: &Tree, root: &Path, checks: &Checks<'_>) -> Outcome {
         outcome.findings.extend(part.findings);
         outcome.files_scanned += part.files_scanned;
         outcome.bytes_scanned += part.bytes_scanned;
+        outcome.suppressed += part.suppressed;
     }
     if tree.walked_dir {
         let repo_findings: Vec<Vec<Finding>> = plugins
@@ -76,16 +81,20 @@ pub fn run(tree: &Tree, root: &Path, checks: &Checks<'_>) -> Outcome {
         outcome.findings.extend(repo_findings.into_iter().flatten());
     }
     outcome.findings.extend(tree.problems.iter().cloned());
-    outcome
-        .findings
-        .retain(|f| config.rules.severity(&f.rule, f.severity).is_some());
-    for finding in &mut outcome.findings {
-        if finding.plugin == "ward" {
-            if let Some(severity) = config.rules.severity(&finding.rule, finding.severity) {
-                finding.severity = severity;
-            }
+    // The engine's own findings get their severity here; plugin and pack
+    // findings got theirs in `convert`.
+    outcome.findings.retain_mut(|f| {
+        if f.plugin != "ward" && f.rule != PLUGIN_ERROR_RULE {
+            return true;
         }
-    }
+        match config.severity(&f.rule, &f.path, f.severity) {
+            Some(severity) => {
+                f.severity = severity;
+                true
+            }
+            None => false,
+        }
+    });
     outcome
 }
 
@@ -114,7 +123,7 @@ fn too_large(path: &str, size: u64, limit: u64) -> Finding {
 }
 
 fn check_batch(batch: &[&Entry], checks: &Checks<'_>) -> Outcome {
-    let limit = checks.config.max_file_size;
+    let limit = checks.config.max_file_size();
     let mut outcome = Outcome::default();
     let mut contents: Vec<(&Entry, Vec<u8>)> = Vec::with_capacity(batch.len());
     for entry in batch {
@@ -164,7 +173,7 @@ fn check_batch(batch: &[&Entry], checks: &Checks<'_>) -> Outcome {
                 &plugin.name,
                 &lookup,
                 bytes,
-                checks.show_secrets,
+                checks,
             ));
         }
     }
@@ -197,18 +206,32 @@ fn check_batch(batch: &[&Entry], checks: &Checks<'_>) -> Outcome {
                 };
                 let severity = packs.severities[found.rule];
                 let lookup = |_: &str| Lookup::Enabled(severity);
-                outcome.findings.extend(convert(
-                    raw,
-                    &rule.pack,
-                    &lookup,
-                    Some(bytes),
-                    checks.show_secrets,
-                ));
+                outcome
+                    .findings
+                    .extend(convert(raw, &rule.pack, &lookup, Some(bytes), checks));
             }
         }
     }
     mask_neighbouring_secrets(&mut outcome.findings);
+    apply_suppressions(&contents, checks, &mut outcome);
     outcome
+}
+
+/// Drops the findings that `ward:ignore` comments in their files hide, and
+/// reports comments that name unknown rules.
+fn apply_suppressions(contents: &[(&Entry, Vec<u8>)], checks: &Checks<'_>, outcome: &mut Outcome) {
+    let known = |rule: &str| checks.known_rules.contains(rule);
+    for (entry, bytes) in contents {
+        let Some(suppressions) = crate::suppress::parse(&entry.path, bytes, &known) else {
+            continue;
+        };
+        let before = outcome.findings.len();
+        outcome
+            .findings
+            .retain(|f| f.path != entry.path || !suppressions.hides(f));
+        outcome.suppressed += before - outcome.findings.len();
+        outcome.findings.extend(suppressions.problems);
+    }
 }
 
 /// Reads repository files for plugins, confined to the repository.
@@ -261,7 +284,7 @@ fn check_repo(
         .collect();
     let reader = WorkTreeReader {
         root,
-        limit: config.max_file_size,
+        limit: config.max_file_size(),
     };
     let input = RepoInputFfi {
         entries: RSlice::from_slice(&entries),
@@ -288,7 +311,7 @@ fn check_repo(
                 &plugin.name,
                 &lookup,
                 bytes.as_deref(),
-                checks.show_secrets,
+                checks,
             )
         })
         .collect()
@@ -384,7 +407,7 @@ impl Raw {
 
 /// What the run says about a rule a plugin reported.
 pub enum Lookup {
-    /// Enabled at this severity.
+    /// Enabled somewhere, with this default severity.
     Enabled(Severity),
     /// Declared but switched off.
     Disabled,
@@ -400,8 +423,9 @@ fn convert(
     plugin: &str,
     lookup: &dyn Fn(&str) -> Lookup,
     bytes: Option<&[u8]>,
-    show_secrets: bool,
+    checks: &Checks<'_>,
 ) -> Vec<Finding> {
+    let show_secrets = checks.show_secrets;
     let Raw {
         rule,
         path,
@@ -425,7 +449,10 @@ fn convert(
         return vec![plugin_error(plugin, &path, message)];
     }
     let severity = match lookup(&rule) {
-        Lookup::Enabled(severity) => severity,
+        Lookup::Enabled(default) => match checks.config.severity(&rule, &path, default) {
+            Some(severity) => severity,
+            None => return Vec::new(),
+        },
         Lookup::Disabled => return Vec::new(),
         Lookup::Unknown => {
             return vec![plugin_error(

@@ -1,5 +1,6 @@
 //! Black-box tests of the `ward` binary over fixture repositories.
 
+mod adoption;
 mod config;
 mod formats;
 mod inputs;

@@ -26,6 +26,8 @@ struct Summary {
     bytes_scanned: u64,
     findings: usize,
     by_severity: BySeverity,
+    suppressed: usize,
+    baselined: usize,
     duration_ms: u64,
 }
 
@@ -54,6 +56,8 @@ pub fn render(report: &Report<'_>) -> String {
                 warning: report.count(Severity::Warning),
                 info: report.count(Severity::Info),
             },
+            suppressed: report.suppressed,
+            baselined: report.baselined,
             duration_ms: u64::try_from(report.duration.as_millis()).unwrap_or(u64::MAX),
         },
     };

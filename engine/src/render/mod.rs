@@ -23,6 +23,10 @@ pub struct Report<'a> {
     pub files_scanned: usize,
     /// Bytes read.
     pub bytes_scanned: u64,
+    /// Findings hidden by `ward:ignore` comments.
+    pub suppressed: usize,
+    /// Findings hidden because the baseline holds them.
+    pub baselined: usize,
     /// Wall time of the run.
     pub duration: Duration,
 }

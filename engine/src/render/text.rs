@@ -189,11 +189,23 @@ fn plural(n: usize, word: &str) -> String {
 
 fn summary_line(report: &Report<'_>) -> String {
     let files = plural(report.files_scanned, "file");
+    let mut hidden = Vec::new();
+    if report.suppressed > 0 {
+        hidden.push(format!("{} suppressed", report.suppressed));
+    }
+    if report.baselined > 0 {
+        hidden.push(format!("{} in the baseline", report.baselined));
+    }
+    let hidden = if hidden.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", hidden.join(", "))
+    };
     if report.findings.is_empty() {
-        return format!("No findings in {files}.\n");
+        return format!("No findings in {files}{hidden}.\n");
     }
     format!(
-        "{}, {}, {} in {files}.\n",
+        "{}, {}, {} in {files}{hidden}.\n",
         plural(report.count(Severity::Error), "error"),
         plural(report.count(Severity::Warning), "warning"),
         plural(report.count(Severity::Info), "info"),

@@ -1,0 +1,281 @@
+//! Inline suppressions: `ward:ignore RULE[,RULE…]` in a comment on the
+//! offending line or the line above, `ward:ignore-file RULE` in a file's
+//! first lines.
+
+use globset::{Glob, GlobMatcher};
+use ward_plugin_sdk::Severity;
+
+use crate::finding::Finding;
+use crate::rules::INVALID_SUPPRESSION;
+
+const MARKER: &[u8] = b"ward:ignore";
+
+/// `ward:ignore-file` counts only in this many first lines, so a marker deep
+/// in a file (a test string, a doc) does not silence the whole file.
+pub const FILE_MARKER_LINES: u32 = 10;
+
+enum Pattern {
+    Exact(String),
+    Glob(GlobMatcher),
+}
+
+impl Pattern {
+    fn matches(&self, rule: &str) -> bool {
+        match self {
+            Pattern::Exact(id) => id == rule,
+            Pattern::Glob(glob) => glob.is_match(rule),
+        }
+    }
+}
+
+/// The suppressions of one file.
+#[derive(Default)]
+pub struct Suppressions {
+    /// (first line, last line, rules) each comment covers.
+    lines: Vec<(u32, u32, Vec<Pattern>)>,
+    file: Vec<Pattern>,
+    /// Markers that name unknown rules or none, as warnings.
+    pub problems: Vec<Finding>,
+}
+
+impl Suppressions {
+    /// Whether `finding` is suppressed.
+    pub fn hides(&self, finding: &Finding) -> bool {
+        self.file.iter().any(|p| p.matches(&finding.rule))
+            || (finding.line > 0
+                && self.lines.iter().any(|(first, last, patterns)| {
+                    (*first..=*last).contains(&finding.line)
+                        && patterns.iter().any(|p| p.matches(&finding.rule))
+                }))
+    }
+}
+
+fn is_rule_char(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"_-./*?[]{}".contains(&b)
+}
+
+/// The rule list after a marker: tokens separated by commas or spaces, up to
+/// the end of the line or a comment closer (`*/`, `-->`).
+fn rule_tokens(rest: &[u8]) -> Vec<String> {
+    let line_end = memchr::memchr(b'\n', rest).unwrap_or(rest.len());
+    let mut tokens = Vec::new();
+    let mut i = 0;
+    let line = &rest[..line_end];
+    while i < line.len() {
+        while i < line.len() && (line[i] == b' ' || line[i] == b'\t' || line[i] == b',') {
+            i += 1;
+        }
+        let start = i;
+        while i < line.len() && is_rule_char(line[i]) {
+            i += 1;
+        }
+        if start == i {
+            break;
+        }
+        let mut token = String::from_utf8_lossy(&line[start..i]).into_owned();
+        let closed = token.ends_with("*/") || token.ends_with("-->");
+        token = token
+            .trim_end_matches("*/")
+            .trim_end_matches("--")
+            .to_string();
+        if !token.is_empty() && token != "*" {
+            tokens.push(token);
+        }
+        if closed || (i < line.len() && line[i] != b' ' && line[i] != b'\t' && line[i] != b',') {
+            break;
+        }
+    }
+    tokens
+}
+
+/// Finds the markers in a file; `None` when it has none (nearly every file).
+pub fn parse(path: &str, bytes: &[u8], known: &dyn Fn(&str) -> bool) -> Option<Suppressions> {
+    let finder = memchr::memmem::Finder::new(MARKER);
+    let mut found = Suppressions::default();
+    let mut any = false;
+    let (mut line, mut counted) = (1u32, 0usize);
+    for at in finder.find_iter(bytes) {
+        any = true;
+        line += u32::try_from(memchr::memchr_iter(b'\n', &bytes[counted..at]).count()).unwrap_or(0);
+        counted = at;
+        let mut rest = &bytes[at + MARKER.len()..];
+        let file_wide = rest.starts_with(b"-file");
+        if file_wide {
+            rest = &rest[b"-file".len()..];
+        } else if rest.first().is_some_and(|b| is_rule_char(*b)) {
+            continue; // `ward:ignored`, `ward:ignore_x`: some other word
+        }
+        let problem = |message: String| {
+            let mut finding =
+                Finding::engine(INVALID_SUPPRESSION, Severity::Warning, path, message);
+            finding.line = line;
+            finding.end_line = line;
+            finding.column = 1;
+            finding.end_column = 1;
+            finding
+        };
+        let marker = if file_wide {
+            "ward:ignore-file"
+        } else {
+            "ward:ignore"
+        };
+        let tokens = rule_tokens(rest);
+        if tokens.is_empty() {
+            found.problems.push(problem(format!(
+                "{marker} names no rule, so it suppresses nothing"
+            )));
+            continue;
+        }
+        if file_wide && line > FILE_MARKER_LINES {
+            found.problems.push(problem(format!(
+                "{marker} counts only in the first {FILE_MARKER_LINES} lines of a file"
+            )));
+            continue;
+        }
+        let mut patterns = Vec::new();
+        for token in tokens {
+            let pattern = if token.contains(['*', '?', '[', '{']) {
+                match Glob::new(&token) {
+                    Ok(glob) => Pattern::Glob(glob.compile_matcher()),
+                    Err(e) => {
+                        found.problems.push(problem(format!(
+                            "invalid rule pattern `{token}` in {marker}: {e}"
+                        )));
+                        continue;
+                    }
+                }
+            } else {
+                if !known(&token) {
+                    found
+                        .problems
+                        .push(problem(format!("unknown rule `{token}` in {marker}")));
+                }
+                Pattern::Exact(token)
+            };
+            patterns.push(pattern);
+        }
+        if file_wide {
+            found.file.extend(patterns);
+        } else {
+            // A comment after code covers its own line; a comment alone on
+            // its line covers the line below too.
+            let line_start = bytes[..at]
+                .iter()
+                .rposition(|b| *b == b'\n')
+                .map_or(0, |i| i + 1);
+            let alone = !bytes[line_start..at].iter().any(u8::is_ascii_alphanumeric);
+            found
+                .lines
+                .push((line, if alone { line + 1 } else { line }, patterns));
+        }
+    }
+    any.then_some(found)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finding(rule: &str, line: u32) -> Finding {
+        let mut f = Finding::engine(rule, Severity::Error, "a.rs", String::new());
+        f.line = line;
+        f
+    }
+
+    fn known(rule: &str) -> bool {
+        ["text/bom", "text/trailing-whitespace", "secrets/github-pat"].contains(&rule)
+    }
+
+    #[test]
+    fn same_line_and_line_above() {
+        let text = b"x // ward:ignore text/bom\n// ward:ignore text/trailing-whitespace, secrets/github-pat\ny\nz\n";
+        let s = parse("a.rs", text, &known).unwrap();
+        assert!(s.hides(&finding("text/bom", 1)));
+        // After code, a comment covers only its own line.
+        assert!(!s.hides(&finding("text/bom", 2)));
+        assert!(s.hides(&finding("text/trailing-whitespace", 3)));
+        assert!(s.hides(&finding("secrets/github-pat", 2)));
+        assert!(!s.hides(&finding("text/trailing-whitespace", 4)));
+        assert!(s.problems.is_empty());
+    }
+
+    #[test]
+    fn a_comment_after_code_covers_only_its_line() {
+        let s = parse(
+            "a.py",
+            b"x = 1  # ward:ignore text/bom
+y = 2
+",
+            &known,
+        )
+        .unwrap();
+        assert!(s.hides(&finding("text/bom", 1)));
+        assert!(!s.hides(&finding("text/bom", 2)));
+    }
+
+    #[test]
+    fn one_rule_does_not_hide_another() {
+        let s = parse("a.rs", b"x # ward:ignore text/bom\n", &known).unwrap();
+        assert!(!s.hides(&finding("text/trailing-whitespace", 1)));
+    }
+
+    #[test]
+    fn comment_closers_and_globs() {
+        let s = parse(
+            "a.css",
+            b"/* ward:ignore text/* */ x\n<!-- ward:ignore secrets/github-pat -->\n",
+            &known,
+        )
+        .unwrap();
+        assert!(s.hides(&finding("text/bom", 1)));
+        assert!(s.hides(&finding("secrets/github-pat", 2)));
+        assert!(
+            s.problems.is_empty(),
+            "{:?}",
+            s.problems.iter().map(|p| &p.message).collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn file_wide_in_the_first_lines_only() {
+        let s = parse("a.rs", b"# ward:ignore-file text/bom\n", &known).unwrap();
+        assert!(s.hides(&finding("text/bom", 500)));
+        assert!(s.hides(&finding("text/bom", 0)));
+        let late = format!("{}# ward:ignore-file text/bom\n", "\n".repeat(20));
+        let s = parse("a.rs", late.as_bytes(), &known).unwrap();
+        assert!(!s.hides(&finding("text/bom", 30)));
+        assert_eq!(
+            s.problems[0].message,
+            "ward:ignore-file counts only in the first 10 lines of a file"
+        );
+        assert_eq!(s.problems[0].line, 21);
+    }
+
+    #[test]
+    fn unknown_and_missing_rules_are_warnings() {
+        let s = parse(
+            "a.rs",
+            b"a\nb // ward:ignore text/bomb\nc // ward:ignore\n",
+            &known,
+        )
+        .unwrap();
+        let problems: Vec<_> = s
+            .problems
+            .iter()
+            .map(|p| (p.line, p.message.as_str()))
+            .collect();
+        assert_eq!(
+            problems,
+            [
+                (2, "unknown rule `text/bomb` in ward:ignore"),
+                (3, "ward:ignore names no rule, so it suppresses nothing"),
+            ]
+        );
+        assert_eq!(s.problems[0].rule, "ward/invalid-suppression");
+    }
+
+    #[test]
+    fn files_without_markers_cost_nothing() {
+        assert!(parse("a.rs", b"plain text\n", &known).is_none());
+    }
+}
