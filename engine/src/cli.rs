@@ -43,6 +43,8 @@ pub enum Command {
     Baseline(CheckArgs),
     /// Write a commented starter ward.toml in the current directory.
     Init(InitArgs),
+    /// Install a git pre-commit hook that runs `ward check --staged`.
+    InstallHook(InstallHookArgs),
     /// Show a rule's documentation, with a bad and a good example.
     Explain(ExplainArgs),
 }
@@ -51,6 +53,14 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct InitArgs {
     /// Overwrite an existing ward.toml.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// `ward install-hook` options.
+#[derive(Debug, Args)]
+pub struct InstallHookArgs {
+    /// Replace a pre-commit hook that ward did not write.
     #[arg(long)]
     pub force: bool,
 }
@@ -169,6 +179,16 @@ pub struct CheckArgs {
     /// (`.git/` is still never entered).
     #[arg(long)]
     pub no_ignore: bool,
+
+    /// Check the content staged in the git index (what the next commit will
+    /// hold), not the working tree: for a plain .git/hooks/pre-commit.
+    #[arg(long, conflicts_with = "repo_only")]
+    pub staged: bool,
+
+    /// Run only the repository-level checks (required files, naming...),
+    /// not the per-file ones: the `ward-repo` pre-commit hook.
+    #[arg(long)]
+    pub repo_only: bool,
 }
 
 /// Report formats.

@@ -8,6 +8,7 @@ pub mod baseline;
 pub mod cli;
 pub mod config;
 pub mod finding;
+pub mod git;
 pub mod packs;
 pub mod plugins;
 pub mod policy;
@@ -67,6 +68,7 @@ where
         Command::Import(ImportCommand::Gitleaks(args)) => import_gitleaks(&args),
         Command::Baseline(args) => write_baseline(&args),
         Command::Init(args) => init(&args),
+        Command::InstallHook(args) => install_hook(&args),
         Command::Explain(args) => explain(&args),
     };
     match result {
@@ -184,7 +186,11 @@ struct CheckRun {
 /// Loads config, plugins and packs, walks and scans, and applies the baseline.
 fn scan_repository(args: &CheckArgs, use_baseline: bool) -> miette::Result<CheckRun> {
     let start = start_dir(&args.paths);
-    let root = source::find_root(&start);
+    let root = if args.staged {
+        git::toplevel(&start)?
+    } else {
+        source::find_root(&start)
+    };
     let config = resolve_config(&args.plugin, &start)?;
     let loaded = load_all(&args.plugin, &config)?;
     let active = plugins::activate(&loaded.plugins, &config)?;
@@ -207,7 +213,17 @@ fn scan_repository(args: &CheckArgs, use_baseline: bool) -> miette::Result<Check
         threads: pool.current_num_threads(),
         ignore_files: !args.no_ignore,
     };
-    let tree = source::collect(&root, &args.paths, &config.exclude, walk);
+    let tree = if args.staged {
+        let only: Vec<String> = args
+            .paths
+            .iter()
+            .map(|p| source::relative(&root, &source::absolute(p)))
+            .filter(|p| !p.is_empty())
+            .collect();
+        git::staged_tree(&root, &only, &config.exclude, config.max_file_size())?
+    } else {
+        source::collect(&root, &args.paths, &config.exclude, walk)
+    };
     let rules = loaded.rules();
     let known_rules = rules.iter().map(|r| r.id.clone()).collect();
     let checks = scan::Checks {
@@ -216,6 +232,7 @@ fn scan_repository(args: &CheckArgs, use_baseline: bool) -> miette::Result<Check
         config: &config,
         show_secrets: args.show_secrets,
         known_rules: &known_rules,
+        repo_only: args.repo_only,
     };
     let mut outcome = pool.install(|| scan::run(&tree, &root, &checks));
     finding::finalize(&mut outcome.findings);
@@ -310,6 +327,48 @@ fn init(args: &cli::InitArgs) -> miette::Result<u8> {
     write_atomically(path, STARTER_CONFIG.as_bytes())
         .map_err(|e| miette::miette!("cannot write ward.toml: {e}"))?;
     eprintln!("ward: wrote ward.toml; `ward check` uses it from here down");
+    Ok(EXIT_CLEAN)
+}
+
+/// The line that marks a hook as ward's own, so it may be replaced.
+const HOOK_MARKER: &str = "# Installed by `ward install-hook`";
+
+fn install_hook(args: &cli::InstallHookArgs) -> miette::Result<u8> {
+    let cwd = std::env::current_dir().map_err(|e| miette::miette!("no current directory: {e}"))?;
+    let dir = git::hooks_dir(&cwd)?;
+    let hook = dir.join("pre-commit");
+    if let Ok(existing) = std::fs::read_to_string(&hook) {
+        if !existing.contains(HOOK_MARKER) && !args.force {
+            return Err(miette::miette!(
+                help = "add `ward check --staged` to it by hand, or replace it with --force",
+                "{} exists and was not written by ward; not overwriting it",
+                hook.display()
+            ));
+        }
+    }
+    // The binary that runs now, unless `ward` is on PATH when the hook runs.
+    let exe = std::env::current_exe()
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|_| "ward".into());
+    let script = format!(
+        "#!/bin/sh\n{HOOK_MARKER}: checks what is staged for this commit.\n\
+         # Skip once with `git commit --no-verify`.\n\
+         ward=ward\n\
+         command -v \"$ward\" >/dev/null 2>&1 || ward='{}'\n\
+         exec \"$ward\" check --staged\n",
+        exe.replace('\'', "'\\''")
+    );
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| miette::miette!("cannot create {}: {e}", dir.display()))?;
+    write_atomically(&hook, script.as_bytes())
+        .map_err(|e| miette::miette!("cannot write {}: {e}", hook.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755))
+            .map_err(|e| miette::miette!("cannot make {} executable: {e}", hook.display()))?;
+    }
+    eprintln!("ward: installed {}", hook.display());
     Ok(EXIT_CLEAN)
 }
 

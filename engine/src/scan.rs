@@ -55,13 +55,19 @@ pub struct Checks<'a> {
     pub show_secrets: bool,
     /// Every rule id the run knows, to check suppressions against.
     pub known_rules: &'a std::collections::HashSet<String>,
+    /// Only repository-level checks (`--repo-only`).
+    pub repo_only: bool,
 }
 
 /// Checks every file of `tree` with every plugin and rule pack, then runs
 /// repository checks.
 pub fn run(tree: &Tree, root: &Path, checks: &Checks<'_>) -> Outcome {
     let (plugins, config) = (checks.plugins, checks.config);
-    let files: Vec<&Entry> = tree.files().collect();
+    let files: Vec<&Entry> = if checks.repo_only {
+        Vec::new()
+    } else {
+        tree.files().collect()
+    };
     let per_batch: Vec<Outcome> = files
         .par_chunks(BATCH)
         .map(|batch| check_batch(batch, checks))
@@ -73,7 +79,7 @@ pub fn run(tree: &Tree, root: &Path, checks: &Checks<'_>) -> Outcome {
         outcome.bytes_scanned += part.bytes_scanned;
         outcome.suppressed += part.suppressed;
     }
-    if tree.walked_dir {
+    if tree.walked_dir || checks.repo_only {
         let repo_findings: Vec<Vec<Finding>> = plugins
             .par_iter()
             .map(|plugin| check_repo(tree, root, plugin, checks))
@@ -133,7 +139,11 @@ fn check_batch(batch: &[&Entry], checks: &Checks<'_>) -> Outcome {
                 .push(too_large(&entry.path, entry.size, limit));
             continue;
         }
-        match read_limited(&entry.abs, entry.size, limit) {
+        let read = match &entry.staged {
+            Some(bytes) => Ok(bytes.to_vec()),
+            None => read_limited(&entry.abs, entry.size, limit),
+        };
+        match read {
             Ok(bytes) if bytes.len() as u64 > limit => {
                 outcome
                     .findings

@@ -21,6 +21,8 @@ pub struct Entry {
     pub size: u64,
     /// Unix permission bits.
     pub mode: u32,
+    /// The content staged in the git index, when checking `--staged`.
+    pub staged: Option<std::sync::Arc<[u8]>>,
 }
 
 /// The entries to check, sorted by path, and what went wrong finding them.
@@ -133,10 +135,11 @@ impl Tree {
             kind,
             size: meta.len(),
             mode: mode_of(meta),
+            staged: None,
         });
     }
 
-    fn unreadable(&mut self, path: String, why: impl std::fmt::Display) {
+    pub(crate) fn unreadable(&mut self, path: String, why: impl std::fmt::Display) {
         self.problems.push(Finding::engine(
             UNREADABLE,
             Severity::Error,

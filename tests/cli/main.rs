@@ -3,6 +3,7 @@
 mod adoption;
 mod config;
 mod formats;
+mod hooks;
 mod inputs;
 mod output;
 mod packs;

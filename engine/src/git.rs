@@ -1,0 +1,227 @@
+//! What ward asks git: the repository's top level, the staged files and
+//! their content in the index, and where hooks live. ward runs the `git`
+//! command rather than linking a git library: a commit hook has git anyway,
+//! and it honours every setting the user's git does.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+
+use globset::GlobSet;
+use ward_plugin_sdk::{EntryKind, Severity};
+
+use crate::finding::Finding;
+use crate::rules::FILE_TOO_LARGE;
+use crate::source::{Entry, Tree};
+
+fn git(dir: &Path, args: &[&str]) -> miette::Result<Vec<u8>> {
+    let output = Command::new("git")
+        .current_dir(dir)
+        .args(args)
+        .stderr(Stdio::piped())
+        .output()
+        .map_err(|e| miette::miette!("cannot run git: {e}"))?;
+    if !output.status.success() {
+        return Err(miette::miette!(
+            "git {} failed: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&output.stderr).trim()
+        ));
+    }
+    Ok(output.stdout)
+}
+
+/// The top level of the work tree that holds `dir`.
+pub fn toplevel(dir: &Path) -> miette::Result<PathBuf> {
+    let out = git(dir, &["rev-parse", "--show-toplevel"])
+        .map_err(|e| miette::miette!(help = "--staged checks a git repository's index", "{e}"))?;
+    Ok(PathBuf::from(String::from_utf8_lossy(&out).trim_end()))
+}
+
+/// Where git runs hooks from for the repository that holds `dir`
+/// (honours `core.hooksPath` and worktrees).
+pub fn hooks_dir(dir: &Path) -> miette::Result<PathBuf> {
+    let out = git(dir, &["rev-parse", "--git-path", "hooks"])?;
+    let path = PathBuf::from(String::from_utf8_lossy(&out).trim_end());
+    Ok(if path.is_absolute() {
+        path
+    } else {
+        dir.join(path)
+    })
+}
+
+/// One index entry: mode, object id, path.
+struct IndexEntry {
+    mode: u32,
+    object: String,
+    path: String,
+}
+
+fn split_z(bytes: &[u8]) -> impl Iterator<Item = String> + '_ {
+    bytes
+        .split(|b| *b == 0)
+        .filter(|s| !s.is_empty())
+        .map(|s| String::from_utf8_lossy(s).into_owned())
+}
+
+/// The files staged for the next commit (added, copied, modified or
+/// renamed; deletions have nothing to check), as they are in the index.
+pub fn staged_tree(
+    top: &Path,
+    only: &[String],
+    exclude: &GlobSet,
+    limit: u64,
+) -> miette::Result<Tree> {
+    let names = git(
+        top,
+        &[
+            "diff",
+            "--cached",
+            "--name-only",
+            "-z",
+            "--diff-filter=ACMR",
+            "--no-renames",
+        ],
+    )?;
+    let staged: std::collections::HashSet<String> = split_z(&names)
+        .filter(|p| {
+            only.is_empty()
+                || only
+                    .iter()
+                    .any(|o| p == o || p.starts_with(&format!("{o}/")))
+        })
+        .filter(|p| !exclude.is_match(p))
+        .collect();
+    let mut tree = Tree::default();
+    if staged.is_empty() {
+        return Ok(tree);
+    }
+    let index = git(top, &["ls-files", "--stage", "-z"])?;
+    let entries: Vec<IndexEntry> = split_z(&index)
+        .filter_map(|line| {
+            // "<mode> <object> <stage>\t<path>"
+            let (meta, path) = line.split_once('\t')?;
+            let mut parts = meta.split(' ');
+            let mode = u32::from_str_radix(parts.next()?, 8).ok()?;
+            let object = parts.next()?.to_string();
+            Some(IndexEntry {
+                mode,
+                object,
+                path: path.to_string(),
+            })
+        })
+        .filter(|e| staged.contains(&e.path))
+        .collect();
+    let regular: Vec<&IndexEntry> = entries
+        .iter()
+        .filter(|e| e.mode & 0o170000 == 0o100000)
+        .collect();
+    let mut blobs: std::collections::HashMap<&str, Blob> = regular
+        .iter()
+        .map(|e| e.path.as_str())
+        .zip(read_blobs(top, &regular, limit)?)
+        .collect();
+    for entry in &entries {
+        let blob = blobs.remove(entry.path.as_str());
+        let kind = match entry.mode & 0o170000 {
+            0o100000 => EntryKind::File,
+            0o120000 => EntryKind::Symlink,
+            _ => EntryKind::Other, // a submodule: not ours to read
+        };
+        let (size, content) = match blob {
+            Some(Blob::Content(bytes)) => (bytes.len() as u64, Some(Arc::from(bytes))),
+            Some(Blob::TooLarge(size)) => {
+                tree.problems.push(Finding::engine(
+                    FILE_TOO_LARGE,
+                    Severity::Info,
+                    &entry.path,
+                    format!("not checked: {size} bytes is over max-file-size ({limit} bytes)"),
+                ));
+                (size, None)
+            }
+            None => (0, None),
+        };
+        tree.entries.push(Entry {
+            path: entry.path.clone(),
+            abs: top.join(&entry.path),
+            kind: if kind == EntryKind::File && content.is_none() {
+                EntryKind::Other
+            } else {
+                kind
+            },
+            size,
+            mode: entry.mode & 0o7777,
+            staged: content,
+        });
+    }
+    tree.entries.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(tree)
+}
+
+enum Blob {
+    Content(Vec<u8>),
+    TooLarge(u64),
+}
+
+/// Reads blobs through one `git cat-file --batch`, in order.
+fn read_blobs(top: &Path, entries: &[&IndexEntry], limit: u64) -> miette::Result<Vec<Blob>> {
+    let mut child = Command::new("git")
+        .current_dir(top)
+        .args(["cat-file", "--batch"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| miette::miette!("cannot run git cat-file: {e}"))?;
+    let mut stdin = child
+        .stdin
+        .take()
+        .ok_or_else(|| miette::miette!("git cat-file has no stdin"))?;
+    let ids: String = entries.iter().map(|e| format!("{}\n", e.object)).collect();
+    // Write from a thread: git answers while we write, and a large list
+    // would otherwise fill both pipes and stall.
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(ids.as_bytes());
+    });
+    let mut out = BufReader::new(
+        child
+            .stdout
+            .take()
+            .ok_or_else(|| miette::miette!("git cat-file has no stdout"))?,
+    );
+    let mut blobs = Vec::with_capacity(entries.len());
+    for entry in entries {
+        let mut header = String::new();
+        out.read_line(&mut header)
+            .map_err(|e| miette::miette!("reading git cat-file: {e}"))?;
+        // "<oid> blob <size>" or "<oid> missing"
+        let size: u64 = header
+            .trim_end()
+            .rsplit(' ')
+            .next()
+            .and_then(|s| s.parse().ok())
+            .ok_or_else(|| {
+                miette::miette!(
+                    "git cat-file: no blob for {}: {}",
+                    entry.path,
+                    header.trim_end()
+                )
+            })?;
+        let mut content = Vec::with_capacity(usize::try_from(size.min(limit)).unwrap_or(0));
+        (&mut out)
+            .take(size)
+            .read_to_end(&mut content)
+            .map_err(|e| miette::miette!("reading git cat-file: {e}"))?;
+        let mut newline = [0u8; 1];
+        out.read_exact(&mut newline)
+            .map_err(|e| miette::miette!("reading git cat-file: {e}"))?;
+        blobs.push(if size > limit {
+            Blob::TooLarge(size)
+        } else {
+            Blob::Content(content)
+        });
+    }
+    let _ = writer.join();
+    let _ = child.wait();
+    Ok(blobs)
+}
