@@ -12,6 +12,10 @@ fi
 # pre-commit's cache (the built hook environment) lives in target/, so a
 # second run reuses the build.
 export PRE_COMMIT_HOME="$ward_repo/target/pre-commit-home"
+# try-repo clones the checkout afresh each time and pre-commit runs
+# `cargo install` in it; one shared target directory makes every build after
+# the first a relink instead of a full release build.
+export CARGO_TARGET_DIR="$ward_repo/target/pre-commit-build"
 export GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1
 export GIT_AUTHOR_NAME=ward GIT_AUTHOR_EMAIL=ward@ward.invalid
 export GIT_COMMITTER_NAME=ward GIT_COMMITTER_EMAIL=ward@ward.invalid
