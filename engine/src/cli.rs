@@ -189,6 +189,16 @@ pub struct CheckArgs {
     /// not the per-file ones: the `ward-repo` pre-commit hook.
     #[arg(long)]
     pub repo_only: bool,
+
+    /// Apply the fixes that fixable findings carry, then check again and
+    /// report what remains. Writes are atomic; a file that changed since it
+    /// was read, a read-only file or a symlink is left alone.
+    #[arg(long, conflicts_with = "staged")]
+    pub fix: bool,
+
+    /// With --fix: print the changes as a unified diff and write nothing.
+    #[arg(long, requires = "fix")]
+    pub dry_run: bool,
 }
 
 /// Report formats.

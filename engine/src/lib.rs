@@ -8,6 +8,7 @@ pub mod baseline;
 pub mod cli;
 pub mod config;
 pub mod finding;
+pub mod fix;
 pub mod git;
 pub mod packs;
 pub mod plugins;
@@ -233,6 +234,7 @@ fn scan_repository(args: &CheckArgs, use_baseline: bool) -> miette::Result<Check
         show_secrets: args.show_secrets,
         known_rules: &known_rules,
         repo_only: args.repo_only,
+        stamp_files: args.fix,
     };
     let mut outcome = pool.install(|| scan::run(&tree, &root, &checks));
     finding::finalize(&mut outcome.findings);
@@ -252,7 +254,39 @@ fn scan_repository(args: &CheckArgs, use_baseline: bool) -> miette::Result<Check
 
 fn check(args: &CheckArgs) -> miette::Result<u8> {
     let started = Instant::now();
-    let run = scan_repository(args, true)?;
+    let mut run = scan_repository(args, true)?;
+    if args.fix {
+        let applied = fix::run(
+            &run.root,
+            &run.outcome.findings,
+            &run.outcome.stamps,
+            args.dry_run,
+        );
+        if args.dry_run {
+            write_stdout(&applied.diff);
+            eprintln!(
+                "ward: --dry-run: would fix {} findings in {} files; nothing written",
+                applied.findings, applied.files
+            );
+            for skipped in &applied.skipped {
+                eprintln!("ward: {}: {}", skipped.path, skipped.message);
+            }
+            let fixable = run.outcome.findings.iter().any(|f| f.fixable);
+            return Ok(if fixable || applied.findings > 0 {
+                EXIT_FINDINGS
+            } else {
+                EXIT_CLEAN
+            });
+        }
+        eprintln!(
+            "ward: fixed {} findings in {} files",
+            applied.findings, applied.files
+        );
+        // Check again: what the fixes left, and what they could not touch.
+        run = scan_repository(args, true)?;
+        run.outcome.findings.extend(applied.skipped);
+        finding::finalize(&mut run.outcome.findings);
+    }
     let outcome = &run.outcome;
     let report = render::Report {
         findings: &outcome.findings,

@@ -8,6 +8,8 @@ pub const UNREADABLE: &str = "ward/unreadable";
 pub const BROKEN_SYMLINK: &str = "ward/broken-symlink";
 /// A file skipped because it is larger than `max-file-size`.
 pub const FILE_TOO_LARGE: &str = "ward/file-too-large";
+/// A file `--fix` left alone (read-only, changed since read, a symlink).
+pub const FIX_SKIPPED: &str = "ward/fix-skipped";
 /// A `ward:ignore` comment that names an unknown rule, or none.
 pub const INVALID_SUPPRESSION: &str = "ward/invalid-suppression";
 
@@ -47,6 +49,13 @@ pub fn engine_rules() -> Vec<RuleInfo> {
             Severity::Info,
             "ward never reads a file above `max-file-size` (default 50 MiB) into memory. \
              Raise the limit in ward.toml (`max-file-size = \"200MiB\"`) or exclude the file.",
+        ),
+        rule(
+            FIX_SKIPPED,
+            "A file --fix did not change, to keep data safe",
+            Severity::Warning,
+            "ward rewrites a file only if it is exactly what it checked, writable and a \
+             regular file. Bad: editing a file while `ward check --fix` runs. Good: let the run finish, then edit.",
         ),
         rule(
             INVALID_SUPPRESSION,

@@ -41,6 +41,8 @@ pub struct Outcome {
     pub bytes_scanned: u64,
     /// Findings hidden by `ward:ignore` comments.
     pub suppressed: usize,
+    /// What each file looked like when it was read, for `--fix` (only then).
+    pub stamps: std::collections::HashMap<String, crate::fix::Stamp>,
 }
 
 /// What checks a run and how.
@@ -57,6 +59,8 @@ pub struct Checks<'a> {
     pub known_rules: &'a std::collections::HashSet<String>,
     /// Only repository-level checks (`--repo-only`).
     pub repo_only: bool,
+    /// Record what each file looked like when read (`--fix`).
+    pub stamp_files: bool,
 }
 
 /// Checks every file of `tree` with every plugin and rule pack, then runs
@@ -78,6 +82,7 @@ pub fn run(tree: &Tree, root: &Path, checks: &Checks<'_>) -> Outcome {
         outcome.files_scanned += part.files_scanned;
         outcome.bytes_scanned += part.bytes_scanned;
         outcome.suppressed += part.suppressed;
+        outcome.stamps.extend(part.stamps);
     }
     if tree.walked_dir || checks.repo_only {
         let repo_findings: Vec<Vec<Finding>> = plugins
@@ -152,6 +157,11 @@ fn check_batch(batch: &[&Entry], checks: &Checks<'_>) -> Outcome {
             Ok(bytes) => {
                 outcome.files_scanned += 1;
                 outcome.bytes_scanned += bytes.len() as u64;
+                if checks.stamp_files && entry.staged.is_none() {
+                    if let Some(stamp) = crate::fix::Stamp::of(&entry.abs, &bytes) {
+                        outcome.stamps.insert(entry.path.clone(), stamp);
+                    }
+                }
                 contents.push((entry, bytes));
             }
             Err(e) => outcome.findings.push(Finding::engine(

@@ -2,6 +2,7 @@
 
 mod adoption;
 mod config;
+mod fix;
 mod formats;
 mod hooks;
 mod inputs;

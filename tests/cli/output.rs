@@ -57,6 +57,7 @@ fn rules_lists_every_rule_with_default_severity() {
             "text/trailing-whitespace",
             "ward/broken-symlink",
             "ward/file-too-large",
+            "ward/fix-skipped",
             "ward/invalid-suppression",
             "ward/plugin-error",
             "ward/unreadable",

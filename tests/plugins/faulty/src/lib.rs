@@ -1,7 +1,8 @@
 //! A plugin that misbehaves on purpose, for the engine's fault tests:
 //! it panics on files containing `FAULTY_PANIC`, reports beyond the end of
 //! files containing `FAULTY_OUT_OF_RANGE`, and reports `faulty/marked` at
-//! line 1 of files containing `FAULTY_MARK`.
+//! line 1 of files containing `FAULTY_MARK`, and appends to files containing
+//! `FAULTY_TOUCH` on disk, as an editor would while ward runs.
 
 use ward_plugin_sdk::{
     export_plugin, File, Finding, Manifest, PluginConfig, RuleInfo, Severity, Span, Validator,
@@ -34,6 +35,12 @@ impl Validator for Faulty {
     }
 
     fn check_file(&self, file: &File<'_>, out: &mut Vec<Finding>) {
+        if contains(file.bytes, b"FAULTY_TOUCH") {
+            use std::io::Write;
+            if let Ok(mut f) = std::fs::OpenOptions::new().append(true).open(file.path) {
+                let _ = f.write_all(b"edited meanwhile\n");
+            }
+        }
         if contains(file.bytes, b"FAULTY_PANIC") {
             panic!("faulty plugin met {}", file.path);
         }

@@ -1,0 +1,283 @@
+//! `--fix`: applying the edits plugins attach to findings, without ever
+//! losing data. A file is rewritten only if it is exactly what was checked
+//! (same size, modification time and content), through a temporary file in
+//! its directory and a rename, with its permissions kept; never through a
+//! symlink, never when read-only, never with two overlapping edits.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use ward_plugin_sdk::{Edit, Severity};
+
+use crate::finding::Finding;
+use crate::rules::FIX_SKIPPED;
+
+/// What a file looked like when it was read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stamp {
+    len: u64,
+    modified: Option<SystemTime>,
+    hash: u64,
+}
+
+fn hash(bytes: &[u8]) -> u64 {
+    // FNV-1a: a stable hash; a collision needs a same-size edit made within
+    // the run and with the same modification time as well.
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+impl Stamp {
+    /// The stamp of `path` whose content `bytes` was just read.
+    pub fn of(path: &Path, bytes: &[u8]) -> Option<Stamp> {
+        let meta = std::fs::metadata(path).ok()?;
+        // A file that changed while it was read: no stamp, so never fixed.
+        (meta.len() == bytes.len() as u64).then(|| Stamp {
+            len: meta.len(),
+            modified: meta.modified().ok(),
+            hash: hash(bytes),
+        })
+    }
+}
+
+/// What `--fix` did.
+#[derive(Debug, Default)]
+pub struct Applied {
+    /// Files rewritten (or, with `--dry-run`, that would be).
+    pub files: usize,
+    /// Findings whose edits were applied.
+    pub findings: usize,
+    /// Unified diffs, for `--dry-run`.
+    pub diff: String,
+    /// Files left alone, as warnings for the report.
+    pub skipped: Vec<Finding>,
+}
+
+fn skipped(path: &str, why: String) -> Finding {
+    Finding::engine(FIX_SKIPPED, Severity::Warning, path, why)
+}
+
+/// The edits of one file, sorted, and how many findings they fix. A finding
+/// whose edits overlap an earlier finding's is left out whole (it stays
+/// reported), never applied in part.
+fn plan(findings: &[&Finding]) -> (Vec<Edit>, usize) {
+    let mut dropped = std::collections::HashSet::new();
+    loop {
+        let mut edits: Vec<(&Edit, usize)> = findings
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !dropped.contains(i))
+            .flat_map(|(i, f)| f.fix.iter().map(move |e| (e, i)))
+            .collect();
+        edits.sort_by_key(|(e, i)| (e.start, e.end, *i));
+        edits.dedup_by(|(a, _), (b, _)| a == b);
+        let mut conflict = None;
+        let mut end = 0usize;
+        for (k, (edit, finding)) in edits.iter().enumerate() {
+            let inserts_twice = edit.start == edit.end
+                && k > 0
+                && edits[k - 1].0.start == edit.start
+                && edits[k - 1].0.end == edit.end;
+            if edit.start > edit.end || (k > 0 && edit.start < end) || inserts_twice {
+                conflict = Some(*finding);
+                break;
+            }
+            end = end.max(edit.end);
+        }
+        match conflict {
+            Some(finding) => {
+                dropped.insert(finding);
+            }
+            None => {
+                let kept = edits.into_iter().map(|(e, _)| e.clone()).collect();
+                return (kept, findings.len() - dropped.len());
+            }
+        }
+    }
+}
+
+fn apply(bytes: &[u8], edits: &[Edit]) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut at = 0;
+    for edit in edits {
+        if edit.end > bytes.len() || edit.start < at {
+            return None;
+        }
+        out.extend_from_slice(&bytes[at..edit.start]);
+        out.extend_from_slice(edit.replacement.as_bytes());
+        at = edit.end;
+    }
+    out.extend_from_slice(&bytes[at..]);
+    Some(out)
+}
+
+fn write_preserving(
+    path: &Path,
+    bytes: &[u8],
+    permissions: std::fs::Permissions,
+) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut temp = tempfile::Builder::new()
+        .prefix(".ward-fix-")
+        .tempfile_in(dir)?;
+    temp.write_all(bytes)?;
+    temp.as_file().set_permissions(permissions)?;
+    temp.as_file().sync_all()?;
+    // If anything above failed, dropping `temp` removes it: nothing is left behind.
+    temp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// Applies the fixes of `findings` under `root`; with `dry_run`, only
+/// computes the diff.
+pub fn run(
+    root: &Path,
+    findings: &[Finding],
+    stamps: &std::collections::HashMap<String, Stamp>,
+    dry_run: bool,
+) -> Applied {
+    let mut by_file: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
+    for f in findings
+        .iter()
+        .filter(|f| !f.fix.is_empty() && !f.path.is_empty())
+    {
+        by_file.entry(&f.path).or_default().push(f);
+    }
+    let mut applied = Applied::default();
+    for (path, file_findings) in by_file {
+        let abs: PathBuf = root.join(path);
+        let Some(stamp) = stamps.get(path) else {
+            applied.skipped.push(skipped(
+                path,
+                "not fixed: the file changed while it was read".into(),
+            ));
+            continue;
+        };
+        let meta = match std::fs::symlink_metadata(&abs) {
+            Ok(meta) => meta,
+            Err(e) => {
+                applied
+                    .skipped
+                    .push(skipped(path, format!("not fixed: {e}")));
+                continue;
+            }
+        };
+        if !meta.file_type().is_file() {
+            applied
+                .skipped
+                .push(skipped(path, "not fixed: no longer a regular file".into()));
+            continue;
+        }
+        if meta.permissions().readonly() {
+            applied
+                .skipped
+                .push(skipped(path, "not fixed: the file is read-only".into()));
+            continue;
+        }
+        let current = match std::fs::read(&abs) {
+            Ok(bytes) => bytes,
+            Err(e) => {
+                applied.skipped.push(skipped(
+                    path,
+                    format!("not fixed: cannot read it again: {e}"),
+                ));
+                continue;
+            }
+        };
+        let now = Stamp {
+            len: meta.len(),
+            modified: meta.modified().ok(),
+            hash: hash(&current),
+        };
+        if now != *stamp {
+            applied.skipped.push(skipped(
+                path,
+                "not fixed: the file changed since ward read it".into(),
+            ));
+            continue;
+        }
+        let (edits, count) = plan(&file_findings);
+        let Some(fixed) = apply(&current, &edits) else {
+            applied.skipped.push(skipped(
+                path,
+                "not fixed: a plugin's edit lies outside the file".into(),
+            ));
+            continue;
+        };
+        if fixed == current {
+            continue;
+        }
+        if dry_run {
+            applied.diff.push_str(&diff(path, &current, &fixed));
+        } else if let Err(e) = write_preserving(&abs, &fixed, meta.permissions()) {
+            applied
+                .skipped
+                .push(skipped(path, format!("not fixed: cannot write it: {e}")));
+            continue;
+        }
+        applied.files += 1;
+        applied.findings += count;
+    }
+    applied
+}
+
+fn diff(path: &str, old: &[u8], new: &[u8]) -> String {
+    let old = String::from_utf8_lossy(old);
+    let new = String::from_utf8_lossy(new);
+    let text = similar::TextDiff::from_lines(old.as_ref(), new.as_ref());
+    let mut out = text
+        .unified_diff()
+        .context_radius(2)
+        .header(&format!("a/{path}"), &format!("b/{path}"))
+        .to_string();
+    if !out.ends_with('\n') {
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finding(edits: &[(usize, usize, &str)]) -> Finding {
+        let mut f = Finding::engine("text/x", Severity::Error, "a", String::new());
+        f.fix = edits
+            .iter()
+            .map(|(s, e, r)| Edit {
+                start: *s,
+                end: *e,
+                replacement: (*r).into(),
+            })
+            .collect();
+        f
+    }
+
+    #[test]
+    fn overlapping_edits_are_dropped_whole_findings_at_a_time() {
+        let a = finding(&[(1, 3, "")]);
+        let b = finding(&[(2, 4, "x")]);
+        let c = finding(&[(5, 5, "\n")]);
+        let (edits, applied) = plan(&[&a, &b, &c]);
+        assert_eq!(applied, 2);
+        assert_eq!(apply(b"0123456", &edits).unwrap(), b"034\n56");
+    }
+
+    #[test]
+    fn adjacent_edits_both_apply() {
+        let ws = finding(&[(1, 3, "")]);
+        let eol = finding(&[(3, 5, "\n")]);
+        let (edits, applied) = plan(&[&ws, &eol]);
+        assert_eq!(applied, 2);
+        assert_eq!(apply(b"a  \r\nb", &edits).unwrap(), b"a\nb");
+    }
+
+    #[test]
+    fn edits_beyond_the_end_refuse_the_file() {
+        let (edits, _) = plan(&[&finding(&[(9, 10, "")])]);
+        assert!(apply(b"abc", &edits).is_none());
+    }
+}

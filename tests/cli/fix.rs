@@ -1,0 +1,135 @@
+//! `--fix`: exact bytes after, atomic and careful writes, re-check.
+
+use crate::support::{at, json, places, plugin_library, repo, ward};
+
+fn read(dir: &std::path::Path, path: &str) -> Vec<u8> {
+    std::fs::read(dir.join(path)).unwrap()
+}
+
+#[test]
+fn fix_rewrites_exactly_what_the_rules_say_and_reports_what_remains() {
+    let repo = repo(&[
+        ("crlf.txt", b"one \r\ntwo\t\r\nthree"),
+        ("lf.txt", b"a  \nb"),
+        ("mixed.txt", b"a\r\nb\nc\n"),
+        ("bom.txt", b"\xef\xbb\xbfhello\n"),
+        ("conflict.txt", b"<<<<<<< HEAD\nx\n>>>>>>> b\n"),
+        ("clean.txt", b"fine\n"),
+    ]);
+    let (code, report) = json(repo.path(), &["--fix"]);
+    assert_eq!(read(repo.path(), "crlf.txt"), b"one\r\ntwo\r\nthree\r\n");
+    assert_eq!(read(repo.path(), "lf.txt"), b"a\nb\n");
+    assert_eq!(read(repo.path(), "mixed.txt"), b"a\nb\nc\n");
+    assert_eq!(read(repo.path(), "bom.txt"), b"hello\n");
+    assert_eq!(read(repo.path(), "clean.txt"), b"fine\n");
+    // What cannot be fixed is reported from the re-check.
+    assert_eq!(
+        places(&report),
+        [
+            at("text/merge-conflict", "conflict.txt", 1, 1),
+            at("text/merge-conflict", "conflict.txt", 3, 1),
+        ]
+    );
+    assert_eq!(code, 1);
+    // Nothing left behind.
+    let leftovers: Vec<_> = std::fs::read_dir(repo.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".ward-fix-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn dry_run_prints_a_diff_and_writes_nothing() {
+    let repo = repo(&[("a.txt", b"x  \ny")]);
+    let out = ward(repo.path(), &["check", "--fix", "--dry-run"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "--- a/a.txt\n+++ b/a.txt\n@@ -1,2 +1,2 @@\n-x  \n-y\n\\ No newline at end of file\n+x\n+y\n"
+    );
+    assert_eq!(read(repo.path(), "a.txt"), b"x  \ny");
+}
+
+#[cfg(unix)]
+#[test]
+fn fix_keeps_permissions_and_leaves_read_only_files_alone() {
+    use std::os::unix::fs::PermissionsExt;
+    let repo = repo(&[("script.sh", b"#!/bin/sh  \n"), ("locked.txt", b"x  \n")]);
+    let set = |p: &str, mode| {
+        std::fs::set_permissions(repo.path().join(p), std::fs::Permissions::from_mode(mode))
+            .unwrap()
+    };
+    set("script.sh", 0o750);
+    set("locked.txt", 0o444);
+    let (_, report) = json(repo.path(), &["--fix"]);
+    assert_eq!(read(repo.path(), "script.sh"), b"#!/bin/sh\n");
+    let mode = std::fs::metadata(repo.path().join("script.sh"))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o750);
+    assert_eq!(read(repo.path(), "locked.txt"), b"x  \n");
+    assert_eq!(
+        places(&report),
+        [
+            at("ward/fix-skipped", "locked.txt", 0, 0),
+            at("text/trailing-whitespace", "locked.txt", 1, 2),
+        ]
+    );
+    assert_eq!(
+        report["findings"][0]["message"],
+        "not fixed: the file is read-only"
+    );
+}
+
+#[test]
+fn a_file_changed_during_the_run_is_not_touched() {
+    let repo = repo(&[("a.txt", b"FAULTY_TOUCH  \n"), ("b.txt", b"b  \n")]);
+    let lib = plugin_library("ward_test_plugin_faulty");
+    let (_, report) = json(repo.path(), &["--fix", "--plugin", lib.to_str().unwrap()]);
+    // The plugin appended a line after ward read the file: ward's fix would
+    // have lost it, so the file keeps both the violation and the new line.
+    let a = read(repo.path(), "a.txt");
+    assert!(
+        a.starts_with(b"FAULTY_TOUCH  \nedited meanwhile\n"),
+        "{}",
+        String::from_utf8_lossy(&a)
+    );
+    assert_eq!(read(repo.path(), "b.txt"), b"b\n");
+    let skipped: Vec<_> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "ward/fix-skipped")
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap().to_string(),
+                f["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        skipped,
+        [(
+            "a.txt".to_string(),
+            "not fixed: the file changed since ward read it".to_string()
+        )]
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn fix_never_writes_through_a_symlink() {
+    let repo = repo(&[("real.txt", b"x  \n")]);
+    std::os::unix::fs::symlink("real.txt", repo.path().join("link.txt")).unwrap();
+    let (_, _) = json(repo.path(), &["--fix", "link.txt"]);
+    assert_eq!(read(repo.path(), "real.txt"), b"x  \n");
+    assert!(std::fs::symlink_metadata(repo.path().join("link.txt"))
+        .unwrap()
+        .file_type()
+        .is_symlink());
+}
