@@ -499,22 +499,7 @@ fn policy(
 pub fn parse_size(value: &toml::Value) -> Option<u64> {
     match value {
         toml::Value::Integer(n) => u64::try_from(*n).ok(),
-        toml::Value::String(s) => {
-            let s = s.trim();
-            let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
-            let number: u64 = s[..split].parse().ok()?;
-            let factor: u64 = match s[split..].trim().to_ascii_lowercase().as_str() {
-                "" | "b" => 1,
-                "kb" => 1_000,
-                "kib" | "k" => 1 << 10,
-                "mb" => 1_000_000,
-                "mib" | "m" => 1 << 20,
-                "gb" => 1_000_000_000,
-                "gib" | "g" => 1 << 30,
-                _ => return None,
-            };
-            number.checked_mul(factor)
-        }
+        toml::Value::String(s) => ward_plugin_sdk::parse_size(s),
         _ => None,
     }
 }

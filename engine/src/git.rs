@@ -51,6 +51,24 @@ pub fn hooks_dir(dir: &Path) -> miette::Result<PathBuf> {
     })
 }
 
+/// The modes git records for tracked files (`100755` or `100644`), so the
+/// executable bit is the repository's, not the filesystem's (FAT, Windows
+/// and `core.fileMode = false` lose it). Empty outside a git work tree.
+pub fn index_modes(top: &Path, only: &[String]) -> std::collections::HashMap<String, u32> {
+    let mut args = vec!["ls-files", "--stage", "-z", "--"];
+    args.extend(only.iter().map(String::as_str));
+    let Ok(index) = git(top, &args) else {
+        return std::collections::HashMap::new();
+    };
+    split_z(&index)
+        .filter_map(|line| {
+            let (meta, path) = line.split_once('\t')?;
+            let mode = u32::from_str_radix(meta.split(' ').next()?, 8).ok()?;
+            (mode & 0o170000 == 0o100000).then(|| (path.to_string(), mode & 0o777))
+        })
+        .collect()
+}
+
 /// One index entry: mode, object id, path.
 struct IndexEntry {
     mode: u32,
@@ -153,6 +171,7 @@ pub fn staged_tree(
             size,
             mode: entry.mode & 0o7777,
             staged: content,
+            link_target: None,
         });
     }
     tree.entries.sort_by(|a, b| a.path.cmp(&b.path));

@@ -223,7 +223,26 @@ fn scan_repository(args: &CheckArgs, use_baseline: bool) -> miette::Result<Check
             .collect();
         git::staged_tree(&root, &only, &config.exclude, config.max_file_size())?
     } else {
-        source::collect(&root, &args.paths, &config.exclude, walk)
+        let mut tree = source::collect(&root, &args.paths, &config.exclude, walk);
+        if root.join(".git").exists() {
+            // Explicit files (a hook's batch): ask git about those only.
+            let only: Vec<String> = if tree.walked_dir {
+                Vec::new()
+            } else {
+                tree.files().map(|e| e.path.clone()).collect()
+            };
+            if tree.walked_dir || !only.is_empty() {
+                let modes = git::index_modes(&root, &only);
+                for entry in &mut tree.entries {
+                    if let Some(mode) = modes.get(&entry.path) {
+                        // The index knows only 755 and 644: take its executable
+                        // bits, keep the filesystem's other bits.
+                        entry.mode = (entry.mode & !0o111) | (mode & 0o111);
+                    }
+                }
+            }
+        }
+        tree
     };
     let rules = loaded.rules();
     let known_rules = rules.iter().map(|r| r.id.clone()).collect();

@@ -73,7 +73,10 @@ pub struct PluginError {
 }
 
 fn builtin_modules() -> Vec<PluginModRef> {
-    vec![ward_plugin_sdk::module::<ward_plugin_text::TextPlugin>()]
+    vec![
+        ward_plugin_sdk::module::<ward_plugin_text::TextPlugin>(),
+        ward_plugin_sdk::module::<ward_plugin_structure::StructurePlugin>(),
+    ]
 }
 
 fn read_manifest(module: PluginModRef, source: &PluginSource) -> Result<Manifest, PluginError> {

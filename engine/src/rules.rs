@@ -10,7 +10,7 @@ pub const BROKEN_SYMLINK: &str = "ward/broken-symlink";
 pub const FILE_TOO_LARGE: &str = "ward/file-too-large";
 /// A file `--fix` left alone (read-only, changed since read, a symlink).
 pub const FIX_SKIPPED: &str = "ward/fix-skipped";
-/// A `ward:ignore` comment that names an unknown rule, or none.
+/// A `ward:ignore` comment that names an unknown rule.
 pub const INVALID_SUPPRESSION: &str = "ward/invalid-suppression";
 
 /// The engine's rules, listed by `ward rules` and configurable like any other.
@@ -59,7 +59,7 @@ pub fn engine_rules() -> Vec<RuleInfo> {
         ),
         rule(
             INVALID_SUPPRESSION,
-            "A ward:ignore comment that names an unknown rule, or none",
+            "A ward:ignore comment that names an unknown rule",
             Severity::Warning,
             "A typo in a suppression silently suppresses nothing. \
              Bad: `// ward:ignore text/trailing-whitspace`. Good: `// ward:ignore text/trailing-whitespace`.",

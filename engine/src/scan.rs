@@ -178,6 +178,7 @@ fn check_batch(batch: &[&Entry], checks: &Checks<'_>) -> Outcome {
             path: RStr::from_str(&entry.path),
             bytes: RSlice::from_slice(bytes),
             is_binary: memchr::memchr(0, &bytes[..bytes.len().min(BINARY_PROBE)]).is_some(),
+            mode: entry.mode,
         })
         .collect();
     for plugin in checks.plugins {
@@ -300,6 +301,7 @@ fn check_repo(
             },
             size: e.size,
             mode: e.mode,
+            link_target: RStr::from_str(e.link_target.as_deref().unwrap_or("")),
         })
         .collect();
     let reader = WorkTreeReader {

@@ -23,6 +23,8 @@ pub struct Entry {
     pub mode: u32,
     /// The content staged in the git index, when checking `--staged`.
     pub staged: Option<std::sync::Arc<[u8]>>,
+    /// For a symlink, its target as written.
+    pub link_target: Option<String>,
 }
 
 /// The entries to check, sorted by path, and what went wrong finding them.
@@ -111,6 +113,10 @@ impl Tree {
     fn add(&mut self, root: &Path, abs: PathBuf, meta: &std::fs::Metadata) {
         let path = relative(root, &abs);
         let kind = kind_of(meta.file_type());
+        let link_target = (kind == EntryKind::Symlink)
+            .then(|| std::fs::read_link(&abs).ok())
+            .flatten()
+            .map(|t| t.to_string_lossy().into_owned());
         if kind == EntryKind::Symlink {
             if let Err(error) = std::fs::metadata(&abs) {
                 let target = std::fs::read_link(&abs)
@@ -136,6 +142,7 @@ impl Tree {
             size: meta.len(),
             mode: mode_of(meta),
             staged: None,
+            link_target,
         });
     }
 

@@ -54,8 +54,16 @@ fn is_rule_char(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b"_-./*?[]{}".contains(&b)
 }
 
-/// The rule list after a marker: tokens separated by commas or spaces, up to
-/// the end of the line or a comment closer (`*/`, `-->`).
+/// Whether a token reads as a rule id or a rule glob (`text/bom`, `text/*`):
+/// prose that mentions ward:ignore ("a ward:ignore comment names…") is no
+/// suppression and must not be reported as a broken one.
+fn looks_like_rule(token: &str) -> bool {
+    token.contains('/') && !token.starts_with('/') && !token.ends_with('/')
+}
+
+/// The rule list after a marker: rule ids separated by commas or spaces, up
+/// to the end of the line, a comment closer (`*/`, `-->`) or the first word
+/// that is not a rule id.
 fn rule_tokens(rest: &[u8]) -> Vec<String> {
     let line_end = memchr::memchr(b'\n', rest).unwrap_or(rest.len());
     let mut tokens = Vec::new();
@@ -78,9 +86,10 @@ fn rule_tokens(rest: &[u8]) -> Vec<String> {
             .trim_end_matches("*/")
             .trim_end_matches("--")
             .to_string();
-        if !token.is_empty() && token != "*" {
-            tokens.push(token);
+        if !looks_like_rule(&token) {
+            break;
         }
+        tokens.push(token);
         if closed || (i < line.len() && line[i] != b' ' && line[i] != b'\t' && line[i] != b',') {
             break;
         }
@@ -121,9 +130,8 @@ pub fn parse(path: &str, bytes: &[u8], known: &dyn Fn(&str) -> bool) -> Option<S
         };
         let tokens = rule_tokens(rest);
         if tokens.is_empty() {
-            found.problems.push(problem(format!(
-                "{marker} names no rule, so it suppresses nothing"
-            )));
+            // No rule id after the marker: prose about suppressions, or a
+            // bare marker. Neither suppresses anything.
             continue;
         }
         if file_wide && line > FILE_MARKER_LINES {
@@ -252,26 +260,17 @@ y = 2
     }
 
     #[test]
-    fn unknown_and_missing_rules_are_warnings() {
-        let s = parse(
-            "a.rs",
-            b"a\nb // ward:ignore text/bomb\nc // ward:ignore\n",
-            &known,
-        )
-        .unwrap();
+    fn unknown_rules_are_warnings_and_prose_is_ignored() {
+        let text = b"a\nb // ward:ignore text/bomb\nc // ward:ignore\nA `ward:ignore RULE` comment names rules.\n";
+        let s = parse("a.rs", text, &known).unwrap();
         let problems: Vec<_> = s
             .problems
             .iter()
             .map(|p| (p.line, p.message.as_str()))
             .collect();
-        assert_eq!(
-            problems,
-            [
-                (2, "unknown rule `text/bomb` in ward:ignore"),
-                (3, "ward:ignore names no rule, so it suppresses nothing"),
-            ]
-        );
+        assert_eq!(problems, [(2, "unknown rule `text/bomb` in ward:ignore")]);
         assert_eq!(s.problems[0].rule, "ward/invalid-suppression");
+        assert!(!s.hides(&finding("text/bom", 3)));
     }
 
     #[test]

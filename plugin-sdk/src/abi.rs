@@ -33,6 +33,9 @@ pub struct FileInputFfi<'a> {
     pub bytes: RSlice<'a, u8>,
     /// True when the engine judged the file binary (a NUL byte in its first 8 KiB).
     pub is_binary: bool,
+    /// Unix permission bits; the executable bits come from the git index
+    /// when the file is tracked, so they hold on any filesystem.
+    pub mode: u32,
 }
 
 /// A replacement of the bytes `start..end` of a file.
@@ -88,6 +91,8 @@ pub struct RepoEntryFfi<'a> {
     pub size: u64,
     /// Unix permission bits, or the mode recorded in the git index.
     pub mode: u32,
+    /// For a symlink, its target as written (empty otherwise). Never followed.
+    pub link_target: RStr<'a>,
 }
 
 /// Reads a file of the repository on the plugin's behalf.

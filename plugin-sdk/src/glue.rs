@@ -136,6 +136,7 @@ impl<V: Validator> ValidatorFfi for Guarded<V> {
                 path: input.path.as_str(),
                 bytes: input.bytes.as_slice(),
                 is_binary: input.is_binary,
+                mode: input.mode,
             };
             found.clear();
             // One guard per file, so a panic is pinned on the file that caused it.
@@ -177,6 +178,7 @@ impl<V: Validator> ValidatorFfi for Guarded<V> {
                     },
                     size: e.size,
                     mode: e.mode,
+                    link_target: Some(e.link_target.as_str()).filter(|t| !t.is_empty()),
                 })
                 .collect(),
             &read,

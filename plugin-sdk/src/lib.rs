@@ -129,6 +129,8 @@ pub struct File<'a> {
     pub bytes: &'a [u8],
     /// True when the engine judged the file binary (NUL in its first 8 KiB).
     pub is_binary: bool,
+    /// Unix permission bits (executable bits from the git index when tracked).
+    pub mode: u32,
 }
 
 /// A 1-based line and column (in characters) range of a file.
@@ -248,6 +250,8 @@ pub struct RepoEntry<'a> {
     pub size: u64,
     /// Unix permission bits.
     pub mode: u32,
+    /// For a symlink, its target as written. Never followed.
+    pub link_target: Option<&'a str>,
 }
 
 /// The repository handed to [`Validator::check_repo`].
@@ -325,6 +329,27 @@ pub trait Validator: Send + Sync + Sized + 'static {
     fn check_repo(&self, repo: &Repo<'_>, out: &mut Vec<Finding>) {
         let _ = (repo, out);
     }
+}
+
+/// Parses a size the way ward's configs write it: a number of bytes, or a
+/// number with a unit (`512KiB`, `1MB`, `2 GiB`, `3m`). `None` if malformed.
+pub fn parse_size(text: &str) -> Option<u64> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let number: u64 = text[..split].parse().ok()?;
+    let factor: u64 = match text[split..].trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "kb" => 1_000,
+        "kib" | "k" => 1 << 10,
+        "mb" => 1_000_000,
+        "mib" | "m" => 1 << 20,
+        "gb" => 1_000_000_000,
+        "gib" | "g" => 1 << 30,
+        _ => return None,
+    };
+    number.checked_mul(factor)
 }
 
 /// Exports a [`Validator`] as a ward plugin from a `cdylib` crate.

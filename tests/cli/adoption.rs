@@ -96,7 +96,7 @@ fn a_baseline_hides_old_findings_and_survives_unrelated_edits() {
     assert_eq!(report["summary"]["baselined"], 1);
     let text = String::from_utf8(ward(repo.path(), &["check"]).output().unwrap().stdout).unwrap();
     assert!(
-        text.ends_with("1 error, 0 warnings, 0 infos in 4 files (1 in the baseline).\n"),
+        text.ends_with("1 error, 0 warnings, 0 infos in 6 files (1 in the baseline).\n"),
         "{text}"
     );
 }
@@ -184,6 +184,8 @@ fn init_writes_a_starter_config_that_loads_and_refuses_to_overwrite() {
     let written = std::fs::read_to_string(dir.path().join("ward.toml")).unwrap();
     assert!(written.starts_with("# ward.toml"));
     write(dir.path(), "a.txt", b"fine\n");
+    write(dir.path(), "README.md", b"# x\n");
+    write(dir.path(), "LICENSE", b"MIT\n");
     let (code, report) = json(dir.path(), &[]);
     assert_eq!((code, places(&report)), (0, vec![]));
     let out = ward(dir.path(), &["init"]).output().unwrap();

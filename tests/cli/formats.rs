@@ -35,7 +35,8 @@ fn github_commands_escape_names_and_messages() {
     let (_, stdout) = output(repo.path(), &["check", "--format", "github"]);
     assert_eq!(
         stdout,
-        "::error file=a%2Cb%3Ac%25.txt,line=1,col=2,endLine=1,endColumn=3,title=text/trailing-whitespace::1 trailing whitespace character\n"
+        "::error file=a%2Cb%3Ac%25.txt,title=structure/portable-name::`a,b:c%25.txt` contains `:`, which Windows forbids in names\n\
+         ::error file=a%2Cb%3Ac%25.txt,line=1,col=2,endLine=1,endColumn=3,title=text/trailing-whitespace::1 trailing whitespace character\n"
     );
 }
 
@@ -95,7 +96,7 @@ fn junit_has_one_failing_case_per_finding_and_one_passing_case_when_clean() {
     assert_eq!(code, 0);
     assert!(stdout.contains("tests=\"1\" failures=\"0\""), "{stdout}");
     assert!(
-        stdout.contains("<testcase classname=\"ward\" name=\"11 files checked\" time=\"0\"/>"),
+        stdout.contains("<testcase classname=\"ward\" name=\"12 files checked\" time=\"0\"/>"),
         "{stdout}"
     );
 }

@@ -47,6 +47,8 @@ fn staged_checks_the_index_not_the_working_tree() {
     assert_eq!(report["summary"]["files_scanned"], 2);
     assert_eq!(code, 1);
 
+    write(repo.path(), "README.md", b"# r\n");
+    write(repo.path(), "LICENSE", b"MIT\n");
     let (_, report) = json(repo.path(), &[]);
     assert_eq!(
         places(&report),
@@ -54,12 +56,7 @@ fn staged_checks_the_index_not_the_working_tree() {
     );
 
     // From a subdirectory, `.` is that directory; paths stay relative to the top level.
-    write(
-        repo.path(),
-        "sub/c.txt",
-        b"c  
-",
-    );
+    write(repo.path(), "sub/c.txt", b"c  \n");
     git(repo.path(), &["add", "sub/c.txt"]);
     let (_, report) = json(&repo.path().join("sub"), &["--staged"]);
     assert_eq!(
@@ -175,6 +172,13 @@ fn repo_only_runs_repository_checks_without_reading_files() {
         repo.path(),
         &["--repo-only", "--plugin", lib.to_str().unwrap()],
     );
-    assert_eq!(places(&report), [at("example/missing-readme", "", 0, 0)]);
+    assert_eq!(
+        places(&report),
+        [
+            at("example/missing-readme", "", 0, 0),
+            at("structure/required-file", "", 0, 0),
+            at("structure/required-file", "", 0, 0),
+        ]
+    );
     assert_eq!(report["summary"]["files_scanned"], 0);
 }

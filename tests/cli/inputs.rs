@@ -16,8 +16,8 @@ fn binary_empty_ignored_and_git_internals_give_no_findings() {
     let (code, report) = json(repo.path(), &[]);
     assert_eq!(places(&report), []);
     assert_eq!(code, 0);
-    // .gitignore, ward.toml, image.bin, empty.txt
-    assert_eq!(report["summary"]["files_scanned"], 4);
+    // .gitignore, ward.toml, README.md, LICENSE, image.bin, empty.txt
+    assert_eq!(report["summary"]["files_scanned"], 6);
 }
 
 #[test]
@@ -63,7 +63,7 @@ fn symlink_loops_and_links_to_directories_are_not_followed() {
     std::os::unix::fs::symlink("loop", repo.path().join("loop")).unwrap();
     let (_, report) = json(repo.path(), &[]);
     assert_eq!(places(&report), [at("ward/broken-symlink", "loop", 0, 0)]);
-    assert_eq!(report["summary"]["files_scanned"], 2);
+    assert_eq!(report["summary"]["files_scanned"], 4);
 }
 
 #[test]

@@ -20,7 +20,7 @@ fn text_output_shows_rule_location_snippet_and_help() {
         "{stdout}"
     );
     assert!(
-        stdout.ends_with("1 error, 0 warnings, 0 infos in 2 files.\n"),
+        stdout.ends_with("1 error, 0 warnings, 0 infos in 4 files.\n"),
         "{stdout}"
     );
 }
@@ -32,7 +32,7 @@ fn clean_text_output_says_so() {
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(
         String::from_utf8(out.stdout).unwrap(),
-        "No findings in 11 files.\n"
+        "No findings in 12 files.\n"
     );
 }
 
@@ -49,6 +49,15 @@ fn rules_lists_every_rule_with_default_severity() {
     assert_eq!(
         ids,
         [
+            "structure/case-conflict",
+            "structure/forbidden-file",
+            "structure/large-file",
+            "structure/naming",
+            "structure/path-length",
+            "structure/portable-name",
+            "structure/required-dir",
+            "structure/required-file",
+            "structure/symlink-escape",
             "text/bom",
             "text/final-newline",
             "text/invalid-utf8",

@@ -136,11 +136,13 @@ fn plugin_from_config_gets_its_settings_and_runs_repo_checks() {
     );
     let repo = repo(&[("src/a.rs", b"// DO NOT COMMIT\nlet x = 1; // nocommit\n")]);
     std::fs::write(repo.path().join("ward.toml"), config).unwrap();
+    std::fs::remove_file(repo.path().join("README.md")).unwrap();
     let (_, report) = json(repo.path(), &[]);
     assert_eq!(
         places(&report),
         [
             at("example/missing-readme", "", 0, 0),
+            at("structure/required-file", "", 0, 0),
             at("example/do-not-commit", "src/a.rs", 2, 15),
             // The phrase in the config itself counts too.
             at("example/do-not-commit", "ward.toml", 5, 13),

@@ -34,9 +34,14 @@ fn one_secret_per_family_is_found_at_its_place() {
             ),
             at("secrets/gcp-service-account-key", "deploy/sa.json", 4, 19),
             at("secrets/jwt", "docs/api.md", 4, 32),
+            // Key files are forbidden files too (structure), about the whole file (0:0).
+            at("structure/forbidden-file", "keys/ec.pem", 0, 0),
             at("secrets/ec-private-key", "keys/ec.pem", 1, 1),
+            at("structure/forbidden-file", "keys/id_ed25519", 0, 0),
             at("secrets/openssh-private-key", "keys/id_ed25519", 1, 1),
+            at("structure/forbidden-file", "keys/id_rsa", 0, 0),
             at("secrets/rsa-private-key", "keys/id_rsa", 1, 1),
+            at("structure/forbidden-file", "keys/server.key", 0, 0),
             at("secrets/pkcs8-private-key", "keys/server.key", 1, 1),
             at("secrets/pgp-private-key-block", "keys/signing.asc", 1, 1),
             at("secrets/database-url-password", "service/config.py", 1, 34),
@@ -55,13 +60,20 @@ fn one_secret_per_family_is_found_at_its_place() {
         .as_array()
         .unwrap()
         .iter()
-        .all(|f| f["plugin"] == "secrets" && f["severity"] != "info"));
+        .all(
+            |f| (f["plugin"] == "secrets" || f["plugin"] == "structure") && f["severity"] != "info"
+        ));
 }
 
 /// The text of each finding's span, read back from the fixture: the secrets.
 fn secrets_of(dir: &std::path::Path, report: &serde_json::Value) -> Vec<String> {
     let mut secrets = Vec::new();
-    for f in report["findings"].as_array().unwrap() {
+    for f in report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["line"] != 0)
+    {
         let text = std::fs::read_to_string(dir.join(f["path"].as_str().unwrap())).unwrap();
         let lines: Vec<&str> = text.lines().collect();
         let (line, column) = (
@@ -163,7 +175,7 @@ fn secrets_rules_can_be_switched_off() {
     write(
         repo.path(),
         "ward.toml",
-        b"[rules]\n\"secrets/*\" = \"off\"\n",
+        b"[rules]\n\"secrets/*\" = \"off\"\n\"structure/forbidden-file\" = \"off\"\n",
     );
     let (code, report) = json(repo.path(), &[]);
     assert_eq!(places(&report), []);

@@ -33,10 +33,13 @@ fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
-/// An empty repository (marked by a `ward.toml`) with the given files.
+/// A repository (marked by a `ward.toml`, with the README and LICENSE that
+/// `structure/required-file` wants) holding the given files.
 pub fn repo(files: &[(&str, &[u8])]) -> TempDir {
     let dir = TempDir::new().unwrap();
     write(dir.path(), "ward.toml", b"");
+    write(dir.path(), "README.md", b"# Test repository\n");
+    write(dir.path(), "LICENSE", b"MIT License\n");
     for (path, bytes) in files {
         write(dir.path(), path, bytes);
     }

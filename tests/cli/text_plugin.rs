@@ -22,7 +22,7 @@ fn fixture_repository_gives_exactly_the_expected_findings() {
     );
     assert_eq!(code, 1);
     let summary = &report["summary"];
-    assert_eq!(summary["files_scanned"], 11);
+    assert_eq!(summary["files_scanned"], 12);
     assert_eq!(summary["by_severity"]["error"], 8);
     assert_eq!(summary["by_severity"]["warning"], 1);
     assert_eq!(summary["by_severity"]["info"], 0);
@@ -39,7 +39,7 @@ fn clean_twin_gives_no_findings_and_exit_zero() {
     let (code, report) = json(repo.path(), &[]);
     assert_eq!(places(&report), []);
     assert_eq!(code, 0);
-    assert_eq!(report["summary"]["files_scanned"], 11);
+    assert_eq!(report["summary"]["files_scanned"], 12);
 }
 
 #[test]

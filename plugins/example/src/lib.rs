@@ -130,6 +130,7 @@ mod tests {
                 path: "a.rs",
                 bytes,
                 is_binary: false,
+                mode: 0o644,
             },
             &mut out,
         );

@@ -95,6 +95,7 @@ pub(crate) mod testing {
             path: "f.txt",
             bytes,
             is_binary: false,
+            mode: 0o644,
         };
         let mut out = Vec::new();
         (rule.check)(&file, settings, &mut out);
@@ -165,6 +166,7 @@ mod tests {
             path: "a.bin",
             bytes: b"\xef\xbb\xbfx \r\n\0\xff<<<<<<< a",
             is_binary: true,
+            mode: 0o644,
         };
         let mut out = Vec::new();
         plugin.check_file(&file, &mut out);
@@ -182,6 +184,7 @@ mod tests {
             path: "a.txt",
             bytes: b"x ",
             is_binary: false,
+            mode: 0o644,
         };
         let mut out = Vec::new();
         plugin.check_file(&file, &mut out);
