@@ -76,6 +76,7 @@ fn builtin_modules() -> Vec<PluginModRef> {
     vec![
         ward_plugin_sdk::module::<ward_plugin_text::TextPlugin>(),
         ward_plugin_sdk::module::<ward_plugin_structure::StructurePlugin>(),
+        ward_plugin_sdk::module::<ward_plugin_security::SecurityPlugin>(),
     ]
 }
 

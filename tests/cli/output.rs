@@ -44,8 +44,16 @@ fn rules_lists_every_rule_with_default_severity() {
     let ids: Vec<&str> = stdout
         .lines()
         .map(|l| l.split_whitespace().next().unwrap())
-        .filter(|id| !id.starts_with("secrets/"))
+        .filter(|id| !id.starts_with("secrets/") && !id.starts_with("security/"))
         .collect();
+    for plugin_rule in [
+        "security/exec-bit",
+        "security/setuid",
+        "security/shebang-not-executable",
+        "security/world-writable",
+    ] {
+        assert!(stdout.contains(plugin_rule), "{plugin_rule}");
+    }
     assert_eq!(
         ids,
         [

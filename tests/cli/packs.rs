@@ -42,7 +42,7 @@ fn test_rules_passes_on_the_shipped_packs() {
     let out = ward(repo.path(), &["test-rules"]).output().unwrap();
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert_eq!(out.status.code(), Some(0), "{stdout}");
-    assert!(stdout.contains(" in 1 pack: "), "{stdout}");
+    assert!(stdout.contains(" in 2 packs: "), "{stdout}");
     assert!(stdout.ends_with(", 0 failed\n"), "{stdout}");
 }
 
