@@ -57,6 +57,10 @@ fn rules_lists_every_rule_with_default_severity() {
     assert_eq!(
         ids,
         [
+            "manifest/changelog-format",
+            "manifest/duplicate-key",
+            "manifest/syntax",
+            "manifest/version-mismatch",
             "structure/case-conflict",
             "structure/forbidden-file",
             "structure/large-file",
