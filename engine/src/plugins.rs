@@ -78,6 +78,7 @@ fn builtin_modules() -> Vec<PluginModRef> {
         ward_plugin_sdk::module::<ward_plugin_structure::StructurePlugin>(),
         ward_plugin_sdk::module::<ward_plugin_security::SecurityPlugin>(),
         ward_plugin_sdk::module::<ward_plugin_manifest::ManifestPlugin>(),
+        ward_plugin_sdk::module::<ward_plugin_license::LicensePlugin>(),
     ]
 }
 

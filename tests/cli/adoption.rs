@@ -185,7 +185,11 @@ fn init_writes_a_starter_config_that_loads_and_refuses_to_overwrite() {
     assert!(written.starts_with("# ward.toml"));
     write(dir.path(), "a.txt", b"fine\n");
     write(dir.path(), "README.md", b"# x\n");
-    write(dir.path(), "LICENSE", b"MIT\n");
+    write(
+        dir.path(),
+        "LICENSE",
+        crate::support::MIT_LICENSE.as_bytes(),
+    );
     let (code, report) = json(dir.path(), &[]);
     assert_eq!((code, places(&report)), (0, vec![]));
     let out = ward(dir.path(), &["init"]).output().unwrap();

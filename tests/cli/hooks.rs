@@ -48,7 +48,11 @@ fn staged_checks_the_index_not_the_working_tree() {
     assert_eq!(code, 1);
 
     write(repo.path(), "README.md", b"# r\n");
-    write(repo.path(), "LICENSE", b"MIT\n");
+    write(
+        repo.path(),
+        "LICENSE",
+        crate::support::MIT_LICENSE.as_bytes(),
+    );
     let (_, report) = json(repo.path(), &[]);
     assert_eq!(
         places(&report),

@@ -108,8 +108,8 @@ fn an_unreadable_file_is_reported_not_fatal() {
 
 #[test]
 fn files_over_max_file_size_are_skipped_with_an_info_finding() {
-    let repo = repo(&[("big.txt", &[b'a'; 2048]), ("small.txt", b"ok  \n")]);
-    write(repo.path(), "ward.toml", b"max-file-size = \"1KiB\"\n");
+    let repo = repo(&[("big.txt", &[b'a'; 4096]), ("small.txt", b"ok  \n")]);
+    write(repo.path(), "ward.toml", b"max-file-size = \"2KiB\"\n");
     let (code, report) = json(repo.path(), &[]);
     assert_eq!(
         places(&report),

@@ -57,6 +57,9 @@ fn rules_lists_every_rule_with_default_severity() {
     assert_eq!(
         ids,
         [
+            "license/detected",
+            "license/missing-header",
+            "license/unrecognized",
             "manifest/changelog-format",
             "manifest/duplicate-key",
             "manifest/syntax",

@@ -33,13 +33,16 @@ fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
+/// The MIT license text, for repositories that `license/unrecognized` accepts.
+pub const MIT_LICENSE: &str = include_str!("../fixtures/text/LICENSE");
+
 /// A repository (marked by a `ward.toml`, with the README and LICENSE that
 /// `structure/required-file` wants) holding the given files.
 pub fn repo(files: &[(&str, &[u8])]) -> TempDir {
     let dir = TempDir::new().unwrap();
     write(dir.path(), "ward.toml", b"");
     write(dir.path(), "README.md", b"# Test repository\n");
-    write(dir.path(), "LICENSE", b"MIT License\n");
+    write(dir.path(), "LICENSE", MIT_LICENSE.as_bytes());
     for (path, bytes) in files {
         write(dir.path(), path, bytes);
     }
