@@ -194,7 +194,7 @@ fn scan_repository(args: &CheckArgs, use_baseline: bool) -> miette::Result<Check
     };
     let config = resolve_config(&args.plugin, &start)?;
     let loaded = load_all(&args.plugin, &config)?;
-    let active = plugins::activate(&loaded.plugins, &config)?;
+    let active = plugins::activate(&loaded.plugins, &config, &root)?;
     let active_packs = packs::activate(&loaded.packs, &config);
     let baseline_file = args.baseline.clone().or_else(|| config.baseline.clone());
     let baseline = match baseline_file.filter(|_| use_baseline) {

@@ -79,6 +79,7 @@ fn builtin_modules() -> Vec<PluginModRef> {
         ward_plugin_sdk::module::<ward_plugin_security::SecurityPlugin>(),
         ward_plugin_sdk::module::<ward_plugin_manifest::ManifestPlugin>(),
         ward_plugin_sdk::module::<ward_plugin_license::LicensePlugin>(),
+        ward_plugin_sdk::module::<ward_plugin_editorconfig::EditorconfigPlugin>(),
     ]
 }
 
@@ -168,7 +169,11 @@ pub fn all_rules(plugins: &[LoadedPlugin]) -> Vec<RuleInfo> {
 }
 
 /// Configures the plugins; a plugin none of whose rules is enabled is not created.
-pub fn activate(plugins: &[LoadedPlugin], config: &Config) -> miette::Result<Vec<ActivePlugin>> {
+pub fn activate(
+    plugins: &[LoadedPlugin],
+    config: &Config,
+    root: &std::path::Path,
+) -> miette::Result<Vec<ActivePlugin>> {
     let mut active = Vec::new();
     for plugin in plugins {
         let name = &plugin.manifest.name;
@@ -192,6 +197,7 @@ pub fn activate(plugins: &[LoadedPlugin], config: &Config) -> miette::Result<Vec
         let plugin_config = serde_json::json!({
             "settings": settings,
             "enabled_rules": enabled,
+            "root": root.to_string_lossy(),
         });
         let json = plugin_config.to_string();
         match (plugin.module.create())(RStr::from_str(&json)) {

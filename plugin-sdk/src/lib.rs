@@ -292,6 +292,10 @@ pub struct PluginConfig {
     /// for rules not listed; the engine drops their findings anyway.
     #[serde(default)]
     pub enabled_rules: Option<Vec<String>>,
+    /// The absolute path of the repository root being checked, for plugins
+    /// that resolve the repository's own settings files (`.editorconfig`).
+    #[serde(default)]
+    pub root: Option<String>,
 }
 
 impl PluginConfig {

@@ -57,6 +57,11 @@ fn rules_lists_every_rule_with_default_severity() {
     assert_eq!(
         ids,
         [
+            "editorconfig/charset",
+            "editorconfig/end-of-line",
+            "editorconfig/indent-size",
+            "editorconfig/indent-style",
+            "editorconfig/max-line-length",
             "license/detected",
             "license/missing-header",
             "license/unrecognized",

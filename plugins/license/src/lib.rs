@@ -216,6 +216,7 @@ mod tests {
         LicensePlugin::new(&PluginConfig {
             settings,
             enabled_rules: None,
+            root: None,
         })
         .unwrap()
     }

@@ -5,6 +5,7 @@ fn plugin(settings: serde_json::Value) -> ManifestPlugin {
     ManifestPlugin::new(&PluginConfig {
         settings,
         enabled_rules: None,
+        root: None,
     })
     .unwrap()
 }
@@ -149,6 +150,7 @@ fn unknown_version_sources_are_config_errors() {
     let err = ManifestPlugin::new(&PluginConfig {
         settings: serde_json::json!({"version-sources": ["setup.py"]}),
         enabled_rules: None,
+        root: None,
     })
     .err()
     .unwrap();

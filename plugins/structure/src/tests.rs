@@ -5,6 +5,7 @@ fn plugin(settings: serde_json::Value) -> StructurePlugin {
     StructurePlugin::new(&PluginConfig {
         settings,
         enabled_rules: None,
+        root: None,
     })
     .unwrap()
 }
@@ -247,6 +248,7 @@ fn unknown_conventions_are_config_errors() {
     let err = StructurePlugin::new(&PluginConfig {
         settings: serde_json::json!({"naming": {"*.rs": "Kebab"}}),
         enabled_rules: None,
+        root: None,
     })
     .err()
     .unwrap();

@@ -1,0 +1,2 @@
+//! `libward_plugin_editorconfig`: the built-in `editorconfig` plugin as a loadable library.
+ward_plugin_sdk::export_plugin!(editorconfig::EditorconfigPlugin);
