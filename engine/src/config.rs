@@ -52,7 +52,7 @@ struct RawConfig {
     #[serde(default)]
     rules: BTreeMap<String, Spanned<String>>,
     #[serde(default)]
-    plugins: BTreeMap<String, Spanned<toml::Value>>,
+    plugins: BTreeMap<String, toml::Value>,
     #[serde(default)]
     plugin: Vec<RawPluginEntry>,
     #[serde(default)]
@@ -403,14 +403,20 @@ pub fn parse(text: &str, name: &str, dir: &Path) -> Result<Config, Box<ConfigErr
 
     let mut plugin_settings = BTreeMap::new();
     for (name, table) in raw.plugins {
-        let json = serde_json::to_value(table.get_ref()).map_err(|e| {
-            at(table.span()).error(
+        // toml's Spanned cannot wrap a table that has sub-tables
+        // ([plugins.x.naming]), so the table's place is found by its header.
+        let header = format!("[plugins.{name}");
+        let span = text
+            .find(&header)
+            .map_or(0..0, |at| at..at + header.len() + 1);
+        let json = serde_json::to_value(&table).map_err(|e| {
+            at(span.clone()).error(
                 format!("cannot pass [plugins.{name}] to the plugin: {e}"),
                 "here",
                 None,
             )
         })?;
-        plugin_settings.insert(name, (json, Some(at(table.span()))));
+        plugin_settings.insert(name, (json, Some(at(span))));
     }
 
     let plugin_paths = raw
@@ -543,6 +549,14 @@ mod tests {
             &text[err.span.offset()..err.span.offset() + err.span.len()],
             "\"warn\""
         );
+    }
+
+    #[test]
+    fn plugin_tables_may_hold_sub_tables() {
+        let config = parse_ok("[plugins.structure.naming]\n\"src/**\" = \"kebab-case\"\n");
+        let (settings, origin) = &config.plugin_settings["structure"];
+        assert_eq!(settings["naming"]["src/**"], "kebab-case");
+        assert_eq!(origin.as_ref().unwrap().location(), "ward.toml:1");
     }
 
     #[test]

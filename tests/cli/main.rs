@@ -8,6 +8,7 @@ mod hooks;
 mod inputs;
 mod output;
 mod packs;
+mod plugin_set;
 mod plugins;
 mod secrets;
 mod support;
