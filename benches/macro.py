@@ -81,7 +81,7 @@ def main():
     pack = tomllib.loads((ROOT / "rules" / "secrets.toml").read_text())
     patterns = WORK / "secret-patterns.txt"
     patterns.write_text("".join(r["pattern"] + "\n" for r in pack["rule"]))
-    (WORK / "secrets-only.toml").write_text('[rules]\n"text/*" = "off"\n')
+    (WORK / "secrets-only.toml").write_text('[rules]\n"*" = "off"\n"secrets/*" = "error"\n')
     for n in (20, 200):
         (WORK / f"pack-{n}.toml").write_text(synthetic_pack(n))
         (WORK / f"rules-{n}.toml").write_text(f'packs = ["pack-{n}.toml"]\n')

@@ -7,7 +7,9 @@
 //! invalid UTF-8 and a stray BOM under `charset = utf-8`, and line endings in
 //! a file that mixes them.
 
-use std::path::PathBuf;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use ec4rs::property::{Charset, EndOfLine, IndentSize, IndentStyle, MaxLineLen, TabWidth};
 use ward_plugin_sdk::{
@@ -53,6 +55,28 @@ pub fn rules() -> Vec<RuleInfo> {
 pub struct EditorconfigPlugin {
     root: Option<PathBuf>,
     enabled: [bool; 5],
+    /// Directories known to have (or not) a `.editorconfig` in them or above:
+    /// most trees have none, and then no file needs ec4rs at all.
+    any_config: Mutex<HashMap<PathBuf, bool>>,
+}
+
+impl EditorconfigPlugin {
+    fn any_config(&self, dir: &Path) -> bool {
+        if let Some(known) = self
+            .any_config
+            .lock()
+            .ok()
+            .and_then(|m| m.get(dir).copied())
+        {
+            return known;
+        }
+        let here = dir.join(".editorconfig").is_file();
+        let found = here || dir.parent().is_some_and(|parent| self.any_config(parent));
+        if let Ok(mut memo) = self.any_config.lock() {
+            memo.insert(dir.to_path_buf(), found);
+        }
+        found
+    }
 }
 
 fn lines(bytes: &[u8]) -> impl Iterator<Item = (u32, usize, &[u8], &[u8])> + '_ {
@@ -231,13 +255,18 @@ impl Validator for EditorconfigPlugin {
                 MAX_LINE_LENGTH,
             ]
             .map(|r| config.is_enabled(r)),
+            any_config: Mutex::new(HashMap::new()),
         })
     }
 
     fn check_file(&self, file: &File<'_>, out: &mut Vec<Finding>) {
         let Some(root) = &self.root else { return };
+        let abs = root.join(file.path);
+        if !abs.parent().is_some_and(|dir| self.any_config(dir)) {
+            return;
+        }
         // Resolved as editors resolve it; files that no section applies to get nothing.
-        let Ok(mut props) = ec4rs::properties_of(root.join(file.path)) else {
+        let Ok(mut props) = ec4rs::properties_of(&abs) else {
             return;
         };
         props.use_fallbacks();

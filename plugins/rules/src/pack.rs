@@ -160,6 +160,8 @@ pub struct Rule {
     /// Capture group holding the secret; `None`: the first non-empty group, else the match.
     pub secret_group: Option<usize>,
     pub(crate) paths: Option<GlobSet>,
+    /// The `paths` globs as written: rules with equal ones share a prefilter.
+    pub(crate) paths_key: String,
     pub(crate) exclude: Option<GlobSet>,
     pub(crate) path_pattern: Option<Regex>,
     pub(crate) exclude_path_patterns: Vec<Regex>,
@@ -462,6 +464,12 @@ pub fn parse(source: &PackSource) -> Result<Pack, PackError> {
             entropy: r.entropy,
             secret_group: r.secret_group.as_ref().map(|g| *g.get_ref()),
             paths: ctx.globs(&r.paths)?,
+            paths_key: r
+                .paths
+                .iter()
+                .map(|p| p.get_ref().as_str())
+                .collect::<Vec<_>>()
+                .join("\n"),
             exclude: ctx.globs(&exclude)?,
             path_pattern: r.path_pattern.as_ref().map(|p| ctx.regex(p)).transpose()?,
             exclude_path_patterns,

@@ -21,27 +21,32 @@ pub struct Match {
     pub message: String,
 }
 
-/// Compiled rules with their keyword prefilter.
+/// The rules that share one `paths` filter, with their keyword prefilter.
+/// A file a group's paths exclude costs that group nothing, so language-
+/// specific packs add no work to other languages' files.
 #[derive(Debug)]
-pub struct RuleSet {
-    rules: Vec<Rule>,
+struct Group {
+    /// Indices of the group's rules in the set.
+    members: Vec<usize>,
+    /// Whether the group's rules have a `paths` filter (checked on the first).
+    filtered: bool,
     prefilter: Option<AhoCorasick>,
     /// For each keyword of the prefilter, the rules whose keywords occur
     /// when it does: its own, and those of every keyword it contains.
     keyword_rules: Vec<Vec<usize>>,
     /// How many rules have keywords: the scan stops once all are candidates.
     keyword_rule_count: usize,
-    /// Rules without keywords: they run on every file.
+    /// Rules without keywords: they run on every file of the group.
     unfiltered: Vec<usize>,
 }
 
-impl RuleSet {
-    /// Builds the set. Keywords are matched ASCII-case-insensitively.
-    pub fn new(rules: Vec<Rule>) -> Self {
+impl Group {
+    fn new(rules: &[Rule], members: Vec<usize>) -> Self {
         let mut keywords: Vec<String> = Vec::new();
         let mut keyword_rules: Vec<Vec<usize>> = Vec::new();
         let mut unfiltered = Vec::new();
-        for (index, rule) in rules.iter().enumerate() {
+        for &index in &members {
+            let rule = &rules[index];
             if rule.keywords.is_empty() {
                 unfiltered.push(index);
             }
@@ -67,7 +72,10 @@ impl RuleSet {
             keyword_rules[k].sort_unstable();
             keyword_rules[k].dedup();
         }
-        let keyword_rule_count = rules.iter().filter(|r| !r.keywords.is_empty()).count();
+        let keyword_rule_count = members
+            .iter()
+            .filter(|&&i| !rules[i].keywords.is_empty())
+            .count();
         let prefilter = if keywords.is_empty() {
             None
         } else {
@@ -81,15 +89,70 @@ impl RuleSet {
                 .ok()
         };
         if prefilter.is_none() {
-            unfiltered = (0..rules.len()).collect();
+            unfiltered.clone_from(&members);
         }
-        RuleSet {
-            rules,
+        let filtered = members.first().is_some_and(|&i| rules[i].paths.is_some());
+        Group {
+            members,
+            filtered,
             prefilter,
             keyword_rules,
             keyword_rule_count,
             unfiltered,
         }
+    }
+
+    /// Marks the group's rules whose keywords occur in `bytes`.
+    fn candidates(&self, bytes: &[u8], candidate: &mut [bool]) {
+        for &index in &self.unfiltered {
+            candidate[index] = true;
+        }
+        let Some(prefilter) = &self.prefilter else {
+            return;
+        };
+        // Restart one byte after each hit's start rather than after its
+        // end, so keywords that overlap a hit are still seen; stop as soon
+        // as every keyword-gated rule is a candidate.
+        let mut gated = 0;
+        let mut at = 0;
+        while gated < self.keyword_rule_count {
+            let Some(hit) = prefilter.find(Input::new(bytes).span(at..bytes.len())) else {
+                break;
+            };
+            for &index in &self.keyword_rules[hit.pattern().as_usize()] {
+                if !candidate[index] {
+                    candidate[index] = true;
+                    gated += 1;
+                }
+            }
+            at = hit.start() + 1;
+        }
+    }
+}
+
+/// Compiled rules, grouped by their `paths` filters, each group with one
+/// keyword prefilter.
+#[derive(Debug)]
+pub struct RuleSet {
+    rules: Vec<Rule>,
+    groups: Vec<Group>,
+}
+
+impl RuleSet {
+    /// Builds the set. Keywords are matched ASCII-case-insensitively.
+    pub fn new(rules: Vec<Rule>) -> Self {
+        let mut by_paths: Vec<(String, Vec<usize>)> = Vec::new();
+        for (index, rule) in rules.iter().enumerate() {
+            match by_paths.iter_mut().find(|(key, _)| *key == rule.paths_key) {
+                Some((_, members)) => members.push(index),
+                None => by_paths.push((rule.paths_key.clone(), vec![index])),
+            }
+        }
+        let groups = by_paths
+            .into_iter()
+            .map(|(_, members)| Group::new(&rules, members))
+            .collect();
+        RuleSet { rules, groups }
     }
 
     /// The rules, in set order.
@@ -103,26 +166,14 @@ impl RuleSet {
             return;
         }
         let mut candidate = vec![false; self.rules.len()];
-        for &index in &self.unfiltered {
-            candidate[index] = true;
-        }
-        if let Some(prefilter) = &self.prefilter {
-            // Restart one byte after each hit's start rather than after its
-            // end, so keywords that overlap a hit are still seen; stop as
-            // soon as every keyword-gated rule is a candidate.
-            let mut gated = 0;
-            let mut at = 0;
-            while gated < self.keyword_rule_count {
-                let Some(hit) = prefilter.find(Input::new(bytes).span(at..bytes.len())) else {
-                    break;
-                };
-                for &index in &self.keyword_rules[hit.pattern().as_usize()] {
-                    if !candidate[index] {
-                        candidate[index] = true;
-                        gated += 1;
-                    }
-                }
-                at = hit.start() + 1;
+        for group in &self.groups {
+            let applies = !group.filtered
+                || self.rules[group.members[0]]
+                    .paths
+                    .as_ref()
+                    .is_none_or(|g| g.is_match(path));
+            if applies {
+                group.candidates(bytes, &mut candidate);
             }
         }
         let first = out.len();
