@@ -134,6 +134,12 @@ pub struct PluginArgs {
     #[arg(short, long)]
     pub verbose: bool,
 
+    /// Load `[[plugin]]` libraries named by a ward.toml found in the checked
+    /// tree. Off by default: on an untrusted pull request that would run its
+    /// code.
+    #[arg(long)]
+    pub allow_repo_plugins: bool,
+
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,

@@ -123,6 +123,9 @@ pub struct PluginPath {
     pub path: PathBuf,
     /// Where the config names it.
     pub origin: Origin,
+    /// Named by a config found in the checked tree (not given with
+    /// `--config`): loading it would run the repository's own code.
+    pub from_repository: bool,
 }
 
 /// The effective configuration of a run.
@@ -153,6 +156,13 @@ pub struct Config {
 }
 
 impl Config {
+    /// Marks every `[[plugin]]` as named by the checked repository.
+    pub fn mark_plugins_from_repository(&mut self) {
+        for plugin in &mut self.plugin_paths {
+            plugin.from_repository = true;
+        }
+    }
+
     /// Files larger than this are skipped with an info finding.
     pub fn max_file_size(&self) -> u64 {
         self.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE)
@@ -425,6 +435,7 @@ pub fn parse(text: &str, name: &str, dir: &Path) -> Result<Config, Box<ConfigErr
         .map(|entry| PluginPath {
             path: dir.join(entry.path.get_ref()),
             origin: at(entry.path.span()),
+            from_repository: false,
         })
         .collect();
 

@@ -84,16 +84,20 @@ where
 /// The config for a run that checks `start`: `--config`, or the nearest
 /// `ward.toml` upwards, or the defaults.
 fn resolve_config(args: &PluginArgs, start: &Path) -> miette::Result<Config> {
-    let file = match &args.config {
-        Some(path) => Some(path.clone()),
-        None => config::discover(start),
+    let (file, discovered) = match &args.config {
+        Some(path) => (Some(path.clone()), false),
+        None => (config::discover(start), true),
     };
     match file {
         Some(path) => {
             if args.verbose {
                 eprintln!("ward: using config {}", path.display());
             }
-            config::load(&path)
+            let mut config = config::load(&path)?;
+            if discovered {
+                config.mark_plugins_from_repository();
+            }
+            Ok(config)
         }
         None => Ok(Config::default()),
     }
@@ -116,7 +120,14 @@ impl Loaded {
 
 fn load_all(args: &PluginArgs, config: &Config) -> miette::Result<Loaded> {
     let loaded = Loaded {
-        plugins: plugins::load(args.no_default_plugins, &args.plugins, config, args.verbose)?,
+        plugins: plugins::load(
+            args.no_default_plugins,
+            &args.plugins,
+            config,
+            args.verbose,
+            args.allow_repo_plugins
+                || std::env::var_os("WARD_ALLOW_REPO_PLUGINS").is_some_and(|v| v == "1"),
+        )?,
         packs: packs::load(config, args.no_default_plugins)?,
     };
     let rules = loaded.rules();

@@ -99,6 +99,7 @@ pub fn load(
     cli_paths: &[PathBuf],
     config: &Config,
     verbose: bool,
+    allow_repository_plugins: bool,
 ) -> Result<Vec<LoadedPlugin>, PluginError> {
     let mut plugins: Vec<LoadedPlugin> = Vec::new();
     let mut add = |plugin: LoadedPlugin| {
@@ -118,6 +119,22 @@ pub fn load(
                 manifest,
                 source: PluginSource::BuiltIn,
                 module,
+            });
+        }
+    }
+    for plugin in &config.plugin_paths {
+        if plugin.from_repository && !allow_repository_plugins {
+            return Err(PluginError {
+                message: format!(
+                    "{}: the repository's config names the plugin {}; loading it would run the repository's own code",
+                    plugin.origin.location(),
+                    plugin.path.display()
+                ),
+                help: Some(
+                    "if you trust this repository, pass --allow-repo-plugins (or set WARD_ALLOW_REPO_PLUGINS=1); \
+                     plugins given with --plugin or in a --config file load as before"
+                        .into(),
+                ),
             });
         }
     }

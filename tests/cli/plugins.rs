@@ -137,7 +137,7 @@ fn plugin_from_config_gets_its_settings_and_runs_repo_checks() {
     let repo = repo(&[("src/a.rs", b"// DO NOT COMMIT\nlet x = 1; // nocommit\n")]);
     std::fs::write(repo.path().join("ward.toml"), config).unwrap();
     std::fs::remove_file(repo.path().join("README.md")).unwrap();
-    let (_, report) = json(repo.path(), &[]);
+    let (_, report) = json(repo.path(), &["--allow-repo-plugins"]);
     assert_eq!(
         places(&report),
         [
@@ -167,12 +167,44 @@ fn plugin_that_rejects_its_settings_is_a_config_error() {
         lib.display()
     );
     std::fs::write(repo.path().join("ward.toml"), config).unwrap();
-    let out = ward(repo.path(), &["check"]).output().unwrap();
+    let out = ward(repo.path(), &["check", "--allow-repo-plugins"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(
         stderr
             .contains("plugin `example` rejected its settings: phrases must not be empty strings"),
         "{stderr}"
+    );
+}
+
+#[test]
+fn a_plugin_named_by_the_checked_repository_is_refused_unless_allowed() {
+    let lib = plugin_library("ward_plugin_example");
+    let repo = repo(&[("a.txt", b"DO NOT COMMIT\n")]);
+    let config = format!("[[plugin]]\npath = \"{}\"\n", lib.display());
+    std::fs::write(repo.path().join("ward.toml"), &config).unwrap();
+    let out = ward(repo.path(), &["check"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("ward.toml:2: the repository's config names the plugin"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--allow-repo-plugins"), "{stderr}");
+    // Allowed explicitly, or named in a config given on the command line.
+    let (_, report) = json(repo.path(), &["--allow-repo-plugins"]);
+    assert_eq!(
+        places(&report),
+        [at("example/do-not-commit", "a.txt", 1, 1)]
+    );
+    let elsewhere = tempfile::TempDir::new().unwrap();
+    let chosen = elsewhere.path().join("ci.toml");
+    std::fs::write(&chosen, &config).unwrap();
+    let (_, report) = json(repo.path(), &["--config", chosen.to_str().unwrap()]);
+    assert_eq!(
+        places(&report),
+        [at("example/do-not-commit", "a.txt", 1, 1)]
     );
 }
