@@ -205,6 +205,14 @@ pub struct CheckArgs {
     /// With --fix: print the changes as a unified diff and write nothing.
     #[arg(long, requires = "fix")]
     pub dry_run: bool,
+
+    /// Do not read or write the result cache.
+    #[arg(long)]
+    pub no_cache: bool,
+
+    /// Where the result cache lives (default: $XDG_CACHE_HOME/ward, else ~/.cache/ward).
+    #[arg(long, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
 }
 
 /// Report formats.

@@ -153,6 +153,9 @@ pub struct Config {
     pub baseline: Option<PathBuf>,
     /// Config files and presets this one extends, in order.
     extends: Vec<(String, Origin)>,
+    /// The text of every config file and preset that made this config, for
+    /// the result cache's key.
+    pub texts: Vec<String>,
 }
 
 impl Config {
@@ -229,6 +232,7 @@ impl Config {
         self.gitleaks.extend(later.gitleaks);
         self.baseline = later.baseline.or(self.baseline.take());
         self.file = later.file.or(self.file.take());
+        self.texts.extend(later.texts);
     }
 }
 
@@ -268,6 +272,7 @@ impl Default for Config {
             gitleaks: Vec::new(),
             baseline: None,
             extends: Vec::new(),
+            texts: Vec::new(),
         }
     }
 }
@@ -483,6 +488,7 @@ pub fn parse(text: &str, name: &str, dir: &Path) -> Result<Config, Box<ConfigErr
         gitleaks,
         baseline: raw.baseline.as_ref().map(|b| dir.join(b.get_ref())),
         extends,
+        texts: vec![text.to_string()],
     })
 }
 

@@ -172,6 +172,7 @@ pub fn staged_tree(
             mode: entry.mode & 0o7777,
             staged: content,
             link_target: None,
+            stat: None,
         });
     }
     tree.entries.sort_by(|a, b| a.path.cmp(&b.path));

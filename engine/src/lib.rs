@@ -5,6 +5,7 @@
 //! [`main_with_args`] is the whole program, so tests can call it in-process.
 
 pub mod baseline;
+pub mod cache;
 pub mod cli;
 pub mod config;
 pub mod finding;
@@ -257,6 +258,12 @@ fn scan_repository(args: &CheckArgs, use_baseline: bool) -> miette::Result<Check
     };
     let rules = loaded.rules();
     let known_rules = rules.iter().map(|r| r.id.clone()).collect();
+    let cache_usable =
+        !(args.no_cache || args.fix || args.show_secrets || args.staged || args.repo_only);
+    let cache = cache_usable
+        .then(|| args.cache_dir.clone().or_else(cache::default_dir))
+        .flatten()
+        .map(|dir| cache::Cache::open(&dir, &root, cache_key(&config, &active, &loaded.packs)));
     let checks = scan::Checks {
         plugins: &active,
         packs: active_packs.as_ref(),
@@ -265,8 +272,12 @@ fn scan_repository(args: &CheckArgs, use_baseline: bool) -> miette::Result<Check
         known_rules: &known_rules,
         repo_only: args.repo_only,
         stamp_files: args.fix,
+        cache: cache.as_ref(),
     };
     let mut outcome = pool.install(|| scan::run(&tree, &root, &checks));
+    if let Some(cache) = cache {
+        cache.save();
+    }
     finding::finalize(&mut outcome.findings);
     let mut baselined = 0;
     if let Some(baseline) = &baseline {
@@ -280,6 +291,29 @@ fn scan_repository(args: &CheckArgs, use_baseline: bool) -> miette::Result<Check
         root,
         baselined,
     })
+}
+
+/// Everything that decides a file's findings, hashed: a cache entry made
+/// under another key is never used.
+fn cache_key(
+    config: &Config,
+    plugins: &[plugins::ActivePlugin],
+    packs: &[packs::LoadedPack],
+) -> String {
+    let mut parts: Vec<Vec<u8>> = vec![env!("CARGO_PKG_VERSION").as_bytes().to_vec()];
+    parts.extend(config.texts.iter().map(|t| t.as_bytes().to_vec()));
+    for plugin in plugins {
+        parts.push(plugin.identity.as_bytes().to_vec());
+        if let Some(path) = &plugin.library {
+            // A rebuilt plugin library is another plugin.
+            if let Ok(meta) = std::fs::metadata(path) {
+                parts.push(format!("{:?} {}", meta.modified().ok(), meta.len()).into_bytes());
+            }
+        }
+    }
+    parts.extend(packs.iter().map(|p| p.text_hash.as_bytes().to_vec()));
+    let refs: Vec<&[u8]> = parts.iter().map(Vec::as_slice).collect();
+    cache::key_of(&refs)
 }
 
 fn check(args: &CheckArgs) -> miette::Result<u8> {

@@ -52,6 +52,8 @@ pub struct LoadedPack {
     pub pack: Pack,
     /// Shipped inside ward.
     pub builtin: bool,
+    /// A hash of the pack's text, for the result cache's key.
+    pub text_hash: String,
 }
 
 fn read(path: &ConfigPath) -> miette::Result<String> {
@@ -64,19 +66,21 @@ fn read(path: &ConfigPath) -> miette::Result<String> {
     })
 }
 
+fn parse_pack(name: String, text: String, builtin: bool) -> miette::Result<LoadedPack> {
+    let text_hash = crate::cache::key_of(&[text.as_bytes()]);
+    let pack = ward_rules::parse(&PackSource { name, text }).map_err(PackDiagnostic::from)?;
+    Ok(LoadedPack {
+        pack,
+        builtin,
+        text_hash,
+    })
+}
+
 /// Parses one pack file given by path (for `ward test-rules FILE`).
 pub fn load_file(path: &std::path::Path) -> miette::Result<LoadedPack> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| miette::miette!("cannot read rule pack {}: {e}", path.display()))?;
-    let pack = ward_rules::parse(&PackSource {
-        name: path.display().to_string(),
-        text,
-    })
-    .map_err(PackDiagnostic::from)?;
-    Ok(LoadedPack {
-        pack,
-        builtin: false,
-    })
+    parse_pack(path.display().to_string(), text, false)
 }
 
 /// The shipped packs (unless `no_default`), then the config's packs and
@@ -86,28 +90,16 @@ pub fn load(config: &Config, no_default: bool) -> miette::Result<Vec<LoadedPack>
     let mut packs = Vec::new();
     if !no_default {
         for (file, text) in SHIPPED {
-            let pack = ward_rules::parse(&PackSource {
-                name: format!("built-in:{file}"),
-                text: (*text).to_string(),
-            })
-            .map_err(PackDiagnostic::from)?;
-            packs.push(LoadedPack {
-                pack,
-                builtin: true,
-            });
+            packs.push(parse_pack(
+                format!("built-in:{file}"),
+                (*text).to_string(),
+                true,
+            )?);
         }
     }
     for path in &config.packs {
         let text = read(path)?;
-        let pack = ward_rules::parse(&PackSource {
-            name: path.path.display().to_string(),
-            text,
-        })
-        .map_err(PackDiagnostic::from)?;
-        packs.push(LoadedPack {
-            pack,
-            builtin: false,
-        });
+        packs.push(parse_pack(path.path.display().to_string(), text, false)?);
     }
     for path in &config.gitleaks {
         let text = read(path)?;
@@ -118,15 +110,7 @@ pub fn load(config: &Config, no_default: bool) -> miette::Result<Vec<LoadedPack>
         for warning in &translation.warnings {
             eprintln!("warning: {name}: {warning}");
         }
-        let pack = ward_rules::parse(&PackSource {
-            name,
-            text: translation.pack_toml,
-        })
-        .map_err(PackDiagnostic::from)?;
-        packs.push(LoadedPack {
-            pack,
-            builtin: false,
-        });
+        packs.push(parse_pack(name, translation.pack_toml, false)?);
     }
     let mut seen = HashMap::new();
     for loaded in &packs {

@@ -49,6 +49,10 @@ pub struct ActivePlugin {
     pub severities: HashMap<String, Severity>,
     /// Every rule the manifest declares, enabled or not.
     pub known_rules: HashSet<String>,
+    /// Name, version and the config JSON it was created with, for the cache key.
+    pub identity: String,
+    /// The library it was loaded from, if it is not built in.
+    pub library: Option<PathBuf>,
 }
 
 impl ActivePlugin {
@@ -223,6 +227,14 @@ pub fn activate(
                 validator,
                 severities,
                 known_rules: plugin.manifest.rules.iter().map(|r| r.id.clone()).collect(),
+                identity: format!(
+                    "{} {} {} {json}",
+                    name, plugin.manifest.version, plugin.source
+                ),
+                library: match &plugin.source {
+                    PluginSource::Library(path) => Some(path.clone()),
+                    PluginSource::BuiltIn => None,
+                },
             }),
             RResult::RErr(message) => {
                 let message = format!("plugin `{name}` rejected its settings: {message}");

@@ -61,6 +61,8 @@ pub struct Checks<'a> {
     pub repo_only: bool,
     /// Record what each file looked like when read (`--fix`).
     pub stamp_files: bool,
+    /// The result cache, unless switched off.
+    pub cache: Option<&'a crate::cache::Cache>,
 }
 
 /// Checks every file of `tree` with every plugin and rule pack, then runs
@@ -138,6 +140,14 @@ fn check_batch(batch: &[&Entry], checks: &Checks<'_>) -> Outcome {
     let mut outcome = Outcome::default();
     let mut contents: Vec<(&Entry, Vec<u8>)> = Vec::with_capacity(batch.len());
     for entry in batch {
+        if let Some(crate::cache::Hit::Unchanged(found)) =
+            checks.cache.and_then(|c| c.lookup(entry))
+        {
+            outcome.files_scanned += 1;
+            outcome.bytes_scanned += entry.size;
+            outcome.findings.extend(found);
+            continue;
+        }
         if entry.size > limit {
             outcome
                 .findings
@@ -157,6 +167,10 @@ fn check_batch(batch: &[&Entry], checks: &Checks<'_>) -> Outcome {
             Ok(bytes) => {
                 outcome.files_scanned += 1;
                 outcome.bytes_scanned += bytes.len() as u64;
+                if let Some(found) = checks.cache.and_then(|c| c.lookup_content(entry, &bytes)) {
+                    outcome.findings.extend(found);
+                    continue;
+                }
                 if checks.stamp_files && entry.staged.is_none() {
                     if let Some(stamp) = crate::fix::Stamp::of(&entry.abs, &bytes) {
                         outcome.stamps.insert(entry.path.clone(), stamp);
@@ -235,6 +249,17 @@ fn check_batch(batch: &[&Entry], checks: &Checks<'_>) -> Outcome {
     }
     mask_neighbouring_secrets(&mut outcome.findings);
     apply_suppressions(&contents, checks, &mut outcome);
+    if let Some(cache) = checks.cache {
+        for (entry, bytes) in &contents {
+            let mine: Vec<Finding> = outcome
+                .findings
+                .iter()
+                .filter(|f| f.path == entry.path)
+                .cloned()
+                .collect();
+            cache.store(entry, bytes, &mine);
+        }
+    }
     outcome
 }
 

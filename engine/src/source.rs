@@ -25,6 +25,8 @@ pub struct Entry {
     pub staged: Option<std::sync::Arc<[u8]>>,
     /// For a symlink, its target as written.
     pub link_target: Option<String>,
+    /// Identity for the result cache: modification time (ns) and inode.
+    pub stat: Option<(u128, u64)>,
 }
 
 /// The entries to check, sorted by path, and what went wrong finding them.
@@ -80,6 +82,20 @@ pub fn relative(root: &Path, abs: &Path) -> String {
         })
         .collect();
     parts.join("/")
+}
+
+fn stat_of(meta: &std::fs::Metadata) -> Option<(u128, u64)> {
+    let modified = meta
+        .modified()
+        .ok()?
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?
+        .as_nanos();
+    #[cfg(unix)]
+    let inode = std::os::unix::fs::MetadataExt::ino(meta);
+    #[cfg(not(unix))]
+    let inode = 0;
+    Some((modified, inode))
 }
 
 #[cfg(unix)]
@@ -143,6 +159,7 @@ impl Tree {
             mode: mode_of(meta),
             staged: None,
             link_target,
+            stat: stat_of(meta),
         });
     }
 

@@ -1,6 +1,7 @@
 //! Black-box tests of the `ward` binary over fixture repositories.
 
 mod adoption;
+mod cache;
 mod config;
 mod fix;
 mod formats;

@@ -59,7 +59,11 @@ pub fn write(root: &Path, path: &str, bytes: &[u8]) {
 /// `ward` with `args`, run in `dir`.
 pub fn ward(dir: &Path, args: &[&str]) -> Command {
     let mut cmd = Command::cargo_bin("ward").unwrap();
-    cmd.current_dir(dir).args(args).env("NO_COLOR", "1");
+    cmd.current_dir(dir)
+        .args(args)
+        .env("NO_COLOR", "1")
+        // Tests never touch the user's cache.
+        .env("XDG_CACHE_HOME", workspace().join("target/test-cache"));
     cmd
 }
 
