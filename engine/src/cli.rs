@@ -206,6 +206,11 @@ pub struct CheckArgs {
     #[arg(long, requires = "fix")]
     pub dry_run: bool,
 
+    /// Report at most this many findings (the first, in report order), and
+    /// say how many were left out.
+    #[arg(long, value_name = "N")]
+    pub max_findings: Option<usize>,
+
     /// Do not read or write the result cache.
     #[arg(long)]
     pub no_cache: bool,

@@ -351,14 +351,24 @@ fn check(args: &CheckArgs) -> miette::Result<u8> {
         run.outcome.findings.extend(applied.skipped);
         finding::finalize(&mut run.outcome.findings);
     }
+    let mut truncated = 0;
+    if let Some(max) = args.max_findings {
+        if run.outcome.findings.len() > max {
+            truncated = run.outcome.findings.len() - max;
+            // Exit code and counts still see every finding; the report shows the first.
+            eprintln!("ward: showing the first {max} findings; {truncated} more left out (--max-findings)");
+        }
+    }
     let outcome = &run.outcome;
+    let shown = &outcome.findings[..outcome.findings.len() - truncated];
     let report = render::Report {
-        findings: &outcome.findings,
+        findings: shown,
         rules: run.rules.iter().map(|r| (r.id.as_str(), r)).collect(),
         files_scanned: outcome.files_scanned,
         bytes_scanned: outcome.bytes_scanned,
         suppressed: outcome.suppressed,
         baselined: run.baselined,
+        truncated,
         duration: started.elapsed(),
     };
     let text = match args.plugin.format {

@@ -27,6 +27,10 @@ const BATCH: usize = 32;
 /// A file is binary when its first 8 KiB hold a NUL byte (as git decides).
 const BINARY_PROBE: usize = 8 * 1024;
 
+/// Findings kept per plugin and file: a plugin gone wrong (a million
+/// findings for one file) must not exhaust memory or bury the report.
+const MAX_FINDINGS_PER_FILE: usize = 10_000;
+
 /// Lines longer than this get no source snippet (a minified file would flood the terminal).
 const SNIPPET_MAX_LINE: usize = 1000;
 
@@ -197,7 +201,14 @@ fn check_batch(batch: &[&Entry], checks: &Checks<'_>) -> Outcome {
         .collect();
     for plugin in checks.plugins {
         let found = plugin.validator.check_files(RSlice::from_slice(&inputs));
+        let mut per_file: std::collections::HashMap<String, usize> =
+            std::collections::HashMap::new();
         for ffi in found {
+            let count = per_file.entry(ffi.path.to_string()).or_insert(0);
+            *count += 1;
+            if *count > MAX_FINDINGS_PER_FILE {
+                continue;
+            }
             let bytes = contents
                 .iter()
                 .find(|(entry, _)| entry.path == ffi.path.as_str())
@@ -209,6 +220,19 @@ fn check_batch(batch: &[&Entry], checks: &Checks<'_>) -> Outcome {
                 &lookup,
                 bytes,
                 checks,
+            ));
+        }
+        for (path, count) in per_file
+            .into_iter()
+            .filter(|(_, n)| *n > MAX_FINDINGS_PER_FILE)
+        {
+            outcome.findings.push(plugin_error(
+                &plugin.name,
+                &path,
+                format!(
+                    "plugin `{}` reported {count} findings for this file; kept the first {MAX_FINDINGS_PER_FILE}",
+                    plugin.name
+                ),
             ));
         }
     }

@@ -208,3 +208,30 @@ fn a_plugin_named_by_the_checked_repository_is_refused_unless_allowed() {
         [at("example/do-not-commit", "a.txt", 1, 1)]
     );
 }
+
+#[test]
+fn a_flood_of_findings_is_capped_per_file_and_the_report_can_be_capped() {
+    let repo = repo(&[("a.txt", b"FAULTY_FLOOD\n"), ("b.txt", b"x \n")]);
+    let lib = plugin_library("ward_test_plugin_faulty");
+    let (code, report) = json(repo.path(), &["--plugin", lib.to_str().unwrap()]);
+    let findings = report["findings"].as_array().unwrap();
+    // 10,000 kept (identical ones are one finding after sorting), and a note.
+    let error = findings
+        .iter()
+        .find(|f| f["rule"] == "ward/plugin-error")
+        .unwrap();
+    assert_eq!(error["path"], "a.txt");
+    assert_eq!(
+        error["message"],
+        "plugin `faulty` reported 20000 findings for this file; kept the first 10000"
+    );
+    assert_eq!(code, 1);
+
+    let (code, report) = json(
+        repo.path(),
+        &["--plugin", lib.to_str().unwrap(), "--max-findings", "1"],
+    );
+    assert_eq!(report["findings"].as_array().unwrap().len(), 1);
+    assert_eq!(report["summary"]["truncated"], 2);
+    assert_eq!(code, 1);
+}

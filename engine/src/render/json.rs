@@ -28,6 +28,7 @@ struct Summary {
     by_severity: BySeverity,
     suppressed: usize,
     baselined: usize,
+    truncated: usize,
     duration_ms: u64,
 }
 
@@ -58,6 +59,7 @@ pub fn render(report: &Report<'_>) -> String {
             },
             suppressed: report.suppressed,
             baselined: report.baselined,
+            truncated: report.truncated,
             duration_ms: u64::try_from(report.duration.as_millis()).unwrap_or(u64::MAX),
         },
     };

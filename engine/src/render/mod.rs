@@ -27,6 +27,8 @@ pub struct Report<'a> {
     pub suppressed: usize,
     /// Findings hidden because the baseline holds them.
     pub baselined: usize,
+    /// Findings left out by `--max-findings`.
+    pub truncated: usize,
     /// Wall time of the run.
     pub duration: Duration,
 }

@@ -196,6 +196,9 @@ fn summary_line(report: &Report<'_>) -> String {
     if report.baselined > 0 {
         hidden.push(format!("{} in the baseline", report.baselined));
     }
+    if report.truncated > 0 {
+        hidden.push(format!("{} more not shown", report.truncated));
+    }
     let hidden = if hidden.is_empty() {
         String::new()
     } else {

@@ -2,7 +2,8 @@
 //! it panics on files containing `FAULTY_PANIC`, reports beyond the end of
 //! files containing `FAULTY_OUT_OF_RANGE`, and reports `faulty/marked` at
 //! line 1 of files containing `FAULTY_MARK`, and appends to files containing
-//! `FAULTY_TOUCH` on disk, as an editor would while ward runs.
+//! `FAULTY_TOUCH` on disk, as an editor would while ward runs, and reports
+//! 20,000 findings for a file containing `FAULTY_FLOOD`.
 
 use ward_plugin_sdk::{
     export_plugin, File, Finding, Manifest, PluginConfig, RuleInfo, Severity, Span, Validator,
@@ -43,6 +44,16 @@ impl Validator for Faulty {
         }
         if contains(file.bytes, b"FAULTY_PANIC") {
             panic!("faulty plugin met {}", file.path);
+        }
+        if contains(file.bytes, b"FAULTY_FLOOD") {
+            let one = Span {
+                line: 1,
+                column: 1,
+                end_line: 1,
+                end_column: 2,
+            };
+            out.extend((0..20_000).map(|_| Finding::new("faulty/marked", "flood").at(one)));
+            return;
         }
         let span = if contains(file.bytes, b"FAULTY_OUT_OF_RANGE") {
             Span {
