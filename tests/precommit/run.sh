@@ -25,7 +25,9 @@ trap 'rm -rf "$scratch"' EXIT
 cd "$scratch"
 git init -q -b main
 printf 'clean\n' > clean.txt
-git add clean.txt
+printf '# Scratch\n' > README.md
+cp "$ward_repo/tests/fixtures/text/LICENSE" LICENSE
+git add clean.txt README.md LICENSE
 
 echo "pre-commit: a clean repository passes"
 python3 -m pre_commit try-repo "$ward_repo" ward --all-files > out.txt 2>&1 || { cat out.txt; echo "FAIL: clean repository failed the ward hook"; exit 1; }
@@ -44,4 +46,11 @@ echo "pre-commit: the ward-repo hook runs once, without file names"
 python3 -m pre_commit try-repo "$ward_repo" ward-repo --all-files > out.txt 2>&1 || { cat out.txt; echo "FAIL: ward-repo failed"; exit 1; }
 grep -q "^ward (repository checks)\.*Passed" out.txt || { cat out.txt; echo "FAIL: ward-repo did not pass"; exit 1; }
 
-echo "pre-commit: 3 passed, 0 failed"
+echo "pre-commit: ward-repo fails when a required file is missing"
+git rm -q README.md
+if python3 -m pre_commit try-repo "$ward_repo" ward-repo --all-files > out.txt 2>&1; then
+  cat out.txt; echo "FAIL: ward-repo passed without a README"; exit 1
+fi
+grep -q "no README file" out.txt || { cat out.txt; echo "FAIL: the required-file message is missing"; exit 1; }
+
+echo "pre-commit: 4 passed, 0 failed"
