@@ -47,7 +47,7 @@ python3 -m pre_commit try-repo "$ward_repo" ward-repo --all-files > out.txt 2>&1
 grep -q "^ward (repository checks)\.*Passed" out.txt || { cat out.txt; echo "FAIL: ward-repo did not pass"; exit 1; }
 
 echo "pre-commit: ward-repo fails when a required file is missing"
-git rm -q README.md
+git rm -qf README.md
 if python3 -m pre_commit try-repo "$ward_repo" ward-repo --all-files > out.txt 2>&1; then
   cat out.txt; echo "FAIL: ward-repo passed without a README"; exit 1
 fi
