@@ -11,6 +11,7 @@ mod output;
 mod packs;
 mod plugin_set;
 mod plugins;
+mod reliability;
 mod secrets;
 mod support;
 mod text_plugin;

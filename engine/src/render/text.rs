@@ -15,7 +15,7 @@ use crate::finding::{Finding, Snippet};
 /// real line numbers.
 #[derive(Debug)]
 struct SnippetSource<'a> {
-    name: &'a str,
+    name: String,
     snippet: &'a Snippet,
 }
 
@@ -66,10 +66,13 @@ impl fmt::Display for FindingDiagnostic<'_> {
             write!(
                 f,
                 "{}:{}:{}: {}",
-                finding.path, finding.line, finding.column, finding.message
+                shown_path(&finding.path),
+                finding.line,
+                finding.column,
+                finding.message
             )
         } else {
-            write!(f, "{}: {}", finding.path, finding.message)
+            write!(f, "{}: {}", shown_path(&finding.path), finding.message)
         }
     }
 }
@@ -132,6 +135,16 @@ fn span_of(finding: &Finding, snippet: &Snippet) -> Option<SourceSpan> {
     Some(SourceSpan::new(start.into(), end.saturating_sub(start)))
 }
 
+/// A path as a terminal can show it: control characters (a newline in a
+/// file name) escaped, so a crafted name cannot fake or break lines.
+fn shown_path(path: &str) -> std::borrow::Cow<'_, str> {
+    if path.chars().any(char::is_control) {
+        std::borrow::Cow::Owned(path.escape_debug().to_string())
+    } else {
+        std::borrow::Cow::Borrowed(path)
+    }
+}
+
 /// Renders every finding and a closing summary line.
 pub fn render(report: &Report<'_>, color: bool) -> String {
     let theme = if color {
@@ -156,7 +169,7 @@ pub fn render(report: &Report<'_>, color: bool) -> String {
             span_of(finding, snippet).map(|span| {
                 (
                     SnippetSource {
-                        name: &finding.path,
+                        name: shown_path(&finding.path).into_owned(),
                         snippet,
                     },
                     span,
@@ -171,7 +184,11 @@ pub fn render(report: &Report<'_>, color: bool) -> String {
         if handler.render_report(&mut out, &diagnostic).is_err() {
             out.push_str(&format!(
                 "{}:{}:{}: {}: {}\n",
-                finding.path, finding.line, finding.column, finding.rule, finding.message
+                shown_path(&finding.path),
+                finding.line,
+                finding.column,
+                finding.rule,
+                finding.message
             ));
         }
     }

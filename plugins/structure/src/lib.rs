@@ -184,7 +184,9 @@ impl StructurePlugin {
                 ));
             }
         }
-        if self.on("structure/path-length") {
+        // Directories are left to their files: a deep tree would otherwise
+        // report every directory below the limit as well.
+        if self.on("structure/path-length") && !is_dir {
             let chars = path.chars().count();
             if chars > self.config.max_path_length {
                 out.push(whole_file(

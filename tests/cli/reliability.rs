@@ -1,0 +1,120 @@
+//! Faults ward survives (see the README's "What ward does with odd input").
+
+use crate::support::{at, json, places, repo, ward};
+
+#[test]
+fn a_2_gb_file_is_skipped_without_being_read() {
+    let repo = repo(&[("small.txt", b"x \n")]);
+    // Sparse: 2 GiB long, no disk used; reading it whole would take seconds and 2 GiB.
+    let big = std::fs::File::create(repo.path().join("huge.bin")).unwrap();
+    big.set_len(2 * 1024 * 1024 * 1024).unwrap();
+    let started = std::time::Instant::now();
+    let (_, report) = json(repo.path(), &[]);
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+    assert_eq!(
+        places(&report),
+        [
+            at("ward/file-too-large", "huge.bin", 0, 0),
+            at("text/trailing-whitespace", "small.txt", 1, 2),
+        ]
+    );
+    assert_eq!(
+        report["findings"][0]["message"],
+        "not checked: 2147483648 bytes is over max-file-size (52428800 bytes)"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn sockets_and_device_files_are_never_opened() {
+    let repo = repo(&[("a.txt", b"ok\n")]);
+    let _listener = std::os::unix::net::UnixListener::bind(repo.path().join("app.sock")).unwrap();
+    // A character device, where the sandbox allows making one.
+    let _ = std::process::Command::new("mknod")
+        .arg(repo.path().join("zero"))
+        .args(["c", "1", "5"])
+        .status();
+    let (code, report) = json(repo.path(), &[]);
+    assert_eq!((code, places(&report)), (0, vec![]));
+}
+
+#[test]
+fn a_10_mb_single_line_is_checked_without_a_snippet_flood() {
+    let mut line = vec![b'a'; 10 * 1024 * 1024];
+    line.extend_from_slice(b" \n");
+    let repo = repo(&[("minified.js", &line)]);
+    let out = ward(repo.path(), &["check"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout.contains("minified.js:1:10485761: 1 trailing whitespace character"),
+        "{}",
+        &stdout[..stdout.len().min(400)]
+    );
+    assert!(stdout.len() < 2000, "the 10 MB line was printed");
+}
+
+#[cfg(unix)]
+#[test]
+fn file_names_with_newlines_are_escaped_in_every_format() {
+    let repo = repo(&[("evil\nname.txt", b"x \n")]);
+    let text = String::from_utf8(ward(repo.path(), &["check"]).output().unwrap().stdout).unwrap();
+    assert!(text.contains("evil\\nname.txt"), "{text}");
+    assert!(!text.contains("evil\nname"), "{text}");
+    let github = String::from_utf8(
+        ward(repo.path(), &["check", "--format", "github"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    assert!(github.contains("file=evil%0Aname.txt"), "{github}");
+    // Two findings (the name is not portable either), two whole command lines.
+    assert_eq!(github.lines().count(), 2, "{github}");
+    assert!(github.lines().all(|l| l.starts_with("::")), "{github}");
+    let (_, report) = json(repo.path(), &[]);
+    assert_eq!(report["findings"][0]["path"], "evil\nname.txt");
+    let sarif = String::from_utf8(
+        ward(repo.path(), &["check", "--format", "sarif"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    assert!(sarif.contains("\"uri\": \"evil%0Aname.txt\""), "{sarif}");
+    let junit = String::from_utf8(
+        ward(repo.path(), &["check", "--format", "junit"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    assert!(junit.contains("evil&#10;name.txt"), "{junit}");
+}
+
+#[test]
+fn a_tree_1000_levels_deep_and_a_directory_of_20000_files() {
+    let repo = repo(&[]);
+    let mut deep = repo.path().to_path_buf();
+    for _ in 0..1000 {
+        deep.push("d");
+    }
+    std::fs::create_dir_all(&deep).unwrap();
+    std::fs::write(deep.join("leaf.txt"), b"x \n").unwrap();
+    let wide = repo.path().join("wide");
+    std::fs::create_dir(&wide).unwrap();
+    for i in 0..20_000 {
+        std::fs::write(wide.join(format!("f{i}.txt")), b"ok\n").unwrap();
+    }
+    let (_, report) = json(repo.path(), &[]);
+    let found = places(&report);
+    assert_eq!(found.len(), 2, "{} findings", found.len());
+    assert!(found.iter().any(
+        |(rule, path, ..)| rule == "text/trailing-whitespace" && path.ends_with("d/d/leaf.txt")
+    ));
+    // The 2,000-character path of the deep file breaks the portable-length rule too.
+    assert!(found
+        .iter()
+        .any(|(rule, ..)| rule == "structure/path-length"));
+    assert_eq!(report["summary"]["files_scanned"], 20_004);
+}
