@@ -296,10 +296,50 @@ pub const PRESETS: &[(&str, &str)] = &[
 /// Reads and checks a config file and everything it extends.
 pub fn load(path: &Path) -> miette::Result<Config> {
     let mut stack = Vec::new();
-    load_layered(path, &mut stack)
+    load_layered(path, &mut stack, None)
 }
 
-fn load_layered(path: &Path, stack: &mut Vec<PathBuf>) -> miette::Result<Config> {
+/// Loads a config found in the checked tree: what it extends or names (rule
+/// packs, gitleaks files) must lie inside `allowed` directories (the
+/// repository, the user's config directory), so a crafted repository cannot
+/// make ward read `/etc` or a home directory.
+pub fn load_confined(path: &Path, allowed: &[PathBuf]) -> miette::Result<Config> {
+    let mut stack = Vec::new();
+    let config = load_layered(path, &mut stack, Some(allowed))?;
+    for named in config.packs.iter().chain(&config.gitleaks) {
+        check_inside(&named.path, &named.origin, allowed)?;
+    }
+    Ok(config)
+}
+
+/// The user's own config directory: `$XDG_CONFIG_HOME/ward`, else `~/.config/ward`.
+pub fn user_config_dir() -> Option<PathBuf> {
+    std::env::var_os("XDG_CONFIG_HOME")
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))
+        .map(|base| base.join("ward"))
+}
+
+fn check_inside(path: &Path, origin: &Origin, allowed: &[PathBuf]) -> miette::Result<()> {
+    // A path that does not exist yet fails later with "cannot read"; here
+    // only where it points matters, so resolve what can be resolved.
+    let resolved = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+    if allowed.iter().any(|dir| resolved.starts_with(dir)) {
+        return Ok(());
+    }
+    Err(miette::Report::new(*origin.error(
+        format!("{} is outside the repository", path.display()),
+        "named here",
+        Some("a config found in the checked tree may only name files inside it; give other files with --config".into()),
+    )))
+}
+
+fn load_layered(
+    path: &Path,
+    stack: &mut Vec<PathBuf>,
+    allowed: Option<&[PathBuf]>,
+) -> miette::Result<Config> {
     let text = std::fs::read_to_string(path).map_err(|source| ConfigReadError {
         path: path.display().to_string(),
         source,
@@ -329,6 +369,9 @@ fn load_layered(path: &Path, stack: &mut Vec<PathBuf>) -> miette::Result<Config>
                     None,
                 ))
             })?;
+            if let Some(allowed) = allowed {
+                check_inside(&canonical, &origin, allowed)?;
+            }
             if stack.contains(&canonical) {
                 return Err(miette::Report::new(*origin.error(
                     format!("`{entry}` extends itself through a cycle"),
@@ -336,7 +379,7 @@ fn load_layered(path: &Path, stack: &mut Vec<PathBuf>) -> miette::Result<Config>
                     Some("remove one of the `extends` entries that lead back to this file".into()),
                 )));
             }
-            let mut parent = load_layered(&target, stack)?;
+            let mut parent = load_layered(&target, stack, allowed)?;
             parent.file = None;
             parent
         };

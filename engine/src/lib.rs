@@ -94,10 +94,17 @@ fn resolve_config(args: &PluginArgs, start: &Path) -> miette::Result<Config> {
             if args.verbose {
                 eprintln!("ward: using config {}", path.display());
             }
-            let mut config = config::load(&path)?;
-            if discovered {
-                config.mark_plugins_from_repository();
+            if !discovered {
+                return config::load(&path);
             }
+            let mut allowed = vec![source::find_root(start)];
+            allowed.extend(config::user_config_dir());
+            let allowed: Vec<PathBuf> = allowed
+                .into_iter()
+                .map(|d| d.canonicalize().unwrap_or(d))
+                .collect();
+            let mut config = config::load_confined(&path, &allowed)?;
+            config.mark_plugins_from_repository();
             Ok(config)
         }
         None => Ok(Config::default()),

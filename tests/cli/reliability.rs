@@ -118,3 +118,35 @@ fn a_tree_1000_levels_deep_and_a_directory_of_20000_files() {
         .any(|(rule, ..)| rule == "structure/path-length"));
     assert_eq!(report["summary"]["files_scanned"], 20_004);
 }
+
+#[test]
+fn a_found_config_cannot_name_files_outside_the_repository() {
+    let outside = tempfile::TempDir::new().unwrap();
+    std::fs::write(
+        outside.path().join("base.toml"),
+        b"[rules]\n\"text/*\" = \"off\"\n",
+    )
+    .unwrap();
+    let repo = repo(&[("a.txt", b"x \n")]);
+    let base = outside.path().join("base.toml");
+    let config = format!("extends = [\"{}\"]\n", base.display());
+    std::fs::write(repo.path().join("ward.toml"), &config).unwrap();
+    let out = ward(repo.path(), &["check"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("is outside the repository"), "{stderr}");
+    // The same file named on the command line is the user's choice.
+    let chosen = outside.path().join("chosen.toml");
+    std::fs::write(&chosen, &config).unwrap();
+    let (code, report) = json(repo.path(), &["--config", chosen.to_str().unwrap()]);
+    assert_eq!((code, places(&report)), (0, vec![]));
+
+    std::fs::write(
+        repo.path().join("ward.toml"),
+        b"packs = [\"../../../../../../../../etc/hostname\"]\n",
+    )
+    .unwrap();
+    let out = ward(repo.path(), &["check"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is outside the repository"));
+}
