@@ -63,16 +63,67 @@ def synthetic_pack(count, seed=7):
     return "\n".join(lines)
 
 
+def odd_trees():
+    """Trees that break naive tools, made once under target/bench-work/odd."""
+    base = WORK / "odd"
+    trees = {
+        "one 200 MB file": base / "big-file",
+        "100,000 tiny files": base / "many-files",
+        "a 10 MB single line": base / "long-line",
+        "a directory 1,000 levels deep": base / "deep",
+    }
+    if not (base / "done").exists():
+        rng = random.Random(11)
+        for tree in trees.values():
+            tree.mkdir(parents=True, exist_ok=True)
+            (tree / "ward.toml").write_text('max-file-size = "300MiB"\n')
+        line = "".join(rng.choice(string.ascii_letters + " ") for _ in range(1000)) + "\n"
+        with open(trees["one 200 MB file"] / "big.txt", "w") as f:
+            for _ in range(200_000):
+                f.write(line)
+        for i in range(100_000):
+            d = trees["100,000 tiny files"] / f"d{i // 1000}"
+            d.mkdir(exist_ok=True)
+            (d / f"f{i}.txt").write_text(f"file {i}\n")
+        (trees["a 10 MB single line"] / "min.js").write_text("a" * (10 * 1024 * 1024) + "\n")
+        deep = trees["a directory 1,000 levels deep"]
+        for _ in range(1000):
+            deep = deep / "d"
+        deep.mkdir(parents=True, exist_ok=True)
+        (deep / "leaf.txt").write_text("leaf\n")
+        (base / "done").write_text("")
+    return trees
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="rounds (default 5)")
     parser.add_argument("--corpus", type=Path, default=ROOT / "target" / "bench-corpus")
     parser.add_argument("--only", help="comma-separated names of the commands to run")
+    parser.add_argument("--odd", action="store_true", help="time the odd trees instead of the corpus")
     args = parser.parse_args()
 
     corpus = args.corpus.resolve()
     ward = ROOT / "target" / "release" / "ward"
     rg = ROOT / "target" / "bench-tools" / "bin" / "rg"
+    if args.odd:
+        subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+        WORK.mkdir(parents=True, exist_ok=True)
+        print("| tree | cat | ward (all rules) | ward/cat | MB/s | peak RSS |")
+        print("|---|---:|---:|---:|---:|---:|")
+        for name, tree in odd_trees().items():
+            cat = ["sh", "-c", "find . -type f -print0 | xargs -0 cat > /dev/null"]
+            check = [str(ward), "check", "--no-cache", "."]
+            run(cat, tree), run(check, tree)
+            cats, wards = [], []
+            for _ in range(args.runs):
+                cats.append(run(cat, tree)[0])
+                wards.append(run(check, tree))
+            files, total = corpus_size(tree)
+            c = statistics.median(cats)
+            w = statistics.median(t for t, _ in wards)
+            print(f"| {name} | {c:.3f} s | {w:.3f} s | {w / c:.2f}x | {total / 1e6 / w:.0f} | {max(r for _, r in wards) / 1024:.0f} MiB |")
+        return
     if not (corpus / "ward.toml").exists() or not rg.exists():
         sys.exit("run `bash benches/setup.sh` first")
     subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)

@@ -78,6 +78,8 @@ pub struct Cache {
     key: String,
     old: HashMap<String, StoredFile>,
     new: Mutex<HashMap<String, StoredFile>>,
+    /// Whether anything was stored that the file on disk lacks.
+    changed: std::sync::atomic::AtomicBool,
     started: u128,
 }
 
@@ -123,6 +125,7 @@ impl Cache {
             key,
             old,
             new: Mutex::new(HashMap::new()),
+            changed: std::sync::atomic::AtomicBool::new(false),
             started: now_nanos(),
         }
     }
@@ -171,12 +174,19 @@ impl Cache {
             hash: key_of(&[bytes]),
             findings: findings.iter().map(stored).collect(),
         };
+        self.changed.store(true, std::sync::atomic::Ordering::Relaxed);
         self.keep(&entry.path, stored);
     }
 
-    /// Writes the cache back (atomically); failures only cost speed.
+    /// Writes the cache back (atomically) if this run changed it; failures
+    /// only cost speed.
     pub fn save(self) {
         let files = self.new.into_inner().unwrap_or_default();
+        // Every entry read back unchanged and none gone: the file is current.
+        let current = !self.changed.into_inner() && files.len() == self.old.len();
+        if current {
+            return;
+        }
         let file = CacheFile {
             format: FORMAT,
             key: self.key,
