@@ -86,11 +86,11 @@ def odd_trees():
             d.mkdir(exist_ok=True)
             (d / f"f{i}.txt").write_text(f"file {i}\n")
         (trees["a 10 MB single line"] / "min.js").write_text("a" * (10 * 1024 * 1024) + "\n")
-        deep = trees["a directory 1,000 levels deep"]
-        for _ in range(1000):
-            deep = deep / "d"
-        deep.mkdir(parents=True, exist_ok=True)
-        (deep / "leaf.txt").write_text("leaf\n")
+        # os.makedirs, not pathlib: pathlib recurses once per level.
+        deep = os.path.join(str(trees["a directory 1,000 levels deep"]), *(["d"] * 1000))
+        os.makedirs(deep, exist_ok=True)
+        with open(os.path.join(deep, "leaf.txt"), "w") as f:
+            f.write("leaf\n")
         (base / "done").write_text("")
     return trees
 

@@ -174,7 +174,8 @@ impl Cache {
             hash: key_of(&[bytes]),
             findings: findings.iter().map(stored).collect(),
         };
-        self.changed.store(true, std::sync::atomic::Ordering::Relaxed);
+        self.changed
+            .store(true, std::sync::atomic::Ordering::Relaxed);
         self.keep(&entry.path, stored);
     }
 
