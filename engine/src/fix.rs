@@ -114,15 +114,41 @@ fn apply(bytes: &[u8], edits: &[Edit]) -> Option<Vec<u8>> {
     Some(out)
 }
 
+/// Temporary files of a fix start with this and the writing process's id.
+const TEMP_PREFIX: &str = ".ward-fix-";
+
+/// Removes temporary files that a killed ward left in `dir`: those whose
+/// process is gone (a running ward's are left alone). Linux only, where
+/// `/proc` says which processes live.
+fn clean_stale(dir: &Path) {
+    if !Path::new("/proc/self").exists() {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(rest) = name.to_str().and_then(|n| n.strip_prefix(TEMP_PREFIX)) else {
+            continue;
+        };
+        let Some(pid) = rest.split('-').next().and_then(|p| p.parse::<u32>().ok()) else {
+            continue;
+        };
+        if pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists() {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
 fn write_preserving(
     path: &Path,
     bytes: &[u8],
     permissions: std::fs::Permissions,
 ) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
-    let mut temp = tempfile::Builder::new()
-        .prefix(".ward-fix-")
-        .tempfile_in(dir)?;
+    let prefix = format!("{TEMP_PREFIX}{}-", std::process::id());
+    let mut temp = tempfile::Builder::new().prefix(&prefix).tempfile_in(dir)?;
     temp.write_all(bytes)?;
     temp.as_file().set_permissions(permissions)?;
     temp.as_file().sync_all()?;
@@ -147,8 +173,16 @@ pub fn run(
         by_file.entry(&f.path).or_default().push(f);
     }
     let mut applied = Applied::default();
+    let mut cleaned = std::collections::HashSet::new();
     for (path, file_findings) in by_file {
         let abs: PathBuf = root.join(path);
+        if !dry_run {
+            if let Some(dir) = abs.parent() {
+                if cleaned.insert(dir.to_path_buf()) {
+                    clean_stale(dir);
+                }
+            }
+        }
         let Some(stamp) = stamps.get(path) else {
             applied.skipped.push(skipped(
                 path,

@@ -228,6 +228,14 @@ fn walk(root: &Path, dir: &Path, exclude: &GlobSet, options: WalkOptions, tree: 
             if entry.depth() > 0 && entry.file_name() == ".git" {
                 return false;
             }
+            // Another (or a killed) `ward --fix`'s temporary files are not the repository's.
+            if entry
+                .file_name()
+                .to_str()
+                .is_some_and(|n| n.starts_with(".ward-fix-"))
+            {
+                return false;
+            }
             let rel = relative(&filter_root, entry.path());
             rel.is_empty() || !exclude_in_walk.is_match(&rel)
         })

@@ -133,3 +133,55 @@ fn fix_never_writes_through_a_symlink() {
         .file_type()
         .is_symlink());
 }
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_fix_killed_midway_leaves_every_file_old_or_new_and_no_temp_files() {
+    let files: Vec<(String, Vec<u8>)> = (0..400)
+        .map(|i| {
+            (
+                format!("f{i:03}.txt"),
+                format!("line {i}  \r\nnext\n").into_bytes(),
+            )
+        })
+        .collect();
+    let refs: Vec<(&str, &[u8])> = files
+        .iter()
+        .map(|(p, b)| (p.as_str(), b.as_slice()))
+        .collect();
+    let repo = repo(&refs);
+    // A stale temporary file of a ward that is gone (no such process).
+    std::fs::write(repo.path().join(".ward-fix-4000000000-abcdef"), b"half").unwrap();
+    let mut child = ward(repo.path(), &["check", "--fix", "--no-cache"])
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(60));
+    let _ = child.kill();
+    let _ = child.wait();
+    for (path, old) in &files {
+        let now = read(repo.path(), path);
+        let new = old
+            .iter()
+            .copied()
+            .filter(|b| *b != b'\r')
+            .collect::<Vec<u8>>();
+        let new = String::from_utf8(new)
+            .unwrap()
+            .replace("  \n", "\n")
+            .into_bytes();
+        assert!(
+            now == *old || now == new,
+            "{path} is neither old nor new: {:?}",
+            String::from_utf8_lossy(&now)
+        );
+    }
+    // The next run finishes the job and clears what the killed one left.
+    let (_, report) = json(repo.path(), &["--fix", "--no-cache"]);
+    assert_eq!(places(&report), []);
+    let leftovers: Vec<String> = std::fs::read_dir(repo.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".ward-fix-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
