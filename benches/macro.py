@@ -86,9 +86,12 @@ def odd_trees():
             d.mkdir(exist_ok=True)
             (d / f"f{i}.txt").write_text(f"file {i}\n")
         (trees["a 10 MB single line"] / "min.js").write_text("a" * (10 * 1024 * 1024) + "\n")
-        # os.makedirs, not pathlib: pathlib recurses once per level.
-        deep = os.path.join(str(trees["a directory 1,000 levels deep"]), *(["d"] * 1000))
-        os.makedirs(deep, exist_ok=True)
+        # One level at a time: pathlib and os.makedirs recurse once per level.
+        deep = str(trees["a directory 1,000 levels deep"])
+        for _ in range(1000):
+            deep = os.path.join(deep, "d")
+            if not os.path.isdir(deep):
+                os.mkdir(deep)
         with open(os.path.join(deep, "leaf.txt"), "w") as f:
             f.write("leaf\n")
         (base / "done").write_text("")
@@ -96,6 +99,7 @@ def odd_trees():
 
 
 def main():
+    sys.setrecursionlimit(20000)  # os.walk recurses once per level of the deep tree
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="rounds (default 5)")
     parser.add_argument("--corpus", type=Path, default=ROOT / "target" / "bench-corpus")
