@@ -15,13 +15,7 @@ pub const INVALID_SUPPRESSION: &str = "ward/invalid-suppression";
 
 /// The engine's rules, listed by `ward rules` and configurable like any other.
 pub fn engine_rules() -> Vec<RuleInfo> {
-    let rule = |id: &str, summary: &str, severity, docs: &str| RuleInfo {
-        id: id.into(),
-        summary: summary.into(),
-        default_severity: severity,
-        docs: docs.into(),
-        fixable: false,
-    };
+    let rule = RuleInfo::new;
     vec![
         rule(
             PLUGIN_ERROR_RULE,

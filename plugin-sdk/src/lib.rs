@@ -120,6 +120,26 @@ pub struct RuleInfo {
     pub fixable: bool,
 }
 
+impl RuleInfo {
+    /// A rule that cannot fix what it finds (see [`RuleInfo::fixable`]).
+    pub fn new(id: &str, summary: &str, default_severity: Severity, docs: &str) -> Self {
+        RuleInfo {
+            id: id.into(),
+            summary: summary.into(),
+            default_severity,
+            docs: docs.into(),
+            fixable: false,
+        }
+    }
+
+    /// Marks the rule as carrying fix edits.
+    #[must_use]
+    pub fn fixable(mut self) -> Self {
+        self.fixable = true;
+        self
+    }
+}
+
 /// A file handed to [`Validator::check_file`].
 #[derive(Clone, Copy, Debug)]
 pub struct File<'a> {

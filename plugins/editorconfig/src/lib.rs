@@ -26,12 +26,11 @@ const MAX_LINE_LENGTH: &str = "editorconfig/max-line-length";
 const MAX_LONG_LINES: usize = 20;
 
 fn rule(id: &str, summary: &str, severity: Severity, fixable: bool, docs: &str) -> RuleInfo {
-    RuleInfo {
-        id: id.into(),
-        summary: summary.into(),
-        default_severity: severity,
-        docs: docs.into(),
-        fixable,
+    let rule = RuleInfo::new(id, summary, severity, docs);
+    if fixable {
+        rule.fixable()
+    } else {
+        rule
     }
 }
 

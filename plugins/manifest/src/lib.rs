@@ -17,26 +17,16 @@ const DUPLICATE_KEY: &str = "manifest/duplicate-key";
 const VERSION_MISMATCH: &str = "manifest/version-mismatch";
 const CHANGELOG_FORMAT: &str = "manifest/changelog-format";
 
-fn rule(id: &str, summary: &str, severity: Severity, docs: &str) -> RuleInfo {
-    RuleInfo {
-        id: id.into(),
-        summary: summary.into(),
-        default_severity: severity,
-        docs: docs.into(),
-        fixable: false,
-    }
-}
-
 /// The plugin's rules.
 pub fn rules() -> Vec<RuleInfo> {
     vec![
-        rule(SYNTAX, "A JSON, YAML, TOML or XML file that does not parse", Severity::Error,
+        RuleInfo::new(SYNTAX, "A JSON, YAML, TOML or XML file that does not parse", Severity::Error,
             "## What it does\nParses `.json`, `.yml`/`.yaml`, `.toml` and XML files (`.xml`, `.csproj`, `.props`, `.targets`, `.plist`, `.xsd`, `.xsl`, `.svg`) and reports the first error at its line and column. JSON-with-comments files (`tsconfig*.json`, `jsconfig*.json`, `.vscode/`, `.devcontainer/`, `*.jsonc`, `.eslintrc.json`) are skipped, and so are YAML templates that do not parse and contain `{{`.\n\n## Bad\n```json\n{\"name\": \"app\",}\n```\n\n## Good\n```json\n{\"name\": \"app\"}\n```"),
-        rule(DUPLICATE_KEY, "A key written twice in one JSON or YAML object", Severity::Error,
+        RuleInfo::new(DUPLICATE_KEY, "A key written twice in one JSON or YAML object", Severity::Error,
             "## What it does\nFinds keys repeated in the same object. Parsers silently keep one of them (JSON: usually the last), so the other setting is dead.\n\n## Bad\n```yaml\nport: 80\nport: 8080\n```\n\n## Good\n```yaml\nport: 8080\n```"),
-        rule(VERSION_MISMATCH, "Manifests that declare different project versions", Severity::Error,
+        RuleInfo::new(VERSION_MISMATCH, "Manifests that declare different project versions", Severity::Error,
             "## What it does\nCompares the version in `Cargo.toml`, `package.json`, `pyproject.toml`, `composer.json`, a `VERSION` file and the newest release heading of `CHANGELOG.md` (those at the repository top that declare one; `version-sources` chooses). Each file that disagrees with the majority is reported at the line of its version.\n\n## Bad\n`Cargo.toml` 1.4.0, `package.json` 1.3.2.\n\n## Good\nBoth 1.4.0."),
-        rule(CHANGELOG_FORMAT, "A CHANGELOG.md heading that breaks Keep a Changelog", Severity::Warning,
+        RuleInfo::new(CHANGELOG_FORMAT, "A CHANGELOG.md heading that breaks Keep a Changelog", Severity::Warning,
             "## What it does\nChecks `CHANGELOG.md` headings: `# Changelog`, then `## [Unreleased]` or `## [1.2.3] - 2024-05-01`, with `### Added`, `Changed`, `Deprecated`, `Removed`, `Fixed` or `Security` sections. Switch it off with `\"manifest/changelog-format\" = \"off\"`.\n\n## Bad\n```markdown\n## Version 1.2 (May)\n### New stuff\n```\n\n## Good\n```markdown\n## [1.2.0] - 2024-05-01\n### Added\n```"),
     ]
 }

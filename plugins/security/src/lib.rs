@@ -17,26 +17,16 @@ const NATIVE_EXECUTABLES: &[&str] = &[
     "exe", "bat", "cmd", "ps1", "com", "dll", "so", "dylib", "jar", "appimage", "bin",
 ];
 
-fn rule(id: &str, summary: &str, severity: Severity, docs: &str) -> RuleInfo {
-    RuleInfo {
-        id: id.into(),
-        summary: summary.into(),
-        default_severity: severity,
-        docs: docs.into(),
-        fixable: false,
-    }
-}
-
 /// The plugin's rules.
 pub fn rules() -> Vec<RuleInfo> {
     vec![
-        rule(EXEC_BIT, "An executable file that is not a script or a binary", Severity::Warning,
+        RuleInfo::new(EXEC_BIT, "An executable file that is not a script or a binary", Severity::Warning,
             "## What it does\nFinds text files with an executable bit but no `#!` line.\n\n## Why is this bad?\nUsually a mode copied from another filesystem; running it does something surprising.\n\n## Bad\n`README.md` with mode 755.\n\n## Good\n`README.md` with mode 644 (`git update-index --chmod=-x README.md`)."),
-        rule(SHEBANG, "A script with a #! line that is not executable", Severity::Warning,
+        RuleInfo::new(SHEBANG, "A script with a #! line that is not executable", Severity::Warning,
             "## What it does\nFinds files that start with `#!/` but have no executable bit.\n\n## Bad\n`scripts/deploy.sh` starting with `#!/bin/sh`, mode 644.\n\n## Good\nMode 755 (`git update-index --chmod=+x scripts/deploy.sh`), or no `#!` line for a file that is only sourced."),
-        rule(WORLD_WRITABLE, "A file anyone on the machine can write", Severity::Error,
+        RuleInfo::new(WORLD_WRITABLE, "A file anyone on the machine can write", Severity::Error,
             "## What it does\nFinds files with the world-writable bit (`o+w`).\n\n## Bad\nMode 666 or 777.\n\n## Good\nMode 644 or 755."),
-        rule(SETUID, "A setuid or setgid file", Severity::Error,
+        RuleInfo::new(SETUID, "A setuid or setgid file", Severity::Error,
             "## What it does\nFinds files with the setuid or setgid bit.\n\n## Why is this bad?\nRunning them grants their owner's or group's rights; a repository should never carry that.\n\n## Bad\nMode 4755.\n\n## Good\nMode 755."),
     ]
 }

@@ -17,36 +17,26 @@ use ward_plugin_sdk::{
 use config::Compiled;
 pub use config::Settings;
 
-fn rule(id: &str, summary: &str, severity: Severity, docs: &str) -> RuleInfo {
-    RuleInfo {
-        id: id.into(),
-        summary: summary.into(),
-        default_severity: severity,
-        docs: docs.into(),
-        fixable: false,
-    }
-}
-
 /// Every rule of the plugin with its docs.
 pub fn rules() -> Vec<RuleInfo> {
     vec![
-        rule("structure/required-file", "A file the repository must have is missing", Severity::Error,
+        RuleInfo::new("structure/required-file", "A file the repository must have is missing", Severity::Error,
             "## What it does\nChecks that each `required` name exists at the top of the repository, matched case-insensitively with any extension (`README` matches `readme.md`). An entry may be a list of alternatives: `[\"LICENSE\", \"COPYING\"]`.\n\nDefault: a README and a LICENSE. Also available: `CHANGELOG`, `SECURITY.md`, `CONTRIBUTING.md`, `.editorconfig`, `.gitignore`, `CODEOWNERS` (looked for in `.github/` and `docs/` too).\n\n## Bad\nA repository with `src/` only.\n\n## Good\n`README.md` and `LICENSE` beside `src/`."),
-        rule("structure/required-dir", "A directory the repository must have is missing", Severity::Error,
+        RuleInfo::new("structure/required-dir", "A directory the repository must have is missing", Severity::Error,
             "## What it does\nChecks that each of `required-dirs` exists.\n\n## Bad\n`required-dirs = [\"docs\"]` and no `docs/`.\n\n## Good\nA `docs/` directory."),
-        rule("structure/forbidden-file", "A file that must not be committed", Severity::Error,
+        RuleInfo::new("structure/forbidden-file", "A file that must not be committed", Severity::Error,
             "## What it does\nFinds files matching `forbidden` globs. Default: `.env` and `.env.*` (not `.env.example`, `.env.sample`, `.env.template`), `.DS_Store`, `Thumbs.db`, editor swap and backup files, `*.orig`, `*.rej`, SSH private keys (`id_rsa`…), `*.p12`, `*.pfx`, `*.keystore`, `*.jks`, and `*.pem`/`*.key` files that hold a private key.\n\n## Bad\n`.env` with production credentials.\n\n## Good\n`.env.example` with placeholders."),
-        rule("structure/large-file", "A file larger than the configured limit", Severity::Warning,
+        RuleInfo::new("structure/large-file", "A file larger than the configured limit", Severity::Warning,
             "## What it does\nFinds files over `max-file-size` (default 1 MiB).\n\n## Why is this bad?\nLarge files bloat every clone forever; they belong in Git LFS or an artifact store.\n\n## Bad\nA 40 MB `dataset.csv` in git.\n\n## Good\nThe dataset in LFS, a pointer in git."),
-        rule("structure/case-conflict", "Two paths that differ only in letter case", Severity::Error,
+        RuleInfo::new("structure/case-conflict", "Two paths that differ only in letter case", Severity::Error,
             "## What it does\nFinds paths equal but for case.\n\n## Why is this bad?\nOn macOS and Windows they are one file: checkouts break.\n\n## Bad\n`README.md` and `readme.md`.\n\n## Good\nOne of them."),
-        rule("structure/portable-name", "A file name that breaks on Windows or macOS", Severity::Error,
+        RuleInfo::new("structure/portable-name", "A file name that breaks on Windows or macOS", Severity::Error,
             "## What it does\nFinds names reserved on Windows (`CON`, `PRN`, `AUX`, `NUL`, `COM1`-`COM9`, `LPT1`-`LPT9`, with any extension), names ending in a dot or space, and names with `< > : \" | ? * \\` or control characters.\n\n## Bad\n`aux.c`, `notes:draft.md`.\n\n## Good\n`auxiliary.c`, `notes-draft.md`."),
-        rule("structure/path-length", "A path too long for some systems", Severity::Warning,
+        RuleInfo::new("structure/path-length", "A path too long for some systems", Severity::Warning,
             "## What it does\nFinds paths longer than `max-path-length` (default 260 characters, the classic Windows limit) and names longer than 255 bytes.\n\n## Bad\n`a/very/deep/…/file-with-a-long-name.txt` (300 characters).\n\n## Good\nA flatter layout."),
-        rule("structure/naming", "A file or directory name that breaks the naming convention", Severity::Error,
+        RuleInfo::new("structure/naming", "A file or directory name that breaks the naming convention", Severity::Error,
             "## What it does\nChecks names against conventions per glob, like ls-lint: `[plugins.structure.naming]` `\"src/**/*.ts\" = \"kebab-case\"`. Conventions: `kebab-case`, `snake_case`, `camelCase`, `PascalCase`, `SCREAMING_SNAKE_CASE`, `lowercase`, or `regex:PATTERN`. For files the name up to the first dot is checked; a glob ending in `/` checks directories.\n\n## Bad\n`src/UserProfile.ts` under kebab-case.\n\n## Good\n`src/user-profile.ts`."),
-        rule("structure/symlink-escape", "A symlink whose target is outside the repository", Severity::Error,
+        RuleInfo::new("structure/symlink-escape", "A symlink whose target is outside the repository", Severity::Error,
             "## What it does\nFinds symbolic links whose target, resolved from the link's directory without following any link, lies outside the repository (or is absolute).\n\n## Why is this bad?\nThe link works on one machine and leaks or breaks everywhere else; tools that follow it read outside the checkout.\n\n## Bad\n`config -> ../../etc/app`.\n\n## Good\n`config -> ./defaults/app`."),
     ]
 }
