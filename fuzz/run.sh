@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Runs every fuzz target for a short time (default 10 s each): the config
+# loader, the rule-pack loader, the text plugin and the secrets scanner.
+# cargo fuzz needs nightly compiler flags; RUSTC_BOOTSTRAP=1 lets the stable
+# toolchain (the only one here) accept them. A crash fails the run and
+# leaves its input in fuzz/artifacts/<target>/: commit it as a regression test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-10}
+tools="$PWD/target/fuzz-tools"
+if [ ! -x "$tools/bin/cargo-fuzz" ]; then
+  cargo install cargo-fuzz --locked --root "$tools" --quiet
+fi
+export PATH="$tools/bin:$PATH" RUSTC_BOOTSTRAP=1
+cargo fuzz build -O
+mkdir -p target/fuzz-logs
+for target in config rule_pack text_plugin secrets; do
+  log="target/fuzz-logs/$target.log"
+  if ! cargo fuzz run -O "$target" -- -max_total_time="$seconds" > "$log" 2>&1; then
+    tail -40 "$log"
+    echo "fuzz: $target: CRASH (input in fuzz/artifacts/$target/)"
+    exit 1
+  fi
+  echo "fuzz: $target: $(grep -E '^Done' "$log" | tail -1), no crash"
+done
