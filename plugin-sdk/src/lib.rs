@@ -15,6 +15,7 @@ pub mod abi;
 mod glue;
 pub mod host;
 pub mod position;
+pub mod testing;
 
 use std::fmt;
 

@@ -17,17 +17,8 @@ impl Repo {
             ..Default::default()
         })
         .unwrap();
-        let mut out = Vec::new();
-        plugin.check_file(
-            &File {
-                path,
-                bytes,
-                is_binary: false,
-                mode: 0o644,
-            },
-            &mut out,
-        );
-        out.into_iter()
+        ward_plugin_sdk::testing::check_file(&plugin, path, bytes)
+            .into_iter()
             .map(|f| (f.rule, f.span.line, f.span.column, f.message))
             .collect()
     }

@@ -195,7 +195,6 @@ impl Validator for LicensePlugin {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ward_plugin_sdk::RepoEntry;
 
     fn plugin(settings: serde_json::Value) -> LicensePlugin {
         let settings = if settings.is_null() {
@@ -212,17 +211,10 @@ mod tests {
     }
 
     fn header(p: &LicensePlugin, path: &str, text: &str) -> Vec<(String, String)> {
-        let mut out = Vec::new();
-        p.check_file(
-            &File {
-                path,
-                bytes: text.as_bytes(),
-                is_binary: false,
-                mode: 0o644,
-            },
-            &mut out,
-        );
-        out.into_iter().map(|f| (f.rule, f.message)).collect()
+        ward_plugin_sdk::testing::check_file(p, path, text.as_bytes())
+            .into_iter()
+            .map(|f| (f.rule, f.message))
+            .collect()
     }
 
     #[test]
@@ -262,27 +254,8 @@ mod tests {
     }
 
     fn licenses(files: &[(&str, &str)]) -> Vec<(String, String, String)> {
-        let entries = files
-            .iter()
-            .map(|(p, _)| RepoEntry {
-                path: p,
-                kind: EntryKind::File,
-                size: 0,
-                mode: 0o644,
-                link_target: None,
-            })
-            .collect();
-        let read = |path: &str| {
-            files
-                .iter()
-                .find(|(p, _)| *p == path)
-                .map(|(_, t)| t.as_bytes().to_vec())
-                .ok_or_else(|| "missing".to_string())
-        };
-        let repo = Repo::new(entries, &read);
-        let mut out = Vec::new();
-        plugin(serde_json::Value::Null).check_repo(&repo, &mut out);
-        out.into_iter()
+        ward_plugin_sdk::testing::check_repo(&plugin(serde_json::Value::Null), files)
+            .into_iter()
             .map(|f| (f.rule, f.path, f.message))
             .collect()
     }

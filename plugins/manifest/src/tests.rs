@@ -1,5 +1,4 @@
 use super::*;
-use ward_plugin_sdk::{EntryKind, RepoEntry};
 
 fn plugin(settings: serde_json::Value) -> ManifestPlugin {
     ManifestPlugin::new(&PluginConfig {
@@ -11,17 +10,8 @@ fn plugin(settings: serde_json::Value) -> ManifestPlugin {
 }
 
 fn check(path: &str, text: &str) -> Vec<(String, u32, u32, String)> {
-    let mut out = Vec::new();
-    plugin(serde_json::Value::Null).check_file(
-        &File {
-            path,
-            bytes: text.as_bytes(),
-            is_binary: false,
-            mode: 0o644,
-        },
-        &mut out,
-    );
-    out.into_iter()
+    ward_plugin_sdk::testing::check_file(&plugin(serde_json::Value::Null), path, text.as_bytes())
+        .into_iter()
         .map(|f| (f.rule, f.span.line, f.span.column, f.message))
         .collect()
 }
@@ -110,26 +100,7 @@ fn versions_disagreeing_with_the_majority_are_reported_at_their_line() {
             "# Changelog\n\n## [Unreleased]\n\n## [1.4.0] - 2024-05-01\n",
         ),
     ];
-    let entries: Vec<RepoEntry<'_>> = files
-        .iter()
-        .map(|(p, _)| RepoEntry {
-            path: p,
-            kind: EntryKind::File,
-            size: 0,
-            mode: 0o644,
-            link_target: None,
-        })
-        .collect();
-    let read = |path: &str| {
-        files
-            .iter()
-            .find(|(p, _)| *p == path)
-            .map(|(_, t)| t.as_bytes().to_vec())
-            .ok_or_else(|| "missing".to_string())
-    };
-    let repo = Repo::new(entries, &read);
-    let mut out = Vec::new();
-    plugin(serde_json::Value::Null).check_repo(&repo, &mut out);
+    let out = ward_plugin_sdk::testing::check_repo(&plugin(serde_json::Value::Null), &files);
     let found: Vec<(String, String, u32, String)> = out
         .into_iter()
         .map(|f| (f.rule, f.path, f.span.line, f.message))

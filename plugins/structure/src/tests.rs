@@ -11,17 +11,10 @@ fn plugin(settings: serde_json::Value) -> StructurePlugin {
 }
 
 fn file_findings(p: &StructurePlugin, path: &str, bytes: &[u8]) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    p.check_file(
-        &File {
-            path,
-            bytes,
-            is_binary: false,
-            mode: 0o644,
-        },
-        &mut out,
-    );
-    out.into_iter().map(|f| (f.rule, f.message)).collect()
+    ward_plugin_sdk::testing::check_file(p, path, bytes)
+        .into_iter()
+        .map(|f| (f.rule, f.message))
+        .collect()
 }
 
 fn entry<'a>(path: &'a str, kind: EntryKind) -> RepoEntry<'a> {
