@@ -118,7 +118,7 @@ pub fn run(tree: &Tree, root: &Path, checks: &Checks<'_>) -> Outcome {
 /// Reads at most `limit + 1` bytes, so a file that grew past the limit is noticed
 /// without reading it whole.
 fn read_limited(path: &Path, expected: u64, limit: u64) -> std::io::Result<Vec<u8>> {
-    let file = std::fs::File::open(path)?;
+    let file = open_regular(path)?;
     // Sized from the walk's stat, plus one byte to notice growth: `Take`
     // hides the size hint, and read_to_end would otherwise grow the buffer
     // by doubling, with a read call per step. A file that grew since is
@@ -128,6 +128,28 @@ fn read_limited(path: &Path, expected: u64, limit: u64) -> std::io::Result<Vec<u
     let mut bytes = Vec::with_capacity(capacity);
     file.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
     Ok(bytes)
+}
+
+/// Opens a file the walk saw as regular, refusing whatever replaced it since:
+/// a FIFO would block `open` until a writer came, a symlink could point
+/// anywhere. `O_NONBLOCK` makes opening a FIFO return at once (it changes
+/// nothing for reads of a regular file); `O_NOFOLLOW` refuses a symlink.
+fn open_regular(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK | libc::O_NOFOLLOW | libc::O_NOCTTY);
+    }
+    let file = options.open(path)?;
+    if !file.metadata()?.is_file() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "no longer a regular file",
+        ));
+    }
+    Ok(file)
 }
 
 fn too_large(path: &str, size: u64, limit: u64) -> Finding {
@@ -707,4 +729,32 @@ fn make_snippet(lines: &Lines<'_>, line: u32, end_line: u32) -> Option<Snippet> 
         first_line: first,
         text,
     })
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::read_limited;
+
+    /// The walk saw a regular file; by the time it is read, something else
+    /// stands there. Each must fail at once, never block or be followed.
+    #[test]
+    fn what_replaced_a_file_since_the_walk_is_refused_not_opened() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let fifo = dir.path().join("fifo");
+        let name = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+        assert_eq!(unsafe { libc::mkfifo(name.as_ptr(), 0o644) }, 0);
+        let error = read_limited(&fifo, 10, 100).unwrap_err();
+        assert_eq!(error.to_string(), "no longer a regular file");
+
+        std::fs::write(dir.path().join("target"), b"secret").unwrap();
+        let link = dir.path().join("link");
+        std::os::unix::fs::symlink("target", &link).unwrap();
+        assert!(read_limited(&link, 6, 100).is_err());
+        assert!(read_limited(dir.path(), 0, 100).is_err());
+
+        assert_eq!(
+            read_limited(&dir.path().join("target"), 6, 100).unwrap(),
+            b"secret"
+        );
+    }
 }

@@ -11,6 +11,7 @@ mod output;
 mod packs;
 mod plugin_set;
 mod plugins;
+#[path = "../reliability/mod.rs"]
 mod reliability;
 mod secrets;
 mod support;

@@ -111,7 +111,11 @@ fn no_output_format_prints_a_secret_whole() {
     for args in [
         &["check"][..],
         &["check", "--format", "json"][..],
+        &["check", "--format", "sarif"][..],
+        &["check", "--format", "junit"][..],
+        &["check", "--format", "github"][..],
         &["check", "--verbose"][..],
+        &["check", "--verbose", "--format", "json"][..],
     ] {
         let out = ward(repo.path(), args).output().unwrap();
         let stdout = String::from_utf8_lossy(&out.stdout);

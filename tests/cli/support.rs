@@ -111,6 +111,36 @@ fn profile_dir() -> PathBuf {
     exe.parent().unwrap().parent().unwrap().to_path_buf()
 }
 
+/// Builds the plugin in `tests/sdk-abi1` (its own workspace, against the
+/// frozen ABI 1 SDK) into this build's target directory and returns its path.
+pub fn abi1_plugin_library() -> PathBuf {
+    static BUILT: OnceLock<()> = OnceLock::new();
+    BUILT.get_or_init(|| {
+        let dir = profile_dir();
+        let mut cargo = Command::new(env!("CARGO"));
+        cargo.current_dir(workspace().join("tests/sdk-abi1")).args([
+            "build",
+            "--quiet",
+            "-p",
+            "ward-test-plugin-sdk-abi1",
+        ]);
+        if dir.file_name().and_then(|n| n.to_str()) == Some("release") {
+            cargo.arg("--release");
+        }
+        if let Some(target) = dir.parent() {
+            cargo.env("CARGO_TARGET_DIR", target);
+        }
+        let status = cargo.status().unwrap();
+        assert!(status.success(), "building the ABI 1 plugin failed");
+    });
+    let file = format!(
+        "{}ward_test_plugin_sdk_abi1{}",
+        std::env::consts::DLL_PREFIX,
+        std::env::consts::DLL_SUFFIX
+    );
+    profile_dir().join(file)
+}
+
 /// Builds the plugin libraries the tests load (once per test process) and
 /// returns the path of `lib<name>.so`.
 pub fn plugin_library(name: &str) -> PathBuf {

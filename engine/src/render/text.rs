@@ -61,7 +61,7 @@ impl fmt::Display for FindingDiagnostic<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let finding = self.finding;
         if self.source.is_some() || finding.path.is_empty() {
-            write!(f, "{}", finding.message)
+            write!(f, "{}", shown_text(&finding.message))
         } else if finding.line > 0 {
             write!(
                 f,
@@ -69,10 +69,15 @@ impl fmt::Display for FindingDiagnostic<'_> {
                 shown_path(&finding.path),
                 finding.line,
                 finding.column,
-                finding.message
+                shown_text(&finding.message)
             )
         } else {
-            write!(f, "{}: {}", shown_path(&finding.path), finding.message)
+            write!(
+                f,
+                "{}: {}",
+                shown_path(&finding.path),
+                shown_text(&finding.message)
+            )
         }
     }
 }
@@ -145,6 +150,35 @@ fn shown_path(path: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// A message as a terminal can show it: a plugin's message, or a file's line
+/// in a snippet, could hold escape sequences that recolour, move the cursor
+/// or retitle the terminal. Line breaks stay (a CR only before a LF); every
+/// other control character becomes its visible Unicode picture, one
+/// character for one, so character columns in snippets are unchanged.
+fn shown_text(text: &str) -> std::borrow::Cow<'_, str> {
+    let harmless = |(i, c): (usize, char)| {
+        !c.is_control() || c == '\n' || c == '\t' || (c == '\r' && text[i + 1..].starts_with('\n'))
+    };
+    if text.char_indices().all(harmless) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    std::borrow::Cow::Owned(
+        text.char_indices()
+            .map(|(i, c)| {
+                if harmless((i, c)) {
+                    c
+                } else if (c as u32) < 0x20 {
+                    char::from_u32(0x2400 + c as u32).unwrap_or('\u{FFFD}')
+                } else if c == '\u{7f}' {
+                    '\u{2421}'
+                } else {
+                    '\u{FFFD}'
+                }
+            })
+            .collect(),
+    )
+}
+
 /// Renders every finding and a closing summary line.
 pub fn render(report: &Report<'_>, color: bool) -> String {
     let theme = if color {
@@ -165,7 +199,11 @@ pub fn render(report: &Report<'_>, color: bool) -> String {
                 r.summary.clone()
             }
         });
-        let source = finding.snippet.as_ref().and_then(|snippet| {
+        let shown_snippet = finding.snippet.as_ref().map(|snippet| Snippet {
+            first_line: snippet.first_line,
+            text: shown_text(&snippet.text).into_owned(),
+        });
+        let source = shown_snippet.as_ref().and_then(|snippet| {
             span_of(finding, snippet).map(|span| {
                 (
                     SnippetSource {
@@ -188,7 +226,7 @@ pub fn render(report: &Report<'_>, color: bool) -> String {
                 finding.line,
                 finding.column,
                 finding.rule,
-                finding.message
+                shown_text(&finding.message)
             ));
         }
     }
@@ -230,4 +268,22 @@ fn summary_line(report: &Report<'_>) -> String {
         plural(report.count(Severity::Warning), "warning"),
         plural(report.count(Severity::Info), "info"),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shown_text;
+
+    #[test]
+    fn control_characters_become_pictures_one_for_one() {
+        assert_eq!(
+            shown_text("a\u{1b}[2Jb\u{7}\u{7f}"),
+            "a\u{241b}[2Jb\u{2407}\u{2421}"
+        );
+        assert_eq!(shown_text("x\ry\r\n\tz\n"), "x\u{240d}y\r\n\tz\n");
+        assert!(matches!(
+            shown_text("plain\n"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+    }
 }

@@ -3,7 +3,9 @@
 //! files containing `FAULTY_OUT_OF_RANGE`, and reports `faulty/marked` at
 //! line 1 of files containing `FAULTY_MARK`, and appends to files containing
 //! `FAULTY_TOUCH` on disk, as an editor would while ward runs, and reports
-//! 20,000 findings for a file containing `FAULTY_FLOOD`.
+//! 20,000 findings for a file containing `FAULTY_FLOOD`, and a message made of
+//! every character some output format must escape for a file containing
+//! `FAULTY_HOSTILE`.
 
 use ward_plugin_sdk::{
     export_plugin, File, Finding, Manifest, PluginConfig, RuleInfo, Severity, Span, Validator,
@@ -55,6 +57,15 @@ impl Validator for Faulty {
             out.extend((0..20_000).map(|_| Finding::new("faulty/marked", "flood").at(one)));
             return;
         }
+        if contains(file.bytes, b"FAULTY_HOSTILE") {
+            out.push(Finding::new("faulty/marked", HOSTILE).at(Span {
+                line: 1,
+                column: 1,
+                end_line: 1,
+                end_column: 2,
+            }));
+            return;
+        }
         let span = if contains(file.bytes, b"FAULTY_OUT_OF_RANGE") {
             Span {
                 line: 999,
@@ -75,5 +86,9 @@ impl Validator for Faulty {
         out.push(Finding::new("faulty/marked", "marked").at(span));
     }
 }
+
+/// Quotes, markup, CDATA ends, workflow-command syntax, percent signs, line
+/// breaks, a NUL, a terminal escape, XML-forbidden controls and noncharacters.
+const HOSTILE: &str = "\"quoted\" <b>&amp;</b> ]]> ::error::x %0A 50% \\ line\r\nnext\u{0}nul \u{1b}[31mred\u{1b}[0m \u{1}\u{8}\u{b}\u{c}\u{7f} \u{FFFE}\u{FFFF} é 😀 \u{2028}";
 
 export_plugin!(Faulty);

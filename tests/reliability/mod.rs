@@ -2,6 +2,8 @@
 
 use crate::support::{at, json, places, repo, ward};
 
+mod plugins;
+
 #[test]
 fn a_2_gb_file_is_skipped_without_being_read() {
     let repo = repo(&[("small.txt", b"x \n")]);
@@ -93,7 +95,7 @@ fn file_names_with_newlines_are_escaped_in_every_format() {
 }
 
 #[test]
-fn a_tree_1000_levels_deep_and_a_directory_of_20000_files() {
+fn a_tree_1000_levels_deep_and_a_directory_of_100000_files() {
     let repo = repo(&[]);
     let mut deep = repo.path().to_path_buf();
     for _ in 0..1000 {
@@ -103,7 +105,7 @@ fn a_tree_1000_levels_deep_and_a_directory_of_20000_files() {
     std::fs::write(deep.join("leaf.txt"), b"x \n").unwrap();
     let wide = repo.path().join("wide");
     std::fs::create_dir(&wide).unwrap();
-    for i in 0..20_000 {
+    for i in 0..100_000 {
         std::fs::write(wide.join(format!("f{i}.txt")), b"ok\n").unwrap();
     }
     let (_, report) = json(repo.path(), &[]);
@@ -116,7 +118,7 @@ fn a_tree_1000_levels_deep_and_a_directory_of_20000_files() {
     assert!(found
         .iter()
         .any(|(rule, ..)| rule == "structure/path-length"));
-    assert_eq!(report["summary"]["files_scanned"], 20_004);
+    assert_eq!(report["summary"]["files_scanned"], 100_004);
 }
 
 #[test]
@@ -149,4 +151,70 @@ fn a_found_config_cannot_name_files_outside_the_repository() {
     let out = ward(repo.path(), &["check"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("is outside the repository"));
+}
+
+/// Files deleted, truncated, grown and swapped for FIFOs while ward walks and
+/// reads them: every outcome is a finding or a skip, never a crash or a hang.
+#[cfg(unix)]
+#[test]
+fn files_deleted_or_changed_while_being_scanned() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+
+    let repo = repo(&[]);
+    let churn = repo.path().join("churn");
+    std::fs::create_dir(&churn).unwrap();
+    let names: Vec<_> = (0..1000).map(|i| churn.join(format!("f{i}.txt"))).collect();
+    for name in &names {
+        std::fs::write(name, b"trailing \n".repeat(50)).unwrap();
+    }
+    let done = Arc::new(AtomicBool::new(false));
+    let changer = {
+        let done = Arc::clone(&done);
+        let names = names.clone();
+        std::thread::spawn(move || {
+            let mut round = 0usize;
+            while !done.load(Ordering::Relaxed) {
+                for (i, name) in names.iter().enumerate() {
+                    let _ = match (i + round) % 4 {
+                        0 => std::fs::remove_file(name),
+                        1 => std::fs::write(name, b""),
+                        2 => std::fs::write(name, b"grown  \n".repeat(500)),
+                        _ => {
+                            let _ = std::fs::remove_file(name);
+                            let path = std::ffi::CString::new(name.to_str().unwrap()).unwrap();
+                            // SAFETY: a valid NUL-terminated path.
+                            unsafe { libc::mkfifo(path.as_ptr(), 0o644) };
+                            Ok(())
+                        }
+                    };
+                }
+                round += 1;
+            }
+        })
+    };
+    for _ in 0..2 {
+        // A hang (a FIFO opened for reading blocks) fails the test instead
+        // of stalling the suite.
+        let out = assert_cmd::Command::from_std(ward(
+            repo.path(),
+            &["check", "--format", "json", "--no-cache"],
+        ))
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap();
+        let code = out.status.code().expect("ward was killed: it hung");
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert!(code == 0 || code == 1, "exit {code}: {report:#}");
+        for (rule, path, ..) in places(&report) {
+            assert!(
+                rule.starts_with("text/")
+                    || rule.starts_with("ward/")
+                    || rule.starts_with("structure/"),
+                "{rule} {path}"
+            );
+        }
+    }
+    done.store(true, Ordering::Relaxed);
+    changer.join().unwrap();
 }

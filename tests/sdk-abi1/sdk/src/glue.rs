@@ -1,0 +1,194 @@
+//! Turns a [`Validator`] into the ABI root module, guarding every entry point.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use abi_stable::{
+    prefix_type::PrefixTypeTrait,
+    sabi_trait::TD_Opaque,
+    std_types::{RResult, RSlice, RStr, RString, RVec},
+};
+
+use crate::abi::{
+    EditFfi, FileInputFfi, FindingFfi, PluginMod, PluginModRef, RepoInputFfi, ValidatorBox,
+    ValidatorFfi, ValidatorFfi_TO,
+};
+use crate::{
+    EntryKind, File, Finding, PluginConfig, Repo, RepoEntry, Validator, PLUGIN_ERROR_RULE,
+};
+
+/// The root module of a validator, for the engine to link a plugin statically.
+/// A dynamically loaded plugin hands the engine exactly this structure.
+pub fn module<V: Validator>() -> PluginModRef {
+    PluginMod {
+        manifest: manifest::<V>,
+        create: create::<V>,
+    }
+    .leak_into_prefix()
+}
+
+/// What `export_plugin!` exports; not for direct use.
+pub fn root_module_loader<V: Validator>() -> PluginModRef {
+    // A loaded library carries its own copy of std and so its own panic hook.
+    // Every panic in it is caught and reported as a finding by the guard
+    // below, so the default hook's message and backtrace would only repeat it.
+    std::panic::set_hook(Box::new(|_| {}));
+    module::<V>()
+}
+
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        (*s).to_string()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "panic with a non-string payload".to_string()
+    }
+}
+
+extern "C" fn manifest<V: Validator>() -> RString {
+    let json = catch_unwind(|| serde_json::to_string(&V::manifest()));
+    match json {
+        Ok(Ok(json)) => json.into(),
+        // An empty manifest is refused by the engine with a clear message.
+        _ => RString::new(),
+    }
+}
+
+extern "C" fn create<V: Validator>(config: RStr<'_>) -> RResult<ValidatorBox, RString> {
+    let result = catch_unwind(AssertUnwindSafe(|| {
+        let config: PluginConfig = serde_json::from_str(config.as_str())
+            .map_err(|e| format!("invalid plugin config JSON: {e}"))?;
+        V::new(&config)
+    }));
+    match result {
+        Ok(Ok(validator)) => {
+            let name = V::manifest().name;
+            RResult::ROk(ValidatorFfi_TO::from_value(
+                Guarded { validator, name },
+                TD_Opaque,
+            ))
+        }
+        Ok(Err(message)) => RResult::RErr(message.into()),
+        Err(payload) => RResult::RErr(
+            format!(
+                "the plugin panicked while starting: {}",
+                panic_message(&*payload)
+            )
+            .into(),
+        ),
+    }
+}
+
+/// Runs a validator behind the ABI, turning each panic into a finding.
+struct Guarded<V> {
+    validator: V,
+    name: String,
+}
+
+impl<V: Validator> Guarded<V> {
+    fn panic_finding(&self, path: &str, payload: &(dyn std::any::Any + Send)) -> FindingFfi {
+        to_ffi(
+            Finding::new(
+                PLUGIN_ERROR_RULE,
+                format!(
+                    "plugin `{}` panicked: {}",
+                    self.name,
+                    panic_message(payload)
+                ),
+            )
+            .in_path(path),
+        )
+    }
+}
+
+fn to_ffi(finding: Finding) -> FindingFfi {
+    FindingFfi {
+        rule: finding.rule.into(),
+        severity: finding
+            .severity
+            .map_or(crate::abi::SeverityFfi(0), |s| s.to_ffi()),
+        message: finding.message.into(),
+        path: finding.path.into(),
+        line: finding.span.line,
+        column: finding.span.column,
+        end_line: finding.span.end_line,
+        end_column: finding.span.end_column,
+        fix: finding
+            .fix
+            .into_iter()
+            .map(|e| EditFfi {
+                start: e.start as u64,
+                end: e.end as u64,
+                replacement: e.replacement.into(),
+            })
+            .collect(),
+        secret: finding.secret.unwrap_or_default().into(),
+        extra: RString::new(),
+    }
+}
+
+impl<V: Validator> ValidatorFfi for Guarded<V> {
+    fn check_files(&self, files: RSlice<'_, FileInputFfi<'_>>) -> RVec<FindingFfi> {
+        let mut out = RVec::new();
+        let mut found = Vec::new();
+        for input in files.iter() {
+            let file = File {
+                path: input.path.as_str(),
+                bytes: input.bytes.as_slice(),
+                is_binary: input.is_binary,
+                mode: input.mode,
+            };
+            found.clear();
+            // One guard per file, so a panic is pinned on the file that caused it.
+            match catch_unwind(AssertUnwindSafe(|| {
+                self.validator.check_file(&file, &mut found)
+            })) {
+                Ok(()) => out.extend(found.drain(..).map(|mut f| {
+                    if f.path.is_empty() {
+                        f.path = file.path.to_string();
+                    }
+                    to_ffi(f)
+                })),
+                Err(payload) => out.push(self.panic_finding(file.path, &*payload)),
+            }
+        }
+        out
+    }
+
+    fn check_repo(&self, input: &RepoInputFfi<'_>) -> RVec<FindingFfi> {
+        let read = |path: &str| {
+            input
+                .reader
+                .read(path.into())
+                .into_result()
+                .map(RVec::into_vec)
+                .map_err(RString::into_string)
+        };
+        let repo = Repo::new(
+            input
+                .entries
+                .iter()
+                .map(|e| RepoEntry {
+                    path: e.path.as_str(),
+                    kind: match e.kind {
+                        0 => EntryKind::File,
+                        1 => EntryKind::Dir,
+                        2 => EntryKind::Symlink,
+                        _ => EntryKind::Other,
+                    },
+                    size: e.size,
+                    mode: e.mode,
+                    link_target: Some(e.link_target.as_str()).filter(|t| !t.is_empty()),
+                })
+                .collect(),
+            &read,
+        );
+        let mut found = Vec::new();
+        match catch_unwind(AssertUnwindSafe(|| {
+            self.validator.check_repo(&repo, &mut found)
+        })) {
+            Ok(()) => found.into_iter().map(to_ffi).collect(),
+            Err(payload) => RVec::from(vec![self.panic_finding("", &*payload)]),
+        }
+    }
+}

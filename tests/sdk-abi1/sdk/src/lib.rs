@@ -1,0 +1,448 @@
+//! # ward-plugin-sdk
+//!
+//! The only contract between the ward engine and its validator plugins.
+//!
+//! A plugin implements [`Validator`] with plain Rust types; [`export_plugin!`]
+//! turns it into a `cdylib` the engine can load, and wraps every entry point in
+//! `catch_unwind` so a panic becomes a finding instead of an abort. Built-in
+//! plugins implement the very same trait and reach the engine through the very
+//! same root module ([`module`]), so there is one code path after construction.
+//!
+//! See the README beside this crate for a walk-through.
+#![deny(missing_docs)]
+
+pub mod abi;
+mod glue;
+pub mod host;
+pub mod position;
+pub mod testing;
+
+use std::fmt;
+
+use serde::{de::DeserializeOwned, Deserialize, Serialize};
+
+pub use glue::module;
+pub use position::{char_count, LineIndex};
+
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::glue::root_module_loader;
+    pub use abi_stable;
+}
+
+/// The ABI version this SDK speaks. A plugin exports it as a plain symbol so the
+/// engine can refuse a mismatch with one clear line before abi_stable's checks.
+pub const ABI_VERSION: u32 = 1;
+
+/// The name of the plain exported ABI-version symbol (`extern "C" fn() -> u32`).
+pub const ABI_VERSION_SYMBOL: &str = "ward_plugin_abi_version";
+
+/// The rule id the SDK and engine use for a plugin that failed (panicked,
+/// returned garbage) on a file.
+pub const PLUGIN_ERROR_RULE: &str = "ward/plugin-error";
+
+/// How serious a finding is.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Worth knowing; never fails a run unless `--fail-on info`.
+    Info,
+    /// Should be fixed.
+    Warning,
+    /// Must be fixed; fails a run by default.
+    Error,
+}
+
+impl Severity {
+    /// The stable wire value.
+    pub fn to_ffi(self) -> abi::SeverityFfi {
+        abi::SeverityFfi(match self {
+            Severity::Info => 1,
+            Severity::Warning => 2,
+            Severity::Error => 3,
+        })
+    }
+
+    /// Reads a wire value; 0 and unknown values mean "not set".
+    pub fn from_ffi(value: abi::SeverityFfi) -> Option<Self> {
+        match value.0 {
+            1 => Some(Severity::Info),
+            2 => Some(Severity::Warning),
+            3 => Some(Severity::Error),
+            _ => None,
+        }
+    }
+
+    /// The lowercase name used in configs and reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What a plugin says about itself: sent to the engine as JSON.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct Manifest {
+    /// Plugin name: the prefix of its rule ids and its `[plugins.<name>]` table.
+    pub name: String,
+    /// Plugin version (semver).
+    pub version: String,
+    /// One line about the plugin.
+    #[serde(default)]
+    pub description: String,
+    /// Every rule the plugin can report.
+    pub rules: Vec<RuleInfo>,
+}
+
+/// A rule's metadata. The id, docs, default severity and fixability of a rule
+/// live in one place: the rule's own module, which builds this.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct RuleInfo {
+    /// Full id, `plugin/rule`, kebab-case, named after the problem.
+    pub id: String,
+    /// One line.
+    pub summary: String,
+    /// The severity unless the config says otherwise.
+    pub default_severity: Severity,
+    /// A paragraph with a bad and a good example (Markdown).
+    #[serde(default)]
+    pub docs: String,
+    /// Whether findings of this rule carry fix edits.
+    #[serde(default)]
+    pub fixable: bool,
+}
+
+impl RuleInfo {
+    /// A rule that cannot fix what it finds (see [`RuleInfo::fixable`]).
+    pub fn new(id: &str, summary: &str, default_severity: Severity, docs: &str) -> Self {
+        RuleInfo {
+            id: id.into(),
+            summary: summary.into(),
+            default_severity,
+            docs: docs.into(),
+            fixable: false,
+        }
+    }
+
+    /// Marks the rule as carrying fix edits.
+    #[must_use]
+    pub fn fixable(mut self) -> Self {
+        self.fixable = true;
+        self
+    }
+}
+
+/// A file handed to [`Validator::check_file`].
+#[derive(Clone, Copy, Debug)]
+pub struct File<'a> {
+    /// Repository-relative path with `/` separators.
+    pub path: &'a str,
+    /// The whole content.
+    pub bytes: &'a [u8],
+    /// True when the engine judged the file binary (NUL in its first 8 KiB).
+    pub is_binary: bool,
+    /// Unix permission bits (executable bits from the git index when tracked).
+    pub mode: u32,
+}
+
+/// A 1-based line and column (in characters) range of a file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct Span {
+    /// Line of the first character.
+    pub line: u32,
+    /// Column of the first character.
+    pub column: u32,
+    /// Line where the span ends.
+    pub end_line: u32,
+    /// Column one past the last character.
+    pub end_column: u32,
+}
+
+/// A replacement of the bytes `start..end` of the checked file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Edit {
+    /// First byte replaced.
+    pub start: usize,
+    /// One past the last byte replaced.
+    pub end: usize,
+    /// What goes in their place.
+    pub replacement: String,
+}
+
+/// A problem found by a rule.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    /// Full rule id, `plugin/rule`.
+    pub rule: String,
+    /// `None`: the configured or default severity of the rule.
+    pub severity: Option<Severity>,
+    /// One line, saying what is wrong (not how the rule works).
+    pub message: String,
+    /// Repository-relative path; filled in by the SDK for [`Validator::check_file`].
+    pub path: String,
+    /// Where in the file; all zero for a finding about the whole file.
+    pub span: Span,
+    /// Edits that fix it.
+    pub fix: Vec<Edit>,
+    /// The secret this finding is about, so the engine redacts it everywhere.
+    pub secret: Option<String>,
+}
+
+impl Finding {
+    /// A finding of `rule` with `message`, about the whole file.
+    pub fn new(rule: impl Into<String>, message: impl Into<String>) -> Self {
+        Finding {
+            rule: rule.into(),
+            severity: None,
+            message: message.into(),
+            path: String::new(),
+            span: Span::default(),
+            fix: Vec::new(),
+            secret: None,
+        }
+    }
+
+    /// Places the finding at `span`.
+    #[must_use]
+    pub fn at(mut self, span: Span) -> Self {
+        self.span = span;
+        self
+    }
+
+    /// Sets the path (for repository-level findings).
+    #[must_use]
+    pub fn in_path(mut self, path: impl Into<String>) -> Self {
+        self.path = path.into();
+        self
+    }
+
+    /// Attaches a fix.
+    #[must_use]
+    pub fn with_fix(mut self, edits: Vec<Edit>) -> Self {
+        self.fix = edits;
+        self
+    }
+
+    /// Overrides the rule's severity for this finding.
+    #[must_use]
+    pub fn with_severity(mut self, severity: Severity) -> Self {
+        self.severity = Some(severity);
+        self
+    }
+
+    /// Marks the text this finding is about as a secret.
+    #[must_use]
+    pub fn with_secret(mut self, secret: impl Into<String>) -> Self {
+        self.secret = Some(secret.into());
+        self
+    }
+}
+
+/// What kind of tree entry a [`RepoEntry`] is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EntryKind {
+    /// A regular file.
+    File,
+    /// A directory.
+    Dir,
+    /// A symbolic link (never followed by the engine).
+    Symlink,
+    /// A FIFO, socket, device or anything else.
+    Other,
+}
+
+/// One entry of the repository tree.
+#[derive(Clone, Copy, Debug)]
+pub struct RepoEntry<'a> {
+    /// Repository-relative path with `/` separators.
+    pub path: &'a str,
+    /// What it is.
+    pub kind: EntryKind,
+    /// Size in bytes.
+    pub size: u64,
+    /// Unix permission bits.
+    pub mode: u32,
+    /// For a symlink, its target as written. Never followed.
+    pub link_target: Option<&'a str>,
+}
+
+/// The repository handed to [`Validator::check_repo`].
+pub struct Repo<'a> {
+    entries: Vec<RepoEntry<'a>>,
+    reader: &'a (dyn Fn(&str) -> Result<Vec<u8>, String> + Sync + 'a),
+}
+
+impl<'a> Repo<'a> {
+    /// A repository view over `entries`, reading files with `reader`: for
+    /// plugin tests and hosts that are not the engine.
+    pub fn new(
+        entries: Vec<RepoEntry<'a>>,
+        reader: &'a (dyn Fn(&str) -> Result<Vec<u8>, String> + Sync + 'a),
+    ) -> Self {
+        Repo { entries, reader }
+    }
+
+    /// Every entry the engine walked, sorted by path.
+    pub fn entries(&self) -> &[RepoEntry<'a>] {
+        &self.entries
+    }
+
+    /// Reads a file by repository-relative path (from the working tree or the
+    /// git index, whichever the engine is checking).
+    pub fn read(&self, path: &str) -> Result<Vec<u8>, String> {
+        (self.reader)(path)
+    }
+}
+
+/// The config a plugin is created with.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct PluginConfig {
+    /// The `[plugins.<name>]` table of `ward.toml`, as JSON (`null` when absent).
+    #[serde(default)]
+    pub settings: serde_json::Value,
+    /// The rule ids the run enables; `None` means all. A plugin may skip work
+    /// for rules not listed; the engine drops their findings anyway.
+    #[serde(default)]
+    pub enabled_rules: Option<Vec<String>>,
+    /// The absolute path of the repository root being checked, for plugins
+    /// that resolve the repository's own settings files (`.editorconfig`).
+    #[serde(default)]
+    pub root: Option<String>,
+}
+
+impl PluginConfig {
+    /// Deserializes the settings table; `null` becomes `T::default()`.
+    pub fn settings<T: DeserializeOwned + Default>(&self) -> Result<T, String> {
+        if self.settings.is_null() {
+            return Ok(T::default());
+        }
+        serde_json::from_value(self.settings.clone()).map_err(|e| e.to_string())
+    }
+
+    /// Whether the run wants findings of `rule`.
+    pub fn is_enabled(&self, rule: &str) -> bool {
+        self.enabled_rules
+            .as_ref()
+            .is_none_or(|rules| rules.iter().any(|r| r == rule))
+    }
+}
+
+/// A validator plugin. Implement this, then `export_plugin!(YourType);` in a
+/// `cdylib` crate.
+pub trait Validator: Send + Sync + Sized + 'static {
+    /// Name, version and rules.
+    fn manifest() -> Manifest;
+
+    /// Creates the validator. An `Err` is shown to the user as a config error.
+    fn new(config: &PluginConfig) -> Result<Self, String>;
+
+    /// Checks one file; called in parallel, in batches, on every non-excluded file.
+    fn check_file(&self, file: &File<'_>, out: &mut Vec<Finding>) {
+        let _ = (file, out);
+    }
+
+    /// Checks the repository as a whole; called once per run.
+    fn check_repo(&self, repo: &Repo<'_>, out: &mut Vec<Finding>) {
+        let _ = (repo, out);
+    }
+}
+
+/// Parses a size the way ward's configs write it: a number of bytes, or a
+/// number with a unit (`512KiB`, `1MB`, `2 GiB`, `3m`). `None` if malformed.
+pub fn parse_size(text: &str) -> Option<u64> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let number: u64 = text[..split].parse().ok()?;
+    let factor: u64 = match text[split..].trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "kb" => 1_000,
+        "kib" | "k" => 1 << 10,
+        "mb" => 1_000_000,
+        "mib" | "m" => 1 << 20,
+        "gb" => 1_000_000_000,
+        "gib" | "g" => 1 << 30,
+        _ => return None,
+    };
+    number.checked_mul(factor)
+}
+
+/// Exports a [`Validator`] as a ward plugin from a `cdylib` crate.
+///
+/// It exports two symbols: the plain ABI-version function the engine checks
+/// first, and abi_stable's root module. Use it once, in a `cdylib`-only crate:
+/// two crates that both carry it cannot be linked into one binary.
+#[macro_export]
+macro_rules! export_plugin {
+    ($validator:ty) => {
+        /// The ward plugin ABI version this library was built for.
+        #[no_mangle]
+        pub extern "C" fn ward_plugin_abi_version() -> u32 {
+            $crate::ABI_VERSION
+        }
+
+        // Must match abi_stable::library::ROOT_MODULE_LOADER_NAME (tested in the SDK).
+        #[no_mangle]
+        #[allow(non_upper_case_globals)]
+        pub static _1as_0lib_1header_0root_bmodule_bloader:
+            $crate::__private::abi_stable::library::LibHeader = {
+            extern "C" fn erased_module() -> $crate::__private::abi_stable::library::RootModuleResult {
+                $crate::__private::abi_stable::library::__call_root_module_loader(
+                    $crate::__private::root_module_loader::<$validator>,
+                )
+            }
+            // SAFETY: this is what abi_stable's `#[export_root_module]` expands to;
+            // the module type is the one `erased_module` returns.
+            unsafe {
+                $crate::__private::abi_stable::library::LibHeader::from_constructor::<
+                    $crate::abi::PluginModRef,
+                >(
+                    erased_module,
+                    $crate::__private::abi_stable::library::CheckTypeLayout::Yes,
+                )
+            }
+        };
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn export_macro_uses_abi_stables_loader_symbol() {
+        assert_eq!(
+            abi_stable::library::ROOT_MODULE_LOADER_NAME,
+            "_1as_0lib_1header_0root_bmodule_bloader"
+        );
+    }
+
+    #[test]
+    fn severity_round_trips_through_the_wire() {
+        use super::Severity;
+        for s in [Severity::Info, Severity::Warning, Severity::Error] {
+            assert_eq!(Severity::from_ffi(s.to_ffi()), Some(s));
+        }
+        assert_eq!(Severity::from_ffi(super::abi::SeverityFfi(0)), None);
+    }
+
+    #[test]
+    fn config_enables_all_rules_when_unlisted() {
+        let all = super::PluginConfig::default();
+        assert!(all.is_enabled("text/bom"));
+        let some = super::PluginConfig {
+            enabled_rules: Some(vec!["text/bom".into()]),
+            ..Default::default()
+        };
+        assert!(some.is_enabled("text/bom"));
+        assert!(!some.is_enabled("text/final-newline"));
+    }
+}
