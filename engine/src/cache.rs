@@ -111,8 +111,8 @@ pub fn key_of(parts: &[&[u8]]) -> String {
 impl Cache {
     /// Opens the cache for the repository at `root` under `dir`; `key`
     /// fingerprints everything that decides findings.
-    pub fn open(dir: &Path, root: &Path, key: String) -> Cache {
-        let name = key_of(&[root.to_string_lossy().as_bytes()]);
+    pub fn open(dir: &Path, root: &Path, scope: &str, key: String) -> Cache {
+        let name = key_of(&[root.to_string_lossy().as_bytes(), scope.as_bytes()]);
         let path = dir.join(format!("{}.json", &name[..32]));
         let old = std::fs::read(&path)
             .ok()

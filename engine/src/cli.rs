@@ -47,6 +47,12 @@ pub enum Command {
     InstallHook(InstallHookArgs),
     /// Show a rule's documentation, with a bad and a good example.
     Explain(ExplainArgs),
+    /// Combine JSON or SARIF reports (shards of one repository, or many
+    /// repositories) into one: counts add up, repository names are kept, no
+    /// finding is lost or duplicated.
+    Merge(MergeArgs),
+    /// Turn a JSON report into a page for people: `ward report --html`.
+    Report(ReportArgs),
 }
 
 /// `ward init` options.
@@ -218,6 +224,66 @@ pub struct CheckArgs {
     /// Where the result cache lives (default: $XDG_CACHE_HOME/ward, else ~/.cache/ward).
     #[arg(long, value_name = "DIR")]
     pub cache_dir: Option<PathBuf>,
+
+    /// Check only shard I of N: files are split by a hash of their path, the
+    /// same on every machine; repository-level checks run in shard 1 only.
+    /// For a CI matrix of N jobs; combine their reports with `ward merge`.
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<crate::shard::Shard>,
+
+    /// The repository's name in reports (JSON, SARIF, metrics, audit log),
+    /// kept by `ward merge` (default: the name of the repository's directory).
+    #[arg(long, value_name = "NAME")]
+    pub repository: Option<String>,
+
+    /// Write Prometheus text-format metrics of the run to FILE (files and
+    /// bytes scanned, findings by rule and severity, time per plugin...).
+    #[arg(long, value_name = "FILE")]
+    pub metrics: Option<PathBuf>,
+
+    /// Append one JSON line describing the run (who, where, which commit,
+    /// which config and plugins, counts, exit code) to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub audit_log: Option<PathBuf>,
+
+    /// Print the time spent per plugin and per rule (top 10) on stderr, and
+    /// add it to the JSON report.
+    #[arg(long)]
+    pub timings: bool,
+
+    /// Never show the progress bar (it is shown only on a terminal, for text
+    /// output, once a run takes more than a moment).
+    #[arg(long)]
+    pub no_progress: bool,
+}
+
+/// `ward merge` options.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// Reports to combine: all ward JSON reports or all SARIF logs (from
+    /// `ward check --shard`, or from many repositories).
+    #[arg(value_name = "REPORT", required = true)]
+    pub reports: Vec<PathBuf>,
+
+    /// Write the merged report to this file (atomically) instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// `ward report` options.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// A ward JSON report (from `ward check --format json` or `ward merge`).
+    #[arg(value_name = "REPORT")]
+    pub report: PathBuf,
+
+    /// Render a self-contained HTML page (no network needed to view it).
+    #[arg(long, required = true)]
+    pub html: bool,
+
+    /// Write the page to this file (atomically) instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 /// Report formats.

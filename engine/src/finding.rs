@@ -31,8 +31,9 @@ pub struct Finding {
     /// The edits, for `--fix`.
     #[serde(skip)]
     pub fix: Vec<Edit>,
-    /// Source lines around the finding, for text output (secrets redacted).
-    #[serde(skip)]
+    /// Source lines around the finding (secrets redacted): for text output,
+    /// and in JSON for `ward report --html`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub snippet: Option<Snippet>,
     /// The finding's span is a secret: masked in every snippet that shows it.
     #[serde(skip)]
@@ -40,7 +41,7 @@ pub struct Finding {
 }
 
 /// Lines of the file around a finding.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Snippet {
     /// The line number of the first line of `text`.
     pub first_line: u32,

@@ -11,12 +11,16 @@ pub mod config;
 pub mod finding;
 pub mod fix;
 pub mod git;
+pub mod merge;
+pub mod observe;
 pub mod packs;
 pub mod plugins;
 pub mod policy;
+pub mod progress;
 pub mod render;
 pub mod rules;
 pub mod scan;
+pub mod shard;
 pub mod source;
 pub mod suppress;
 
@@ -72,6 +76,8 @@ where
         Command::Init(args) => init(&args),
         Command::InstallHook(args) => install_hook(&args),
         Command::Explain(args) => explain(&args),
+        Command::Merge(args) => merge_reports(&args),
+        Command::Report(args) => html_report(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -183,6 +189,23 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     };
     let mut file = tempfile::NamedTempFile::new_in(dir)?;
     file.write_all(bytes)?;
+    // The temporary file is private (0600); the report replacing a file
+    // keeps that file's mode, a new one gets the usual 0644.
+    let permissions = match std::fs::metadata(path) {
+        Ok(meta) => meta.permissions(),
+        Err(_) => {
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                std::fs::Permissions::from_mode(0o644)
+            }
+            #[cfg(not(unix))]
+            {
+                file.as_file().metadata()?.permissions()
+            }
+        }
+    };
+    file.as_file().set_permissions(permissions)?;
     file.as_file().sync_all()?;
     file.persist(path).map_err(|e| e.error)?;
     Ok(())
@@ -201,6 +224,9 @@ struct CheckRun {
     rules: Vec<ward_plugin_sdk::RuleInfo>,
     root: PathBuf,
     baselined: usize,
+    /// Plugins and packs that ran, for metrics and the audit log.
+    components: Vec<observe::Component>,
+    config: Config,
 }
 
 /// Loads config, plugins and packs, walks and scans, and applies the baseline.
@@ -270,7 +296,30 @@ fn scan_repository(args: &CheckArgs, use_baseline: bool) -> miette::Result<Check
     let cache = cache_usable
         .then(|| args.cache_dir.clone().or_else(cache::default_dir))
         .flatten()
-        .map(|dir| cache::Cache::open(&dir, &root, cache_key(&config, &active, &loaded.packs)));
+        .map(|dir| {
+            // Each shard keeps its own cache file: shards sharing one would
+            // keep replacing each other's entries.
+            let scope = args.shard.map(|s| s.to_string()).unwrap_or_default();
+            cache::Cache::open(
+                &dir,
+                &root,
+                &scope,
+                cache_key(&config, &active, &loaded.packs),
+            )
+        });
+    let progress = progress::Progress::new(
+        args.plugin.format == Format::Text && !args.no_progress,
+        || {
+            tree.files()
+                .filter(|e| args.shard.is_none_or(|s| s.owns(&e.path)))
+                .count()
+        },
+    );
+    let advance = |files: usize| {
+        if let Some(progress) = &progress {
+            progress.advance(files);
+        }
+    };
     let checks = scan::Checks {
         plugins: &active,
         packs: active_packs.as_ref(),
@@ -280,8 +329,16 @@ fn scan_repository(args: &CheckArgs, use_baseline: bool) -> miette::Result<Check
         repo_only: args.repo_only,
         stamp_files: args.fix,
         cache: cache.as_ref(),
+        shard: args.shard,
+        timings: args.timings || args.metrics.is_some(),
+        progress: progress
+            .is_some()
+            .then_some(&advance as &(dyn Fn(usize) + Sync)),
     };
     let mut outcome = pool.install(|| scan::run(&tree, &root, &checks));
+    if let Some(progress) = &progress {
+        progress.finish();
+    }
     if let Some(cache) = cache {
         cache.save();
     }
@@ -292,11 +349,26 @@ fn scan_repository(args: &CheckArgs, use_baseline: bool) -> miette::Result<Check
         outcome.findings.retain(|f| !baseline.contains(f));
         baselined = before - outcome.findings.len();
     }
+    let mut components: Vec<observe::Component> = active
+        .iter()
+        .map(|p| observe::Component {
+            name: p.name.clone(),
+            version: p.version.clone(),
+            kind: "plugin",
+        })
+        .collect();
+    components.extend(loaded.packs.iter().map(|p| observe::Component {
+        name: p.pack.name.clone(),
+        version: p.text_hash[..16].to_string(),
+        kind: "pack",
+    }));
     Ok(CheckRun {
         outcome,
         rules,
         root,
         baselined,
+        components,
+        config,
     })
 }
 
@@ -325,6 +397,7 @@ fn cache_key(
 
 fn check(args: &CheckArgs) -> miette::Result<u8> {
     let started = Instant::now();
+    let started_at = std::time::SystemTime::now();
     let mut run = scan_repository(args, true)?;
     if args.fix {
         let applied = fix::run(
@@ -368,6 +441,12 @@ fn check(args: &CheckArgs) -> miette::Result<u8> {
     }
     let outcome = &run.outcome;
     let shown = &outcome.findings[..outcome.findings.len() - truncated];
+    let repository = args.repository.clone().unwrap_or_else(|| {
+        run.root
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| run.root.to_string_lossy().into_owned())
+    });
     let report = render::Report {
         findings: shown,
         rules: run.rules.iter().map(|r| (r.id.as_str(), r)).collect(),
@@ -377,7 +456,16 @@ fn check(args: &CheckArgs) -> miette::Result<u8> {
         baselined: run.baselined,
         truncated,
         duration: started.elapsed(),
+        repository: &repository,
+        shard: args.shard,
+        timings: args.timings.then_some(&outcome.timings),
     };
+    if args.timings {
+        eprint!(
+            "{}",
+            observe::timings_table(&outcome.timings, report.duration)
+        );
+    }
     let text = match args.plugin.format {
         Format::Json => render::json::render(&report),
         Format::Sarif => render::sarif::render(&report),
@@ -409,7 +497,75 @@ fn check(args: &CheckArgs) -> miette::Result<u8> {
         FailOn::Never => None,
     };
     let failed = threshold.is_some_and(|t| outcome.findings.iter().any(|f| f.severity >= t));
-    Ok(if failed { EXIT_FINDINGS } else { EXIT_CLEAN })
+    let code = if failed { EXIT_FINDINGS } else { EXIT_CLEAN };
+    if args.metrics.is_some() || args.audit_log.is_some() {
+        let facts = observe::RunFacts {
+            repository: &repository,
+            root: &run.root,
+            shard: args.shard,
+            findings: &outcome.findings,
+            files_scanned: outcome.files_scanned,
+            bytes_scanned: outcome.bytes_scanned,
+            suppressed: outcome.suppressed,
+            baselined: run.baselined,
+            components: &run.components,
+            config_texts: &run.config.texts,
+            config_file: run.config.file.as_deref(),
+            timings: &outcome.timings,
+            started: started_at,
+            duration: started.elapsed(),
+            exit_code: code,
+        };
+        if let Some(path) = &args.metrics {
+            write_atomically(path, observe::metrics(&facts).as_bytes()).map_err(|e| {
+                miette::miette!("cannot write the metrics to {}: {e}", path.display())
+            })?;
+        }
+        if let Some(path) = &args.audit_log {
+            observe::append_line(path, &observe::audit_line(&facts)).map_err(|e| {
+                miette::miette!("cannot append to the audit log {}: {e}", path.display())
+            })?;
+        }
+    }
+    Ok(code)
+}
+
+/// Writes `text` to `output` atomically, or to stdout.
+fn emit(text: &str, output: Option<&Path>, what: &str) -> miette::Result<()> {
+    match output {
+        Some(path) => write_atomically(path, text.as_bytes())
+            .map_err(|e| miette::miette!("cannot write the {what} to {}: {e}", path.display())),
+        None => {
+            write_stdout(text);
+            Ok(())
+        }
+    }
+}
+
+fn merge_reports(args: &cli::MergeArgs) -> miette::Result<u8> {
+    let merged = merge::merge(&args.reports)?;
+    emit(&merged, args.output.as_deref(), "merged report")?;
+    Ok(EXIT_CLEAN)
+}
+
+fn html_report(args: &cli::ReportArgs) -> miette::Result<u8> {
+    let text = std::fs::read_to_string(&args.report)
+        .map_err(|e| miette::miette!("cannot read {}: {e}", args.report.display()))?;
+    let report: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| miette::miette!("{} is not JSON: {e}", args.report.display()))?;
+    if report["tool"]["name"] != "ward" || !report["findings"].is_array() {
+        return Err(miette::miette!(
+            help = "make one with `ward check --format json -o report.json` or `ward merge`",
+            "{} is not a ward JSON report",
+            args.report.display()
+        ));
+    }
+    emit(
+        &render::html::render(&report),
+        args.output.as_deref(),
+        "HTML report",
+    )?;
+    Ok(EXIT_CLEAN)
 }
 
 fn write_baseline(args: &CheckArgs) -> miette::Result<u8> {

@@ -51,6 +51,8 @@ pub struct ActivePlugin {
     pub known_rules: HashSet<String>,
     /// Name, version and the config JSON it was created with, for the cache key.
     pub identity: String,
+    /// The version its manifest declares.
+    pub version: String,
     /// The library it was loaded from, if it is not built in.
     pub library: Option<PathBuf>,
 }
@@ -231,6 +233,7 @@ pub fn activate(
                     "{} {} {} {json}",
                     name, plugin.manifest.version, plugin.source
                 ),
+                version: plugin.manifest.version.clone(),
                 library: match &plugin.source {
                     PluginSource::Library(path) => Some(path.clone()),
                     PluginSource::BuiltIn => None,

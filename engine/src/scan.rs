@@ -31,6 +31,9 @@ const BINARY_PROBE: usize = 8 * 1024;
 /// findings for one file) must not exhaust memory or bury the report.
 const MAX_FINDINGS_PER_FILE: usize = 10_000;
 
+/// The timings entry for the keyword pass that all rule packs share.
+pub const KEYWORD_PASS: &str = "rule packs (keyword pass)";
+
 /// Lines longer than this get no source snippet (a minified file would flood the terminal).
 const SNIPPET_MAX_LINE: usize = 1000;
 
@@ -47,6 +50,33 @@ pub struct Outcome {
     pub suppressed: usize,
     /// What each file looked like when it was read, for `--fix` (only then).
     pub stamps: std::collections::HashMap<String, crate::fix::Stamp>,
+    /// Where the time went (with `Checks::timings` only).
+    pub timings: Timings,
+}
+
+/// Time spent per plugin and per rule, summed over threads: CPU time, not
+/// wall time, so with 2 threads the plugins add up to about twice the run.
+#[derive(Debug, Default, Clone)]
+pub struct Timings {
+    /// By plugin or rule pack name.
+    pub plugins: std::collections::BTreeMap<String, std::time::Duration>,
+    /// By rule id: the regex time of each rule-pack rule (native plugins run
+    /// all their rules in one call, so only their plugin total is known).
+    pub rules: std::collections::BTreeMap<String, std::time::Duration>,
+    /// Reading files.
+    pub reading: std::time::Duration,
+}
+
+impl Timings {
+    fn add(&mut self, other: Timings) {
+        for (name, time) in other.plugins {
+            *self.plugins.entry(name).or_default() += time;
+        }
+        for (name, time) in other.rules {
+            *self.rules.entry(name).or_default() += time;
+        }
+        self.reading += other.reading;
+    }
 }
 
 /// What checks a run and how.
@@ -67,20 +97,33 @@ pub struct Checks<'a> {
     pub stamp_files: bool,
     /// The result cache, unless switched off.
     pub cache: Option<&'a crate::cache::Cache>,
+    /// Only this shard's files (`--shard`).
+    pub shard: Option<crate::shard::Shard>,
+    /// Measure time per plugin and rule (`--timings`, `--metrics`).
+    pub timings: bool,
+    /// Told of each batch of files done (the progress bar).
+    pub progress: Option<&'a (dyn Fn(usize) + Sync)>,
 }
 
 /// Checks every file of `tree` with every plugin and rule pack, then runs
 /// repository checks.
 pub fn run(tree: &Tree, root: &Path, checks: &Checks<'_>) -> Outcome {
     let (plugins, config) = (checks.plugins, checks.config);
+    let owned = |path: &str| checks.shard.is_none_or(|shard| shard.owns(path));
     let files: Vec<&Entry> = if checks.repo_only {
         Vec::new()
     } else {
-        tree.files().collect()
+        tree.files().filter(|e| owned(&e.path)).collect()
     };
     let per_batch: Vec<Outcome> = files
         .par_chunks(BATCH)
-        .map(|batch| check_batch(batch, checks))
+        .map(|batch| {
+            let done = check_batch(batch, checks);
+            if let Some(progress) = checks.progress {
+                progress(batch.len());
+            }
+            done
+        })
         .collect();
     let mut outcome = Outcome::default();
     for part in per_batch {
@@ -89,15 +132,24 @@ pub fn run(tree: &Tree, root: &Path, checks: &Checks<'_>) -> Outcome {
         outcome.bytes_scanned += part.bytes_scanned;
         outcome.suppressed += part.suppressed;
         outcome.stamps.extend(part.stamps);
+        outcome.timings.add(part.timings);
     }
-    if tree.walked_dir || checks.repo_only {
+    let repository_checks = checks
+        .shard
+        .is_none_or(|shard| shard.runs_repository_checks());
+    if (tree.walked_dir || checks.repo_only) && repository_checks {
         let repo_findings: Vec<Vec<Finding>> = plugins
             .par_iter()
             .map(|plugin| check_repo(tree, root, plugin, checks))
             .collect();
         outcome.findings.extend(repo_findings.into_iter().flatten());
     }
-    outcome.findings.extend(tree.problems.iter().cloned());
+    outcome.findings.extend(
+        tree.problems
+            .iter()
+            .filter(|problem| owned(&problem.path))
+            .cloned(),
+    );
     // The engine's own findings get their severity here; plugin and pack
     // findings got theirs in `convert`.
     outcome.findings.retain_mut(|f| {
@@ -180,10 +232,14 @@ fn check_batch(batch: &[&Entry], checks: &Checks<'_>) -> Outcome {
                 .push(too_large(&entry.path, entry.size, limit));
             continue;
         }
+        let reading = checks.timings.then(std::time::Instant::now);
         let read = match &entry.staged {
             Some(bytes) => Ok(bytes.to_vec()),
             None => read_limited(&entry.abs, entry.size, limit),
         };
+        if let Some(started) = reading {
+            outcome.timings.reading += started.elapsed();
+        }
         match read {
             Ok(bytes) if bytes.len() as u64 > limit => {
                 outcome
@@ -222,7 +278,15 @@ fn check_batch(batch: &[&Entry], checks: &Checks<'_>) -> Outcome {
         })
         .collect();
     for plugin in checks.plugins {
+        let started = checks.timings.then(std::time::Instant::now);
         let found = plugin.validator.check_files(RSlice::from_slice(&inputs));
+        if let Some(started) = started {
+            *outcome
+                .timings
+                .plugins
+                .entry(plugin.name.clone())
+                .or_default() += started.elapsed();
+        }
         let mut per_file: std::collections::HashMap<String, usize> =
             std::collections::HashMap::new();
         for ffi in found {
@@ -260,12 +324,26 @@ fn check_batch(batch: &[&Entry], checks: &Checks<'_>) -> Outcome {
     }
     if let Some(packs) = checks.packs {
         let mut matches = Vec::new();
+        let mut rule_times = if checks.timings {
+            vec![std::time::Duration::ZERO; packs.set.rules().len()]
+        } else {
+            Vec::new()
+        };
+        let mut pack_time = std::time::Duration::ZERO;
         for (input, (entry, bytes)) in inputs.iter().zip(&contents) {
             if input.is_binary {
                 continue;
             }
             matches.clear();
-            packs.set.scan(&entry.path, bytes, &mut matches);
+            if checks.timings {
+                let started = std::time::Instant::now();
+                packs
+                    .set
+                    .scan_timed(&entry.path, bytes, &mut matches, Some(&mut rule_times));
+                pack_time += started.elapsed();
+            } else {
+                packs.set.scan(&entry.path, bytes, &mut matches);
+            }
             if matches.is_empty() {
                 continue;
             }
@@ -291,6 +369,25 @@ fn check_batch(batch: &[&Entry], checks: &Checks<'_>) -> Outcome {
                     .findings
                     .extend(convert(raw, &rule.pack, &lookup, Some(bytes), checks));
             }
+        }
+        if checks.timings {
+            let timings = &mut outcome.timings;
+            let mut in_rules = std::time::Duration::ZERO;
+            for (rule, time) in packs.set.rules().iter().zip(rule_times) {
+                if time.is_zero() {
+                    // Every pack that ran is listed, if only with no time.
+                    if !timings.plugins.contains_key(&rule.pack) {
+                        timings.plugins.insert(rule.pack.clone(), time);
+                    }
+                    continue;
+                }
+                in_rules += time;
+                *timings.rules.entry(rule.id.clone()).or_default() += time;
+                *timings.plugins.entry(rule.pack.clone()).or_default() += time;
+            }
+            // The keyword pass serves every pack at once.
+            *timings.plugins.entry(KEYWORD_PASS.to_string()).or_default() +=
+                pack_time.saturating_sub(in_rules);
         }
     }
     mask_neighbouring_secrets(&mut outcome.findings);

@@ -113,6 +113,29 @@ fn output_writes_the_report_to_a_file() {
     let report: serde_json::Value =
         serde_json::from_slice(&std::fs::read(repo.path().join("report.json")).unwrap()).unwrap();
     assert_eq!(report["findings"].as_array().unwrap().len(), 9);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &str| {
+            std::fs::metadata(repo.path().join(p))
+                .unwrap()
+                .permissions()
+                .mode()
+                & 0o777
+        };
+        // A new report is readable like any file; a replaced one keeps its mode.
+        assert_eq!(mode("report.json"), 0o644);
+        std::fs::set_permissions(
+            repo.path().join("report.json"),
+            std::fs::Permissions::from_mode(0o600),
+        )
+        .unwrap();
+        output(
+            repo.path(),
+            &["check", "--format", "json", "--output", "report.json"],
+        );
+        assert_eq!(mode("report.json"), 0o600);
+    }
 }
 
 #[test]

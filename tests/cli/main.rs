@@ -4,6 +4,7 @@ mod adoption;
 mod cache;
 mod config;
 mod fix;
+mod fleet;
 mod formats;
 mod hooks;
 mod inputs;

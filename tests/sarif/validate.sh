@@ -19,6 +19,10 @@ rm -rf "$out" && mkdir -p "$out"
 for fixture in text text-clean secrets; do
   cp -r "tests/fixtures/$fixture" "$out/$fixture"
   (cd "$out/$fixture" && ../../debug/ward check --format sarif --output "../$fixture.sarif" || [ $? -eq 1 ])
+done
+# `ward merge` of two repositories' logs is a SARIF log too.
+target/debug/ward merge "$out/text.sarif" "$out/secrets.sarif" --output "$out/merged.sarif"
+for fixture in text text-clean secrets merged; do
   "$tool" validate "$out/$fixture.sarif" --output "$out/$fixture.validation.sarif" --level Error Warning > "$out/$fixture.log" 2>&1 \
     || { cat "$out/$fixture.log"; exit 1; }
   python3 - "$out/$fixture.validation.sarif" "$fixture" <<'PY'

@@ -10,8 +10,21 @@ use ward_plugin_sdk::Severity;
 struct JsonReport<'a> {
     version: u32,
     tool: Tool,
+    repository: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    shard: Option<String>,
     findings: &'a [Finding],
     summary: Summary,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    timings: Option<TimingsJson>,
+}
+
+/// `--timings` in the JSON report, in milliseconds of CPU time.
+#[derive(Serialize)]
+struct TimingsJson {
+    reading_ms: f64,
+    plugins_ms: std::collections::BTreeMap<String, f64>,
+    top_rules_ms: Vec<(String, f64)>,
 }
 
 #[derive(Serialize)]
@@ -47,7 +60,20 @@ pub fn render(report: &Report<'_>) -> String {
             name: "ward",
             version: env!("CARGO_PKG_VERSION"),
         },
+        repository: report.repository,
+        shard: report.shard.map(|s| s.to_string()),
         findings: report.findings,
+        timings: report.timings.map(|t| {
+            let ms = |d: &std::time::Duration| (d.as_secs_f64() * 1e6).round() / 1e3;
+            TimingsJson {
+                reading_ms: ms(&t.reading),
+                plugins_ms: t.plugins.iter().map(|(k, v)| (k.clone(), ms(v))).collect(),
+                top_rules_ms: crate::observe::top_rules(t, 10)
+                    .into_iter()
+                    .map(|(k, v)| (k, ms(&v)))
+                    .collect(),
+            }
+        }),
         summary: Summary {
             files_scanned: report.files_scanned,
             bytes_scanned: report.bytes_scanned,

@@ -1,6 +1,7 @@
 //! Reports: what a run found, in the format asked for.
 
 pub mod github;
+pub mod html;
 pub mod json;
 pub mod junit;
 pub mod sarif;
@@ -31,6 +32,12 @@ pub struct Report<'a> {
     pub truncated: usize,
     /// Wall time of the run.
     pub duration: Duration,
+    /// The repository's name.
+    pub repository: &'a str,
+    /// The shard checked, if any.
+    pub shard: Option<crate::shard::Shard>,
+    /// Where the time went, with `--timings`.
+    pub timings: Option<&'a crate::scan::Timings>,
 }
 
 impl Report<'_> {

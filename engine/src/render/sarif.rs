@@ -86,11 +86,21 @@ pub fn render(report: &Report<'_>) -> String {
             "originalUriBaseIds": { "%SRCROOT%": { "description": { "text": "The repository root" } } },
             "invocations": [{ "executionSuccessful": true }],
             "results": results,
+            "properties": run_properties(report),
         }]
     });
     let mut out = serde_json::to_string_pretty(&log).unwrap_or_default();
     out.push('\n');
     out
+}
+
+/// The repository's name (kept by `ward merge`) and the shard, if any.
+fn run_properties(report: &Report<'_>) -> Value {
+    let mut properties = json!({ "repository": report.repository });
+    if let Some(shard) = report.shard {
+        properties["shard"] = json!(shard.to_string());
+    }
+    properties
 }
 
 /// A relative URI reference for a repository path: percent-encode what a URI

@@ -162,6 +162,18 @@ impl RuleSet {
 
     /// Runs every applicable rule on a file.
     pub fn scan(&self, path: &str, bytes: &[u8], out: &mut Vec<Match>) {
+        self.scan_timed(path, bytes, out, None);
+    }
+
+    /// [`RuleSet::scan`], adding the time each rule's regex took to
+    /// `times[rule]` when given (the shared keyword pass is no one rule's).
+    pub fn scan_timed(
+        &self,
+        path: &str,
+        bytes: &[u8],
+        out: &mut Vec<Match>,
+        mut times: Option<&mut [std::time::Duration]>,
+    ) {
         if self.rules.is_empty() {
             return;
         }
@@ -179,7 +191,16 @@ impl RuleSet {
         let first = out.len();
         for (index, rule) in self.rules.iter().enumerate() {
             if candidate[index] && rule.applies_to(path) {
-                scan_rule(index, rule, bytes, out);
+                match times.as_deref_mut() {
+                    Some(times) => {
+                        let started = std::time::Instant::now();
+                        scan_rule(index, rule, bytes, out);
+                        if let Some(time) = times.get_mut(index) {
+                            *time += started.elapsed();
+                        }
+                    }
+                    None => scan_rule(index, rule, bytes, out),
+                }
             }
         }
         let mut found = out.split_off(first);
