@@ -51,6 +51,10 @@ pub enum Command {
     /// repositories) into one: counts add up, repository names are kept, no
     /// finding is lost or duplicated.
     Merge(MergeArgs),
+    /// Check, then show the health score: 0-100 per category
+    /// (documentation, security, hygiene, structure, manifests, ci) and in
+    /// total, weighted as `[score]` in ward.toml says.
+    Score(CheckArgs),
     /// Turn a JSON report into a page for people: `ward report --html`.
     Report(ReportArgs),
 }
@@ -250,6 +254,10 @@ pub struct CheckArgs {
     /// add it to the JSON report.
     #[arg(long)]
     pub timings: bool,
+
+    /// Exit with 1 when the health score (see `ward score`) is below N (0-100).
+    #[arg(long, value_name = "N")]
+    pub min_score: Option<f64>,
 
     /// Never show the progress bar (it is shown only on a terminal, for text
     /// output, once a run takes more than a moment).

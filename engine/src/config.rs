@@ -65,6 +65,8 @@ struct RawConfig {
     baseline: Option<Spanned<String>>,
     #[serde(default)]
     overrides: Vec<RawOverride>,
+    #[serde(default)]
+    score: Option<crate::score::ScoreConfig>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -156,6 +158,8 @@ pub struct Config {
     /// The text of every config file and preset that made this config, for
     /// the result cache's key.
     pub texts: Vec<String>,
+    /// `[score]`: weights of the health score.
+    pub score: crate::score::ScoreConfig,
 }
 
 impl Config {
@@ -233,6 +237,7 @@ impl Config {
         self.baseline = later.baseline.or(self.baseline.take());
         self.file = later.file.or(self.file.take());
         self.texts.extend(later.texts);
+        self.score.merge(later.score);
     }
 }
 
@@ -273,6 +278,7 @@ impl Default for Config {
             baseline: None,
             extends: Vec::new(),
             texts: Vec::new(),
+            score: crate::score::ScoreConfig::default(),
         }
     }
 }
@@ -518,6 +524,14 @@ pub fn parse(text: &str, name: &str, dir: &Path) -> Result<Config, Box<ConfigErr
         }
     }
 
+    let score = raw.score.unwrap_or_default();
+    score.validate().map_err(|message| {
+        let span = text
+            .find("[score")
+            .map_or(0..0, |at| at..at + "[score".len() + 1);
+        at(span).error(message, "in this table", None)
+    })?;
+
     Ok(Config {
         file: None,
         exclude,
@@ -532,6 +546,7 @@ pub fn parse(text: &str, name: &str, dir: &Path) -> Result<Config, Box<ConfigErr
         baseline: raw.baseline.as_ref().map(|b| dir.join(b.get_ref())),
         extends,
         texts: vec![text.to_string()],
+        score,
     })
 }
 

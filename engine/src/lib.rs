@@ -20,6 +20,7 @@ pub mod progress;
 pub mod render;
 pub mod rules;
 pub mod scan;
+pub mod score;
 pub mod shard;
 pub mod source;
 pub mod suppress;
@@ -77,6 +78,7 @@ where
         Command::InstallHook(args) => install_hook(&args),
         Command::Explain(args) => explain(&args),
         Command::Merge(args) => merge_reports(&args),
+        Command::Score(args) => score_repository(&args),
         Command::Report(args) => html_report(&args),
     };
     match result {
@@ -459,6 +461,7 @@ fn check(args: &CheckArgs) -> miette::Result<u8> {
         repository: &repository,
         shard: args.shard,
         timings: args.timings.then_some(&outcome.timings),
+        score: Some(score::score(&outcome.findings, &run.config.score)),
     };
     if args.timings {
         eprint!(
@@ -496,7 +499,16 @@ fn check(args: &CheckArgs) -> miette::Result<u8> {
         FailOn::Info => Some(Severity::Info),
         FailOn::Never => None,
     };
-    let failed = threshold.is_some_and(|t| outcome.findings.iter().any(|f| f.severity >= t));
+    let mut failed = threshold.is_some_and(|t| outcome.findings.iter().any(|f| f.severity >= t));
+    if let (Some(minimum), Some(score)) = (args.min_score, &report.score) {
+        if score.total < minimum {
+            eprintln!(
+                "ward: health score {:.1} is below --min-score {minimum}",
+                score.total
+            );
+            failed = true;
+        }
+    }
     let code = if failed { EXIT_FINDINGS } else { EXIT_CLEAN };
     if args.metrics.is_some() || args.audit_log.is_some() {
         let facts = observe::RunFacts {
@@ -540,6 +552,31 @@ fn emit(text: &str, output: Option<&Path>, what: &str) -> miette::Result<()> {
             Ok(())
         }
     }
+}
+
+/// `ward score`: the check, shown as the health score.
+fn score_repository(args: &CheckArgs) -> miette::Result<u8> {
+    let run = scan_repository(args, true)?;
+    let score = score::score(&run.outcome.findings, &run.config.score);
+    let text = match args.plugin.format {
+        Format::Json => {
+            let mut json = serde_json::to_string_pretty(&score).unwrap_or_default();
+            json.push('\n');
+            json
+        }
+        Format::Text => score::table(&score),
+        other => return Err(listing_format(other)),
+    };
+    emit(&text, args.output.as_deref(), "score")?;
+    let below = args.min_score.is_some_and(|minimum| score.total < minimum);
+    if below {
+        eprintln!(
+            "ward: health score {:.1} is below --min-score {}",
+            score.total,
+            args.min_score.unwrap_or_default()
+        );
+    }
+    Ok(if below { EXIT_FINDINGS } else { EXIT_CLEAN })
 }
 
 fn merge_reports(args: &cli::MergeArgs) -> miette::Result<u8> {

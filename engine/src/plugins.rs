@@ -86,6 +86,8 @@ fn builtin_modules() -> Vec<PluginModRef> {
         ward_plugin_sdk::module::<ward_plugin_manifest::ManifestPlugin>(),
         ward_plugin_sdk::module::<ward_plugin_license::LicensePlugin>(),
         ward_plugin_sdk::module::<ward_plugin_editorconfig::EditorconfigPlugin>(),
+        ward_plugin_sdk::module::<ward_plugin_workflows::WorkflowsPlugin>(),
+        ward_plugin_sdk::module::<ward_plugin_markdown::MarkdownPlugin>(),
     ]
 }
 

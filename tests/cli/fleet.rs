@@ -430,6 +430,14 @@ fn html_report_shows_counts_findings_and_snippets() {
         );
     }
     assert!(html.contains("<code>text/trailing-whitespace</code>"));
+    assert!(
+        html.contains(&format!(
+            "<p id=\"score\">{} ({})</p>",
+            report["score"]["total"],
+            report["score"]["level"].as_str().unwrap()
+        )),
+        "{html}"
+    );
     assert!(html.contains("<table id=\"by-directory\">"));
     // Self-contained: nothing fetched.
     assert!(!html.contains("http://") && !html.contains("https://") && !html.contains("<script"));

@@ -22,7 +22,7 @@ fn binary_empty_ignored_and_git_internals_give_no_findings() {
 
 #[test]
 fn dotfiles_outside_git_are_checked() {
-    let repo = repo(&[(".github/workflows/ci.yml", b"on: push  \n")]);
+    let repo = repo(&[(".github/workflows/ci.yml", b"on: push  \njobs: {}\n")]);
     let (_, report) = json(repo.path(), &[]);
     assert_eq!(
         places(&report),

@@ -3,6 +3,7 @@
 mod adoption;
 mod cache;
 mod config;
+mod content;
 mod fix;
 mod fleet;
 mod formats;

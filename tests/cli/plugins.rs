@@ -25,7 +25,7 @@ fn plugins_command_lists_the_loaded_library() {
         .unwrap();
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert!(
-        stdout.contains("text 0.1.0 (built-in, 6 rules)"),
+        stdout.contains("text 0.1.0 (built-in, 7 rules)"),
         "{stdout}"
     );
     assert!(

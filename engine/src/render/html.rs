@@ -154,10 +154,20 @@ pub fn render(report: &Value) -> String {
     if let Some(score) = report.get("score").filter(|s| s.is_object()) {
         let _ = writeln!(
             out,
-            "<h2>Health score</h2><p id=\"score\">{} ({})</p>",
-            number(&score["total"]),
+            "<h2>Health score</h2>\n<p id=\"score\">{:.1} ({})</p>\n<table id=\"score-categories\"><tbody>",
+            score["total"].as_f64().unwrap_or(0.0),
             escape(score["level"].as_str().unwrap_or_default())
         );
+        for category in score["categories"].as_array().into_iter().flatten() {
+            let value = category["score"].as_f64().unwrap_or(0.0);
+            let _ = writeln!(
+                out,
+                "<tr><td>{}</td><td class=\"n\">{value:.1}</td><td class=\"bar\"><span style=\"width:{}%\"></span></td></tr>",
+                escape(category["name"].as_str().unwrap_or_default()),
+                value.clamp(0.0, 100.0).round()
+            );
+        }
+        let _ = writeln!(out, "</tbody></table>");
     }
     if merged {
         count_table(

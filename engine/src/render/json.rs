@@ -17,6 +17,8 @@ struct JsonReport<'a> {
     summary: Summary,
     #[serde(skip_serializing_if = "Option::is_none")]
     timings: Option<TimingsJson>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    score: Option<&'a crate::score::Score>,
 }
 
 /// `--timings` in the JSON report, in milliseconds of CPU time.
@@ -43,6 +45,8 @@ struct Summary {
     baselined: usize,
     truncated: usize,
     duration_ms: u64,
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    todo_by_directory: std::collections::BTreeMap<String, usize>,
 }
 
 #[derive(Serialize)]
@@ -61,6 +65,7 @@ pub fn render(report: &Report<'_>) -> String {
             version: env!("CARGO_PKG_VERSION"),
         },
         repository: report.repository,
+        score: report.score.as_ref(),
         shard: report.shard.map(|s| s.to_string()),
         findings: report.findings,
         timings: report.timings.map(|t| {
@@ -87,6 +92,7 @@ pub fn render(report: &Report<'_>) -> String {
             baselined: report.baselined,
             truncated: report.truncated,
             duration_ms: u64::try_from(report.duration.as_millis()).unwrap_or(u64::MAX),
+            todo_by_directory: report.markers_by_directory(),
         },
     };
     // Serializing plain structs of strings and numbers cannot fail.

@@ -38,9 +38,26 @@ pub struct Report<'a> {
     pub shard: Option<crate::shard::Shard>,
     /// Where the time went, with `--timings`.
     pub timings: Option<&'a crate::scan::Timings>,
+    /// The health score of every finding (not only those shown).
+    pub score: Option<crate::score::Score>,
 }
 
 impl Report<'_> {
+    /// `text/todo` findings counted per directory (`.` for the top), when
+    /// there are any: where the debt piles up.
+    pub fn markers_by_directory(&self) -> std::collections::BTreeMap<String, usize> {
+        let mut counts = std::collections::BTreeMap::new();
+        for finding in self.findings.iter().filter(|f| f.rule == "text/todo") {
+            let dir = finding
+                .path
+                .rsplit_once('/')
+                .map_or(".", |(dir, _)| dir)
+                .to_string();
+            *counts.entry(dir).or_insert(0) += 1;
+        }
+        counts
+    }
+
     /// How many findings have `severity`.
     pub fn count(&self, severity: Severity) -> usize {
         self.findings

@@ -231,6 +231,19 @@ pub fn render(report: &Report<'_>, color: bool) -> String {
         }
     }
     out.push_str(&summary_line(report));
+    let markers = report.markers_by_directory();
+    if !markers.is_empty() {
+        let mut by_count: Vec<(&String, &usize)> = markers.iter().collect();
+        by_count.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+        let listed: Vec<String> = by_count
+            .iter()
+            .map(|(dir, n)| format!("{} {n}", shown_path(dir)))
+            .collect();
+        out.push_str(&format!(
+            "TODO markers by directory: {}\n",
+            listed.join(", ")
+        ));
+    }
     out
 }
 

@@ -1,6 +1,8 @@
 //! ward's `license` plugin: source files without a license header, and
 //! license files whose text no known license matches.
 
+mod header_fix;
+
 use std::sync::OnceLock;
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
@@ -18,7 +20,7 @@ const SPDX_MARKER: &str = "SPDX-License-Identifier:";
 pub fn rules() -> Vec<RuleInfo> {
     vec![
         RuleInfo::new(MISSING_HEADER, "A source file without a license header", Severity::Warning,
-            "## What it does\nChecks that files matching `header-files` (globs; none by default, so the rule is opt-in) carry `SPDX-License-Identifier:` or the configured `header` text in their first `header-lines` lines (default 10).\n\n## Bad\n```rust\nfn main() {}\n```\n\n## Good\n```rust\n// SPDX-License-Identifier: MIT\nfn main() {}\n```"),
+            "## What it does\nChecks that files matching `header-files` (globs; none by default, so the rule is opt-in) carry `SPDX-License-Identifier:` or the configured `header` text (found by its first line) in their first `header-lines` lines (default 10).\n\n## Fix\nWith `header` and/or `spdx = \"MIT\"` set, `ward check --fix` inserts the header and the `SPDX-License-Identifier:` line at the top, in the comment syntax of the file's language (`//`, `#`, `--`, `;;`, `%`, `/* */`, `<!-- -->`; after a `#!` line or an XML declaration). Files in languages ward does not know are left alone.\n\n## Bad\n```rust\nfn main() {}\n```\n\n## Good\n```rust\n// SPDX-License-Identifier: MIT\nfn main() {}\n```").fixable(),
         RuleInfo::new(UNRECOGNIZED, "A license file whose text no known license matches", Severity::Warning,
             "## What it does\nCompares `LICENSE`, `LICENCE` and `COPYING` files at the top of the repository with the SPDX license texts (the detector cargo-deny uses) and reports a text that matches none with at least `min-confidence` (default 0.8).\n\n## Why is this bad?\nA hand-edited license is legally unclear, and tools that collect licenses cannot classify it.\n\n## Bad\nAn MIT text with a clause added.\n\n## Good\nThe unmodified MIT text."),
         RuleInfo::new(DETECTED, "The license a license file was recognised as", Severity::Info,
@@ -32,8 +34,11 @@ pub fn rules() -> Vec<RuleInfo> {
 pub struct Settings {
     /// Source files that need a header.
     pub header_files: Vec<String>,
-    /// Text accepted as a header besides an SPDX line.
+    /// Text accepted as a header besides an SPDX line (found by its first
+    /// line); the fix inserts it.
     pub header: Option<String>,
+    /// The SPDX license id the fix writes as `SPDX-License-Identifier: ID`.
+    pub spdx: Option<String>,
     /// How many first lines the header may be in.
     pub header_lines: usize,
     /// Minimum similarity (0 to 1) to call a license text recognised.
@@ -47,6 +52,7 @@ impl Default for Settings {
         Settings {
             header_files: Vec::new(),
             header: None,
+            spdx: None,
             header_lines: 10,
             min_confidence: 0.8,
             report_detected: false,
@@ -58,6 +64,8 @@ impl Default for Settings {
 pub struct LicensePlugin {
     header_files: GlobSet,
     header: Option<String>,
+    /// What `--fix` inserts: the header, then the SPDX line (if configured).
+    fix_text: Option<String>,
     header_lines: usize,
     min_confidence: f32,
     enabled: [bool; 3],
@@ -103,9 +111,27 @@ impl Validator for LicensePlugin {
         if !(0.0..=1.0).contains(&settings.min_confidence) {
             return Err("min-confidence is between 0 and 1".into());
         }
+        let header = settings.header.filter(|h| !h.trim().is_empty());
+        let mut fix_lines: Vec<String> = header.iter().cloned().collect();
+        if let Some(id) = settings
+            .spdx
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            if id.contains(char::is_whitespace)
+                && !id.contains(" OR ")
+                && !id.contains(" AND ")
+                && !id.contains(" WITH ")
+            {
+                return Err(format!("spdx `{id}` is not an SPDX license expression"));
+            }
+            fix_lines.push(format!("{SPDX_MARKER} {id}"));
+        }
         Ok(LicensePlugin {
             header_files: globs.build().map_err(|e| e.to_string())?,
-            header: settings.header.filter(|h| !h.is_empty()),
+            fix_text: (!fix_lines.is_empty()).then(|| fix_lines.join("\n")),
+            header,
             header_lines: settings.header_lines.max(1),
             min_confidence: settings.min_confidence,
             enabled: [
@@ -129,7 +155,12 @@ impl Validator for LicensePlugin {
             head.iter()
                 .any(|line| line.windows(needle.len()).any(|w| w == needle.as_bytes()))
         };
-        if has(SPDX_MARKER) || self.header.as_deref().is_some_and(has) {
+        // A multi-line header is found by its first line.
+        let header_start = self
+            .header
+            .as_deref()
+            .and_then(|h| h.lines().map(str::trim).find(|l| !l.is_empty()));
+        if has(SPDX_MARKER) || header_start.is_some_and(has) {
             return;
         }
         let wanted = match &self.header {
@@ -149,7 +180,12 @@ impl Validator for LicensePlugin {
                 column: 1,
                 end_line: 1,
                 end_column: 1,
-            }),
+            })
+            .with_fix(self.fix_text.as_deref().map_or_else(Vec::new, |text| {
+                header_fix::insert_header(file.path, file.bytes, text)
+                    .into_iter()
+                    .collect()
+            })),
         );
     }
 

@@ -44,6 +44,8 @@ pub struct Settings {
     pub max_path_length: usize,
     /// Naming conventions per glob (a glob ending in `/` is for directories).
     pub naming: BTreeMap<String, String>,
+    /// Required and forbidden content per file glob.
+    pub content: BTreeMap<String, crate::content::ContentSettings>,
 }
 
 impl Default for Settings {
@@ -58,6 +60,7 @@ impl Default for Settings {
             max_file_size: Size::Text("1MiB".into()),
             max_path_length: 260,
             naming: BTreeMap::new(),
+            content: BTreeMap::new(),
         }
     }
 }
@@ -121,6 +124,8 @@ pub struct Compiled {
     pub max_path_length: usize,
     /// (glob, rule) in the order written.
     pub naming: Vec<(GlobMatcher, NamingRule)>,
+    /// Content rules per glob.
+    pub content: Vec<crate::content::ContentRule>,
 }
 
 fn globset(patterns: &[String]) -> Result<GlobSet, String> {
@@ -180,6 +185,7 @@ impl Settings {
             max_file_size,
             max_path_length: self.max_path_length,
             naming,
+            content: crate::content::compile(&self.content)?,
         })
     }
 }

@@ -6,6 +6,7 @@
 //! case conflicts, directory names, symlinks) run in `check_repo`.
 
 mod config;
+mod content;
 mod naming;
 
 use std::collections::HashMap;
@@ -36,6 +37,10 @@ pub fn rules() -> Vec<RuleInfo> {
             "## What it does\nFinds paths longer than `max-path-length` (default 260 characters, the classic Windows limit) and names longer than 255 bytes.\n\n## Bad\n`a/very/deep/…/file-with-a-long-name.txt` (300 characters).\n\n## Good\nA flatter layout."),
         RuleInfo::new("structure/naming", "A file or directory name that breaks the naming convention", Severity::Error,
             "## What it does\nChecks names against conventions per glob, like ls-lint: `[plugins.structure.naming]` `\"src/**/*.ts\" = \"kebab-case\"`. Conventions: `kebab-case`, `snake_case`, `camelCase`, `PascalCase`, `SCREAMING_SNAKE_CASE`, `lowercase`, or `regex:PATTERN`. For files the name up to the first dot is checked; a glob ending in `/` checks directories.\n\n## Bad\n`src/UserProfile.ts` under kebab-case.\n\n## Good\n`src/user-profile.ts`."),
+        RuleInfo::new(content::REQUIRED_CONTENT, "A key file lacks content it must have", Severity::Error,
+            "## What it does\nFor each file glob under `[plugins.structure.content]`, checks that matching files have every listed Markdown heading (`headings`: any level, case-insensitive, outside code blocks) and match every regex in `patterns`. The finding is at line 1 and names each missing item. Nothing is configured by default.\n\n```toml\n[plugins.structure.content.\"README.md\"]\nheadings = [\"Installation\", \"Usage\", \"Contributing\", \"License\"]\n\n[plugins.structure.content.\"CHANGELOG.md\"]\npatterns = ['^## \\\\[Unreleased\\\\]']\n```\n\n## Bad\nA README with only `# Project`.\n\n## Good\nA README with `## Installation`, `## Usage`, `## Contributing` and `## License`."),
+        RuleInfo::new(content::FORBIDDEN_CONTENT, "A key file holds content it must not have", Severity::Error,
+            "## What it does\nFor each file glob under `[plugins.structure.content]`, reports every match of the regexes in `forbidden`, at its line and column.\n\n```toml\n[plugins.structure.content.\"**/*.md\"]\nforbidden = ['(?i)lorem ipsum', 'TBD']\n```\n\n## Bad\n`## Usage\\nTBD`\n\n## Good\n`## Usage\\nRun ward check .`"),
         RuleInfo::new("structure/symlink-escape", "A symlink whose target is outside the repository", Severity::Error,
             "## What it does\nFinds symbolic links whose target, resolved from the link's directory without following any link, lies outside the repository (or is absolute).\n\n## Why is this bad?\nThe link works on one machine and leaks or breaks everywhere else; tools that follow it read outside the checkout.\n\n## Bad\n`config -> ../../etc/app`.\n\n## Good\n`config -> ./defaults/app`."),
     ]
@@ -97,6 +102,15 @@ impl Validator for StructurePlugin {
                     self.config.max_file_size
                 ),
             ));
+        }
+        let (required, forbidden) = (
+            self.on(content::REQUIRED_CONTENT),
+            self.on(content::FORBIDDEN_CONTENT),
+        );
+        if (required || forbidden) && !file.is_binary {
+            for rule in &self.config.content {
+                rule.check(path, file.bytes, required, forbidden, out);
+            }
         }
         self.check_path(path, false, out);
     }

@@ -303,3 +303,99 @@ fn every_rule_has_docs_with_examples() {
         );
     }
 }
+
+fn content_plugin() -> StructurePlugin {
+    plugin(serde_json::json!({
+        "content": {
+            "README.md": { "headings": ["Installation", "Usage", "Contributing", "License"] },
+            "CHANGELOG.md": { "patterns": ["(?m)^## \\[Unreleased\\]"] },
+            "docs/**/*.md": { "forbidden": ["(?i)lorem ipsum", "TBD"] }
+        }
+    }))
+}
+
+fn placed(p: &StructurePlugin, path: &str, bytes: &[u8]) -> Vec<(String, u32, u32, String)> {
+    ward_plugin_sdk::testing::check_file(p, path, bytes)
+        .into_iter()
+        .map(|f| (f.rule, f.span.line, f.span.column, f.message))
+        .collect()
+}
+
+#[test]
+fn required_content_names_each_missing_heading_and_pattern_at_line_1() {
+    let p = content_plugin();
+    assert_eq!(
+        placed(
+            &p,
+            "README.md",
+            b"# Project\n\n## installation\n\n```\n## Usage\n```\n"
+        ),
+        [(
+            "structure/required-content".to_string(),
+            1,
+            1,
+            "missing heading `Usage`, heading `Contributing`, heading `License`".to_string()
+        )]
+    );
+    assert_eq!(
+        placed(&p, "CHANGELOG.md", b"# Changelog\n\n## [1.0.0]\n"),
+        [(
+            "structure/required-content".to_string(),
+            1,
+            1,
+            "missing `(?m)^## \\[Unreleased\\]`".to_string()
+        )]
+    );
+    // Other files, and complete ones (any level, any case, setext), pass.
+    assert!(placed(&p, "docs/README.md", b"nothing\n").is_empty());
+    assert!(placed(
+        &p,
+        "README.md",
+        b"Project\n=======\n### INSTALLATION\n## Usage ##\nContributing\n---\n# License\n"
+    )
+    .is_empty());
+    assert!(placed(&p, "CHANGELOG.md", b"# Changelog\n\n## [Unreleased]\n").is_empty());
+}
+
+#[test]
+fn forbidden_content_is_reported_where_it_is() {
+    let p = content_plugin();
+    assert_eq!(
+        placed(
+            &p,
+            "docs/guide/intro.md",
+            b"# Intro\n\nSome Lorem Ipsum here.\nUsage: TBD\n"
+        ),
+        [
+            (
+                "structure/forbidden-content".to_string(),
+                3,
+                6,
+                "`Lorem Ipsum` matches forbidden `(?i)lorem ipsum`".to_string()
+            ),
+            (
+                "structure/forbidden-content".to_string(),
+                4,
+                8,
+                "`TBD` matches forbidden `TBD`".to_string()
+            ),
+        ]
+    );
+    assert!(placed(&p, "docs/guide/intro.md", b"# Intro\n\nDone.\n").is_empty());
+    assert!(placed(&p, "notes/intro.md", b"TBD\n").is_empty());
+}
+
+#[test]
+fn bad_content_regexes_are_config_errors() {
+    let error = StructurePlugin::new(&PluginConfig {
+        settings: serde_json::json!({ "content": { "README.md": { "patterns": ["("] } } }),
+        enabled_rules: None,
+        root: None,
+    })
+    .err()
+    .unwrap();
+    assert!(
+        error.starts_with("content.\"README.md\": invalid regex `(`"),
+        "{error}"
+    );
+}

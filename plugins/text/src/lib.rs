@@ -28,6 +28,8 @@ pub enum LineEndingPolicy {
 pub struct Settings {
     /// `auto` (default), `lf` or `crlf`.
     pub line_endings: LineEndingPolicy,
+    /// Report TODO/FIXME/XXX/HACK markers (`text/todo`, off by default).
+    pub todo: bool,
 }
 
 /// One rule of this plugin: its metadata and its check.
@@ -46,6 +48,7 @@ pub const RULES: &[Rule] = &[
     rules::final_newline::RULE,
     rules::mixed_line_endings::RULE,
     rules::merge_conflict::RULE,
+    rules::todo::RULE,
 ];
 
 /// The validator.

@@ -100,7 +100,10 @@ mod tests {
     use crate::{LineEndingPolicy, Settings};
 
     fn policy(line_endings: LineEndingPolicy) -> Settings {
-        Settings { line_endings }
+        Settings {
+            line_endings,
+            ..Settings::default()
+        }
     }
 
     #[test]

@@ -5,6 +5,7 @@ pub mod final_newline;
 pub mod invalid_utf8;
 pub mod merge_conflict;
 pub mod mixed_line_endings;
+pub mod todo;
 pub mod trailing_whitespace;
 
 use ward_plugin_sdk::{char_count, Span};
