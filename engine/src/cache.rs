@@ -76,7 +76,10 @@ pub enum Hit {
 pub struct Cache {
     path: PathBuf,
     key: String,
-    old: HashMap<String, StoredFile>,
+    /// The entries read from disk, each flagged once this run finds it
+    /// still valid (a flag, not a copy: most runs keep nearly all).
+    old: HashMap<String, (StoredFile, std::sync::atomic::AtomicBool)>,
+    kept: std::sync::atomic::AtomicUsize,
     new: Mutex<HashMap<String, StoredFile>>,
     /// Whether anything was stored that the file on disk lacks.
     changed: std::sync::atomic::AtomicBool,
@@ -118,12 +121,20 @@ impl Cache {
             .ok()
             .and_then(|bytes| serde_json::from_slice::<CacheFile>(&bytes).ok())
             .filter(|file| file.format == FORMAT && file.key == key)
-            .map(|file| file.files)
+            .map(|file| {
+                file.files
+                    .into_iter()
+                    .map(|(path, stored)| {
+                        (path, (stored, std::sync::atomic::AtomicBool::new(false)))
+                    })
+                    .collect()
+            })
             .unwrap_or_default();
         Cache {
             path,
             key,
             old,
+            kept: std::sync::atomic::AtomicUsize::new(0),
             new: Mutex::new(HashMap::new()),
             changed: std::sync::atomic::AtomicBool::new(false),
             started: now_nanos(),
@@ -133,18 +144,20 @@ impl Cache {
     /// The stored findings of `entry`, if its identity is unchanged.
     pub fn lookup(&self, entry: &Entry) -> Option<Hit> {
         let (modified, inode) = entry.stat?;
-        let stored = self.old.get(&entry.path)?;
+        let (stored, used) = self.old.get(&entry.path)?;
         if stored.size != entry.size || stored.modified != modified || stored.inode != inode {
             return None;
         }
-        self.keep(&entry.path, stored.clone());
+        if !used.swap(true, std::sync::atomic::Ordering::Relaxed) {
+            self.kept.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
         Some(Hit::Unchanged(restore(&entry.path, &stored.findings)))
     }
 
     /// The stored findings of a file whose identity changed but whose content
     /// (just read) did not, re-stored under its new identity.
     pub fn lookup_content(&self, entry: &Entry, bytes: &[u8]) -> Option<Vec<Finding>> {
-        let stored = self.old.get(&entry.path)?;
+        let (stored, _) = self.old.get(&entry.path)?;
         if stored.size != bytes.len() as u64 || stored.hash != key_of(&[bytes]) {
             return None;
         }
@@ -182,12 +195,19 @@ impl Cache {
     /// Writes the cache back (atomically) if this run changed it; failures
     /// only cost speed.
     pub fn save(self) {
-        let files = self.new.into_inner().unwrap_or_default();
+        let new = self.new.into_inner().unwrap_or_default();
+        let kept = self.kept.into_inner();
         // Every entry read back unchanged and none gone: the file is current.
-        let current = !self.changed.into_inner() && files.len() == self.old.len();
+        let current = !self.changed.into_inner() && new.is_empty() && kept == self.old.len();
         if current {
             return;
         }
+        let mut files: HashMap<String, StoredFile> = self
+            .old
+            .into_iter()
+            .filter_map(|(path, (stored, used))| used.into_inner().then_some((path, stored)))
+            .collect();
+        files.extend(new);
         let file = CacheFile {
             format: FORMAT,
             key: self.key,

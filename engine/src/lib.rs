@@ -185,6 +185,18 @@ fn start_dir(paths: &[PathBuf]) -> PathBuf {
 /// Writes `bytes` to `path` through a temporary file in the same directory
 /// and a rename, so a reader never sees half a report.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    // `-o /dev/stdout`, `-o /dev/null`, a FIFO, or a symlink to a report
+    // elsewhere: renaming over them would replace the device, pipe or link
+    // with a plain file. Write through them instead.
+    if let Ok(meta) = std::fs::symlink_metadata(path) {
+        if !meta.file_type().is_file() && !meta.is_dir() {
+            let mut file = std::fs::OpenOptions::new()
+                .write(true)
+                .truncate(true)
+                .open(path)?;
+            return file.write_all(bytes);
+        }
+    }
     let dir = match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
@@ -261,54 +273,30 @@ fn scan_repository(args: &CheckArgs, use_baseline: bool) -> miette::Result<Check
         threads: pool.current_num_threads(),
         ignore_files: !args.no_ignore,
     };
-    let tree = if args.staged {
-        let only: Vec<String> = args
-            .paths
-            .iter()
-            .map(|p| source::relative(&root, &source::absolute(p)))
-            .filter(|p| !p.is_empty())
-            .collect();
-        git::staged_tree(&root, &only, &config.exclude, config.max_file_size())?
-    } else {
-        let mut tree = source::collect(&root, &args.paths, &config.exclude, walk);
-        if root.join(".git").exists() {
-            // Explicit files (a hook's batch): ask git about those only.
-            let only: Vec<String> = if tree.walked_dir {
-                Vec::new()
-            } else {
-                tree.files().map(|e| e.path.clone()).collect()
-            };
-            if tree.walked_dir || !only.is_empty() {
-                let modes = git::index_modes(&root, &only);
-                for entry in &mut tree.entries {
-                    if let Some(mode) = modes.get(&entry.path) {
-                        // The index knows only 755 and 644: take its executable
-                        // bits, keep the filesystem's other bits.
-                        entry.mode = (entry.mode & !0o111) | (mode & 0o111);
-                    }
-                }
-            }
-        }
-        tree
-    };
-    let rules = loaded.rules();
-    let known_rules = rules.iter().map(|r| r.id.clone()).collect();
     let cache_usable =
         !(args.no_cache || args.fix || args.show_secrets || args.staged || args.repo_only);
-    let cache = cache_usable
+    let cache_dir = cache_usable
         .then(|| args.cache_dir.clone().or_else(cache::default_dir))
-        .flatten()
-        .map(|dir| {
+        .flatten();
+    let cache_key = cache_dir
+        .as_ref()
+        .map(|_| cache_key(&config, &active, &loaded.packs));
+    // The cache file is read and parsed while the tree is walked: neither
+    // needs the other until the scan.
+    let (tree, cache) = std::thread::scope(|scope| {
+        let opening = scope.spawn(|| {
+            let (dir, key) = (cache_dir.as_ref()?, cache_key.clone()?);
             // Each shard keeps its own cache file: shards sharing one would
             // keep replacing each other's entries.
-            let scope = args.shard.map(|s| s.to_string()).unwrap_or_default();
-            cache::Cache::open(
-                &dir,
-                &root,
-                &scope,
-                cache_key(&config, &active, &loaded.packs),
-            )
+            let scope_name = args.shard.map(|s| s.to_string()).unwrap_or_default();
+            Some(cache::Cache::open(dir, &root, &scope_name, key))
         });
+        let tree = walk_tree(args, &root, &config, walk);
+        (tree, opening.join().ok().flatten())
+    });
+    let tree = tree?;
+    let rules = loaded.rules();
+    let known_rules = rules.iter().map(|r| r.id.clone()).collect();
     let progress = progress::Progress::new(
         args.plugin.format == Format::Text && !args.no_progress,
         || {
@@ -372,6 +360,45 @@ fn scan_repository(args: &CheckArgs, use_baseline: bool) -> miette::Result<Check
         components,
         config,
     })
+}
+
+/// The tree to check: the staged index, or the walked paths with git's
+/// executable bits.
+fn walk_tree(
+    args: &CheckArgs,
+    root: &Path,
+    config: &Config,
+    walk: source::WalkOptions,
+) -> miette::Result<source::Tree> {
+    if args.staged {
+        let only: Vec<String> = args
+            .paths
+            .iter()
+            .map(|p| source::relative(root, &source::absolute(p)))
+            .filter(|p| !p.is_empty())
+            .collect();
+        return git::staged_tree(root, &only, &config.exclude, config.max_file_size());
+    }
+    let mut tree = source::collect(root, &args.paths, &config.exclude, walk);
+    if root.join(".git").exists() {
+        // Explicit files (a hook's batch): ask git about those only.
+        let only: Vec<String> = if tree.walked_dir {
+            Vec::new()
+        } else {
+            tree.files().map(|e| e.path.clone()).collect()
+        };
+        if tree.walked_dir || !only.is_empty() {
+            let modes = git::index_modes(root, &only);
+            for entry in &mut tree.entries {
+                if let Some(mode) = modes.get(&entry.path) {
+                    // The index knows only 755 and 644: take its executable
+                    // bits, keep the filesystem's other bits.
+                    entry.mode = (entry.mode & !0o111) | (mode & 0o111);
+                }
+            }
+        }
+    }
+    Ok(tree)
 }
 
 /// Everything that decides a file's findings, hashed: a cache entry made

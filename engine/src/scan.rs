@@ -115,16 +115,40 @@ pub fn run(tree: &Tree, root: &Path, checks: &Checks<'_>) -> Outcome {
     } else {
         tree.files().filter(|e| owned(&e.path)).collect()
     };
-    let per_batch: Vec<Outcome> = files
-        .par_chunks(BATCH)
-        .map(|batch| {
-            let done = check_batch(batch, checks);
-            if let Some(progress) = checks.progress {
-                progress(batch.len());
+    let repository_checks = (tree.walked_dir || checks.repo_only)
+        && checks
+            .shard
+            .is_none_or(|shard| shard.runs_repository_checks());
+    // Repository checks need no file's results: they run beside the file
+    // scan, so the slowest of them (reading every Markdown file for links,
+    // say) hides behind it instead of adding to it.
+    let (per_batch, repo_results) = rayon::join(
+        || {
+            files
+                .par_chunks(BATCH)
+                .map(|batch| {
+                    let done = check_batch(batch, checks);
+                    if let Some(progress) = checks.progress {
+                        progress(batch.len());
+                    }
+                    done
+                })
+                .collect::<Vec<Outcome>>()
+        },
+        || {
+            if !repository_checks {
+                return Vec::new();
             }
-            done
-        })
-        .collect();
+            plugins
+                .par_iter()
+                .map(|plugin| {
+                    let started = std::time::Instant::now();
+                    let found = check_repo(tree, root, plugin, checks);
+                    (plugin.name.as_str(), started.elapsed(), found)
+                })
+                .collect::<Vec<_>>()
+        },
+    );
     let mut outcome = Outcome::default();
     for part in per_batch {
         outcome.findings.extend(part.findings);
@@ -134,15 +158,11 @@ pub fn run(tree: &Tree, root: &Path, checks: &Checks<'_>) -> Outcome {
         outcome.stamps.extend(part.stamps);
         outcome.timings.add(part.timings);
     }
-    let repository_checks = checks
-        .shard
-        .is_none_or(|shard| shard.runs_repository_checks());
-    if (tree.walked_dir || checks.repo_only) && repository_checks {
-        let repo_findings: Vec<Vec<Finding>> = plugins
-            .par_iter()
-            .map(|plugin| check_repo(tree, root, plugin, checks))
-            .collect();
-        outcome.findings.extend(repo_findings.into_iter().flatten());
+    for (name, time, found) in repo_results {
+        if checks.timings {
+            *outcome.timings.plugins.entry(name.to_string()).or_default() += time;
+        }
+        outcome.findings.extend(found);
     }
     outcome.findings.extend(
         tree.problems

@@ -146,3 +146,48 @@ fn listings_refuse_ci_formats() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// `-o` naming a FIFO, a device or a symlink writes through it: renaming a
+/// temporary file over it would replace the pipe, device or link.
+#[cfg(unix)]
+#[test]
+fn output_through_a_fifo_or_a_symlink_keeps_them() {
+    use std::os::unix::fs::FileTypeExt;
+    let repo = fixture("text");
+    let out = tempfile::TempDir::new().unwrap();
+    let fifo = out.path().join("report.pipe");
+    let name = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(name.as_ptr(), 0o644) }, 0);
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+    };
+    let (code, _) = output(
+        repo.path(),
+        &["check", "--format", "json", "-o", fifo.to_str().unwrap()],
+    );
+    assert_eq!(code, 1);
+    let report: serde_json::Value = serde_json::from_str(&reader.join().unwrap()).unwrap();
+    assert_eq!(report["findings"].as_array().unwrap().len(), 9);
+    assert!(std::fs::symlink_metadata(&fifo)
+        .unwrap()
+        .file_type()
+        .is_fifo());
+
+    let target = out.path().join("real.json");
+    std::fs::write(&target, b"old").unwrap();
+    let link = out.path().join("link.json");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    output(
+        repo.path(),
+        &["check", "--format", "json", "-o", link.to_str().unwrap()],
+    );
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    let written: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&target).unwrap()).unwrap();
+    assert_eq!(written["findings"].as_array().unwrap().len(), 9);
+}
