@@ -273,8 +273,15 @@ fn scan_repository(args: &CheckArgs, use_baseline: bool) -> miette::Result<Check
         threads: pool.current_num_threads(),
         ignore_files: !args.no_ignore,
     };
-    let cache_usable =
-        !(args.no_cache || args.fix || args.show_secrets || args.staged || args.repo_only);
+    // A list of files (a commit hook's batch) is checked faster than the
+    // whole repository's cache file is read: the cache serves directories.
+    let files_only = !args.paths.is_empty() && args.paths.iter().all(|p| !p.is_dir());
+    let cache_usable = !(args.no_cache
+        || args.fix
+        || args.show_secrets
+        || args.staged
+        || args.repo_only
+        || files_only);
     let cache_dir = cache_usable
         .then(|| args.cache_dir.clone().or_else(cache::default_dir))
         .flatten();

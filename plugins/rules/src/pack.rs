@@ -152,7 +152,9 @@ pub struct Rule {
     pub severity: Severity,
     /// The regex source.
     pub pattern: String,
-    pub(crate) regex: Regex,
+    /// Compiled the first time a file gets this far (its keywords occur): a
+    /// commit hook over five files compiles a handful of the pack's rules.
+    pub(crate) regex: LazyRegex,
     /// Lowercase literals of which one must occur for the regex to run.
     pub keywords: Vec<String>,
     /// Minimum Shannon entropy (bits per character) of the secret.
@@ -266,6 +268,30 @@ impl Ctx<'_> {
         })
     }
 
+    /// Checks a rule's pattern without compiling it (compiling waits until
+    /// a file needs it) and returns its number of capture groups. The
+    /// syntax is checked the way [`compile`] builds: ASCII first, Unicode
+    /// when the pattern needs it.
+    fn checked_pattern(&self, pattern: &Spanned<String>) -> Result<usize, PackError> {
+        let parse = |unicode: bool| {
+            regex_syntax::ParserBuilder::new()
+                .unicode(unicode)
+                .utf8(false)
+                .build()
+                .parse(pattern.get_ref())
+                .map_err(Box::new)
+        };
+        parse(false)
+            .or_else(|_| parse(true))
+            .map(|hir| hir.properties().explicit_captures_len())
+            .map_err(|e| {
+                self.error(
+                    pattern.span(),
+                    format!("invalid regex: {}", one_line(&e.to_string())),
+                )
+            })
+    }
+
     fn globs(&self, patterns: &[Spanned<String>]) -> Result<Option<GlobSet>, PackError> {
         if patterns.is_empty() {
             return Ok(None);
@@ -305,6 +331,31 @@ impl Ctx<'_> {
             return Err(self.error(entry.span(), "an empty allow entry would allow everything"));
         }
         Ok(Allow::Literal(text.to_lowercase()))
+    }
+}
+
+/// A rule's regex, compiled on first use.
+#[derive(Debug, Clone)]
+pub(crate) struct LazyRegex {
+    pattern: String,
+    pub(crate) compiled: std::sync::OnceLock<Option<Regex>>,
+}
+
+impl LazyRegex {
+    fn new(pattern: &str) -> Self {
+        LazyRegex {
+            pattern: pattern.to_string(),
+            compiled: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The compiled regex; `None` only for a pattern whose syntax checked
+    /// but which is too large to compile (the rule then finds nothing;
+    /// `ward test-rules` reports it).
+    pub(crate) fn get(&self) -> Option<&Regex> {
+        self.compiled
+            .get_or_init(|| compile(&self.pattern).ok())
+            .as_ref()
     }
 }
 
@@ -406,9 +457,8 @@ pub fn parse(source: &PackSource) -> Result<Pack, PackError> {
                 }
             },
         };
-        let regex = ctx.regex(&r.pattern)?;
+        let groups = ctx.checked_pattern(&r.pattern)?;
         if let Some(group) = &r.secret_group {
-            let groups = regex.captures_len() - 1;
             if *group.get_ref() > groups {
                 return Err(ctx.error(
                     group.span(),
@@ -459,7 +509,7 @@ pub fn parse(source: &PackSource) -> Result<Pack, PackError> {
             docs: r.docs.clone(),
             severity,
             pattern: r.pattern.get_ref().clone(),
-            regex,
+            regex: LazyRegex::new(r.pattern.get_ref()),
             keywords,
             entropy: r.entropy,
             secret_group: r.secret_group.as_ref().map(|g| *g.get_ref()),

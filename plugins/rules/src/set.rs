@@ -236,7 +236,10 @@ impl RuleSet {
 
 /// Runs one rule over `bytes`, ignoring keywords and paths.
 pub(crate) fn scan_rule(index: usize, rule: &Rule, bytes: &[u8], out: &mut Vec<Match>) {
-    for captures in rule.regex.captures_iter(bytes) {
+    let Some(regex) = rule.regex.get() else {
+        return;
+    };
+    for captures in regex.captures_iter(bytes) {
         let Some(whole) = captures.get(0) else {
             continue;
         };
@@ -320,6 +323,21 @@ mod tests {
         out.into_iter()
             .map(|m| (set.rules()[m.rule].id.clone(), m.start, m.end))
             .collect()
+    }
+
+    #[test]
+    fn a_rules_regex_is_compiled_only_once_a_file_has_its_keyword() {
+        let set = set(TWO_RULES);
+        let compiled = |i: usize| set.rules()[i].regex.compiled.get().is_some();
+        assert!(!compiled(0) && !compiled(1));
+        // `word` has no keywords: it runs, so compiles, on any file.
+        assert_eq!(found(&set, "a.txt", "nothing to see"), []);
+        assert!(!compiled(0) && compiled(1));
+        assert_eq!(
+            found(&set, "a.txt", "x tok_abcd1234"),
+            [("t/token".to_string(), 6, 14)]
+        );
+        assert!(compiled(0));
     }
 
     const TWO_RULES: &str = r#"
