@@ -190,12 +190,13 @@ pub fn run(tree: &Tree, root: &Path, checks: &Checks<'_>) -> Outcome {
 /// Reads at most `limit + 1` bytes, so a file that grew past the limit is noticed
 /// without reading it whole.
 fn read_limited(path: &Path, expected: u64, limit: u64) -> std::io::Result<Vec<u8>> {
-    let file = open_regular(path)?;
-    // Sized from the walk's stat, plus one byte to notice growth: `Take`
-    // hides the size hint, and read_to_end would otherwise grow the buffer
-    // by doubling, with a read call per step. A file that grew since is
-    // still read whole, up to the limit.
-    let expected = expected.min(limit);
+    let (file, size) = open_regular(path)?;
+    // Sized from the walk's stat (or the open file's, when the caller has
+    // none), plus one byte to notice growth: `Take` hides the size hint, and
+    // read_to_end would otherwise grow the buffer by doubling, with a read
+    // call per step. A file that grew since is still read whole, up to the
+    // limit.
+    let expected = expected.max(size).min(limit);
     let capacity = usize::try_from(expected).unwrap_or(0).saturating_add(1);
     let mut bytes = Vec::with_capacity(capacity);
     file.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
@@ -206,7 +207,7 @@ fn read_limited(path: &Path, expected: u64, limit: u64) -> std::io::Result<Vec<u
 /// a FIFO would block `open` until a writer came, a symlink could point
 /// anywhere. `O_NONBLOCK` makes opening a FIFO return at once (it changes
 /// nothing for reads of a regular file); `O_NOFOLLOW` refuses a symlink.
-fn open_regular(path: &Path) -> std::io::Result<std::fs::File> {
+fn open_regular(path: &Path) -> std::io::Result<(std::fs::File, u64)> {
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
     #[cfg(unix)]
@@ -215,13 +216,14 @@ fn open_regular(path: &Path) -> std::io::Result<std::fs::File> {
         options.custom_flags(libc::O_NONBLOCK | libc::O_NOFOLLOW | libc::O_NOCTTY);
     }
     let file = options.open(path)?;
-    if !file.metadata()?.is_file() {
+    let meta = file.metadata()?;
+    if !meta.is_file() {
         return Err(std::io::Error::new(
             std::io::ErrorKind::InvalidInput,
             "no longer a regular file",
         ));
     }
-    Ok(file)
+    Ok((file, meta.len()))
 }
 
 fn too_large(path: &str, size: u64, limit: u64) -> Finding {

@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use rayon::prelude::*;
+
 use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
     MietteSpanContents, SourceCode, SourceSpan, SpanContents,
@@ -189,47 +191,55 @@ pub fn render(report: &Report<'_>, color: bool) -> String {
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_context_lines(1)
         .with_wrap_lines(false);
-    let mut out = String::new();
-    for finding in report.findings {
-        let rule = report.rules.get(finding.rule.as_str());
-        let help = rule.map(|r| {
-            if finding.fixable {
-                format!("{} (fixable)", r.summary)
-            } else {
-                r.summary.clone()
+    // Findings render independently; thousands of them take long enough
+    // to be worth both cores. Order is kept: rayon collects in order.
+    let rendered: Vec<String> = report
+        .findings
+        .par_iter()
+        .map(|finding| {
+            let mut out = String::new();
+            let rule = report.rules.get(finding.rule.as_str());
+            let help = rule.map(|r| {
+                if finding.fixable {
+                    format!("{} (fixable)", r.summary)
+                } else {
+                    r.summary.clone()
+                }
+            });
+            let shown_snippet = finding.snippet.as_ref().map(|snippet| Snippet {
+                first_line: snippet.first_line,
+                text: shown_text(&snippet.text).into_owned(),
+            });
+            let source = shown_snippet.as_ref().and_then(|snippet| {
+                span_of(finding, snippet).map(|span| {
+                    (
+                        SnippetSource {
+                            name: shown_path(&finding.path).into_owned(),
+                            snippet,
+                        },
+                        span,
+                    )
+                })
+            });
+            let diagnostic = FindingDiagnostic {
+                finding,
+                help,
+                source,
+            };
+            if handler.render_report(&mut out, &diagnostic).is_err() {
+                out.push_str(&format!(
+                    "{}:{}:{}: {}: {}\n",
+                    shown_path(&finding.path),
+                    finding.line,
+                    finding.column,
+                    finding.rule,
+                    shown_text(&finding.message)
+                ));
             }
-        });
-        let shown_snippet = finding.snippet.as_ref().map(|snippet| Snippet {
-            first_line: snippet.first_line,
-            text: shown_text(&snippet.text).into_owned(),
-        });
-        let source = shown_snippet.as_ref().and_then(|snippet| {
-            span_of(finding, snippet).map(|span| {
-                (
-                    SnippetSource {
-                        name: shown_path(&finding.path).into_owned(),
-                        snippet,
-                    },
-                    span,
-                )
-            })
-        });
-        let diagnostic = FindingDiagnostic {
-            finding,
-            help,
-            source,
-        };
-        if handler.render_report(&mut out, &diagnostic).is_err() {
-            out.push_str(&format!(
-                "{}:{}:{}: {}: {}\n",
-                shown_path(&finding.path),
-                finding.line,
-                finding.column,
-                finding.rule,
-                shown_text(&finding.message)
-            ));
-        }
-    }
+            out
+        })
+        .collect();
+    let mut out = rendered.concat();
     out.push_str(&summary_line(report));
     let markers = report.markers_by_directory();
     if !markers.is_empty() {
