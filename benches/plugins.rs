@@ -90,3 +90,49 @@ fn rule_pack(bencher: Bencher, pack: &str) {
             out
         });
 }
+
+/// About 64 KiB of a GitHub Actions workflow: many jobs, pinned actions.
+fn workflow() -> Vec<u8> {
+    let mut text = String::from("name: ci\non: [push, pull_request]\njobs:\n");
+    let mut i = 0;
+    while text.len() < 64 * 1024 {
+        text.push_str(&format!(
+            "  job-{i}:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - uses: actions/cache@v4\n        with:\n          path: target\n          key: cache-{i}\n      - run: cargo test --workspace\n"
+        ));
+        i += 1;
+    }
+    text.into_bytes()
+}
+
+#[divan::bench]
+fn workflows(bencher: Bencher) {
+    run::<ward_plugin_workflows::WorkflowsPlugin>(bencher, ".github/workflows/ci.yml", workflow());
+}
+
+/// The markdown plugin over a repository of 50 documents (about 64 KiB in
+/// all) that link to each other's headings and to source files.
+#[divan::bench]
+fn markdown_repository(bencher: Bencher) {
+    let docs: Vec<(String, String)> = (0..50)
+        .map(|i| {
+            let mut text = format!("# Document {i}\n\n");
+            for section in 0..10 {
+                text.push_str(&format!(
+                    "## Section {section}\n\nSee [the next](doc{}.md#section-{section}), [code](../src/lib.rs) and [above](#document-{i}).\nSome prose that explains the section in a sentence or two, as documentation does.\n\n",
+                    (i + 1) % 50
+                ));
+            }
+            (format!("docs/doc{i}.md"), text)
+        })
+        .collect();
+    let mut files: Vec<(&str, &str)> = docs
+        .iter()
+        .map(|(path, text)| (path.as_str(), text.as_str()))
+        .collect();
+    files.push(("src/lib.rs", "pub fn f() {}\n"));
+    let bytes: usize = files.iter().map(|(_, text)| text.len()).sum();
+    let plugin = ward_plugin_markdown::MarkdownPlugin::new(&PluginConfig::default()).unwrap();
+    bencher
+        .counter(BytesCount::new(bytes))
+        .bench_local(|| ward_plugin_sdk::testing::check_repo(&plugin, &files));
+}
