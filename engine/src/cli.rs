@@ -251,7 +251,7 @@ pub struct CheckArgs {
     pub audit_log: Option<PathBuf>,
 
     /// Print the time spent per plugin and per rule (top 10) on stderr, and
-    /// add it to the JSON report.
+    /// add it to the JSON report's summary.
     #[arg(long)]
     pub timings: bool,
 

@@ -342,7 +342,7 @@ fn timings_are_printed_and_in_the_json_report() {
     assert!(stderr.contains("  text "), "{stderr}");
     assert!(stderr.contains("rule (top 10, rule packs)"), "{stderr}");
     let report: Value = serde_json::from_str(&stdout).unwrap();
-    let timings = &report["timings"];
+    let timings = &report["summary"]["timings"];
     for plugin in ["text", "structure", "secrets"] {
         assert!(timings["plugins_ms"][plugin].is_number(), "{timings:#}");
     }
@@ -357,7 +357,7 @@ fn timings_are_printed_and_in_the_json_report() {
     assert!(top.len() <= 10);
     // Without --timings the report has no timings.
     let (_, report) = json(repo.path(), &["--no-cache"]);
-    assert!(report.get("timings").is_none());
+    assert!(report["summary"].get("timings").is_none());
 }
 
 #[test]

@@ -16,8 +16,6 @@ struct JsonReport<'a> {
     findings: &'a [Finding],
     summary: Summary,
     #[serde(skip_serializing_if = "Option::is_none")]
-    timings: Option<TimingsJson>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     score: Option<&'a crate::score::Score>,
 }
 
@@ -47,6 +45,8 @@ struct Summary {
     duration_ms: u64,
     #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     todo_by_directory: std::collections::BTreeMap<String, usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    timings: Option<TimingsJson>,
 }
 
 #[derive(Serialize)]
@@ -68,17 +68,6 @@ pub fn render(report: &Report<'_>) -> String {
         score: report.score.as_ref(),
         shard: report.shard.map(|s| s.to_string()),
         findings: report.findings,
-        timings: report.timings.map(|t| {
-            let ms = |d: &std::time::Duration| (d.as_secs_f64() * 1e6).round() / 1e3;
-            TimingsJson {
-                reading_ms: ms(&t.reading),
-                plugins_ms: t.plugins.iter().map(|(k, v)| (k.clone(), ms(v))).collect(),
-                top_rules_ms: crate::observe::top_rules(t, 10)
-                    .into_iter()
-                    .map(|(k, v)| (k, ms(&v)))
-                    .collect(),
-            }
-        }),
         summary: Summary {
             files_scanned: report.files_scanned,
             bytes_scanned: report.bytes_scanned,
@@ -93,6 +82,17 @@ pub fn render(report: &Report<'_>) -> String {
             truncated: report.truncated,
             duration_ms: u64::try_from(report.duration.as_millis()).unwrap_or(u64::MAX),
             todo_by_directory: report.markers_by_directory(),
+            timings: report.timings.map(|t| {
+                let ms = |d: &std::time::Duration| (d.as_secs_f64() * 1e6).round() / 1e3;
+                TimingsJson {
+                    reading_ms: ms(&t.reading),
+                    plugins_ms: t.plugins.iter().map(|(k, v)| (k.clone(), ms(v))).collect(),
+                    top_rules_ms: crate::observe::top_rules(t, 10)
+                        .into_iter()
+                        .map(|(k, v)| (k, ms(&v)))
+                        .collect(),
+                }
+            }),
         },
     };
     // Serializing plain structs of strings and numbers cannot fail.
