@@ -111,66 +111,27 @@ fn profile_dir() -> PathBuf {
     exe.parent().unwrap().parent().unwrap().to_path_buf()
 }
 
-/// Builds the plugin in `tests/sdk-abi1` (its own workspace, against the
-/// frozen ABI 1 SDK) into this build's target directory and returns its path.
-pub fn abi1_plugin_library() -> PathBuf {
-    static BUILT: OnceLock<()> = OnceLock::new();
-    BUILT.get_or_init(|| {
-        let dir = profile_dir();
-        let mut cargo = Command::new(env!("CARGO"));
-        cargo.current_dir(workspace().join("tests/sdk-abi1")).args([
-            "build",
-            "--quiet",
-            "-p",
-            "ward-test-plugin-sdk-abi1",
-        ]);
-        if dir.file_name().and_then(|n| n.to_str()) == Some("release") {
-            cargo.arg("--release");
-        }
-        if let Some(target) = dir.parent() {
-            cargo.env("CARGO_TARGET_DIR", target);
-        }
-        let status = cargo.status().unwrap();
-        assert!(status.success(), "building the ABI 1 plugin failed");
-    });
-    let file = format!(
-        "{}ward_test_plugin_sdk_abi1{}",
-        std::env::consts::DLL_PREFIX,
-        std::env::consts::DLL_SUFFIX
-    );
-    profile_dir().join(file)
+/// Runs `cargo build -p PACKAGE...` in `workspace` into this build's target
+/// directory and profile, so the libraries land beside the test binary.
+fn cargo_build(workspace: &Path, packages: &[&str]) {
+    let dir = profile_dir();
+    let mut cargo = Command::new(env!("CARGO"));
+    cargo.current_dir(workspace).args(["build", "--quiet"]);
+    for package in packages {
+        cargo.args(["-p", package]);
+    }
+    if dir.file_name().and_then(|n| n.to_str()) == Some("release") {
+        cargo.arg("--release");
+    }
+    if let Some(target) = dir.parent() {
+        cargo.env("CARGO_TARGET_DIR", target);
+    }
+    let status = cargo.status().unwrap();
+    assert!(status.success(), "building {packages:?} failed");
 }
 
-/// Builds the plugin libraries the tests load (once per test process) and
-/// returns the path of `lib<name>.so`.
-pub fn plugin_library(name: &str) -> PathBuf {
-    static BUILT: OnceLock<()> = OnceLock::new();
-    BUILT.get_or_init(|| {
-        let dir = profile_dir();
-        let mut cargo = Command::new(env!("CARGO"));
-        cargo.current_dir(workspace()).args([
-            "build",
-            "--quiet",
-            "-p",
-            "ward-plugin-text-cdylib",
-            "-p",
-            "ward-plugin-example",
-            "-p",
-            "ward-test-plugin-faulty",
-            "-p",
-            "ward-test-plugin-future-abi",
-            "-p",
-            "ward-test-plugin-not-a-plugin",
-        ]);
-        if dir.file_name().and_then(|n| n.to_str()) == Some("release") {
-            cargo.arg("--release");
-        }
-        if let Some(target) = dir.parent() {
-            cargo.env("CARGO_TARGET_DIR", target);
-        }
-        let status = cargo.status().unwrap();
-        assert!(status.success(), "building the test plugins failed");
-    });
+/// `lib<name>.so` (or the platform's name for it) beside the test binary.
+fn library_path(name: &str) -> PathBuf {
     let file = format!(
         "{}{name}{}",
         std::env::consts::DLL_PREFIX,
@@ -179,4 +140,36 @@ pub fn plugin_library(name: &str) -> PathBuf {
     let path = profile_dir().join(file);
     assert!(path.exists(), "{} was not built", path.display());
     path
+}
+
+/// Builds the plugin in `tests/sdk-abi1` (its own workspace, against the
+/// frozen ABI 1 SDK) and returns its path.
+pub fn abi1_plugin_library() -> PathBuf {
+    static BUILT: OnceLock<()> = OnceLock::new();
+    BUILT.get_or_init(|| {
+        cargo_build(
+            &workspace().join("tests/sdk-abi1"),
+            &["ward-test-plugin-sdk-abi1"],
+        );
+    });
+    library_path("ward_test_plugin_sdk_abi1")
+}
+
+/// Builds the plugin libraries the tests load (once per test process) and
+/// returns the path of `lib<name>.so`.
+pub fn plugin_library(name: &str) -> PathBuf {
+    static BUILT: OnceLock<()> = OnceLock::new();
+    BUILT.get_or_init(|| {
+        cargo_build(
+            &workspace(),
+            &[
+                "ward-plugin-text-cdylib",
+                "ward-plugin-example",
+                "ward-test-plugin-faulty",
+                "ward-test-plugin-future-abi",
+                "ward-test-plugin-not-a-plugin",
+            ],
+        );
+    });
+    library_path(name)
 }
