@@ -524,7 +524,7 @@ pub fn parse(text: &str, name: &str, dir: &Path) -> Result<Config, Box<ConfigErr
         }
     }
 
-    let score = raw.score.unwrap_or_default();
+    let mut score = raw.score.unwrap_or_default();
     score.validate().map_err(|message| {
         let span = text
             .find("[score")

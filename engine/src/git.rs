@@ -32,6 +32,21 @@ fn git(dir: &Path, args: &[&str]) -> miette::Result<Vec<u8>> {
     Ok(output.stdout)
 }
 
+/// The commit checked out at `top` and its branch (`None` for an unborn
+/// branch or a detached HEAD).
+pub fn head(top: &Path) -> (Option<String>, Option<String>) {
+    let ask = |args: &[&str]| {
+        git(top, args)
+            .ok()
+            .map(|out| String::from_utf8_lossy(&out).trim().to_string())
+            .filter(|s| !s.is_empty())
+    };
+    (
+        ask(&["rev-parse", "--verify", "-q", "HEAD"]),
+        ask(&["symbolic-ref", "-q", "--short", "HEAD"]),
+    )
+}
+
 /// The top level of the work tree that holds `dir`.
 pub fn toplevel(dir: &Path) -> miette::Result<PathBuf> {
     let out = git(dir, &["rev-parse", "--show-toplevel"])

@@ -521,11 +521,7 @@ fn check(args: &CheckArgs) -> miette::Result<u8> {
             render::text::render(&report, color)
         }
     };
-    match &args.output {
-        Some(path) => write_atomically(path, text.as_bytes())
-            .map_err(|e| miette::miette!("cannot write the report to {}: {e}", path.display()))?,
-        None => write_stdout(&text),
-    }
+    emit(&text, args.output.as_deref(), "report")?;
 
     let threshold = match args.fail_on {
         FailOn::Error => Some(Severity::Error),
@@ -534,14 +530,8 @@ fn check(args: &CheckArgs) -> miette::Result<u8> {
         FailOn::Never => None,
     };
     let mut failed = threshold.is_some_and(|t| outcome.findings.iter().any(|f| f.severity >= t));
-    if let (Some(minimum), Some(score)) = (args.min_score, &report.score) {
-        if score.total < minimum {
-            eprintln!(
-                "ward: health score {:.1} is below --min-score {minimum}",
-                score.total
-            );
-            failed = true;
-        }
+    if let Some(score) = &report.score {
+        failed |= below_min_score(score, args.min_score);
     }
     let code = if failed { EXIT_FINDINGS } else { EXIT_CLEAN };
     if args.metrics.is_some() || args.audit_log.is_some() {
@@ -602,15 +592,20 @@ fn score_repository(args: &CheckArgs) -> miette::Result<u8> {
         other => return Err(listing_format(other)),
     };
     emit(&text, args.output.as_deref(), "score")?;
-    let below = args.min_score.is_some_and(|minimum| score.total < minimum);
-    if below {
-        eprintln!(
-            "ward: health score {:.1} is below --min-score {}",
-            score.total,
-            args.min_score.unwrap_or_default()
-        );
-    }
+    let below = below_min_score(&score, args.min_score);
     Ok(if below { EXIT_FINDINGS } else { EXIT_CLEAN })
+}
+
+/// Whether `score` fails `--min-score`, saying so on stderr.
+fn below_min_score(score: &score::Score, minimum: Option<f64>) -> bool {
+    let Some(minimum) = minimum.filter(|m| score.total < *m) else {
+        return false;
+    };
+    eprintln!(
+        "ward: health score {:.1} is below --min-score {minimum}",
+        score.total
+    );
+    true
 }
 
 fn merge_reports(args: &cli::MergeArgs) -> miette::Result<u8> {

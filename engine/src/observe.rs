@@ -394,27 +394,14 @@ fn host_name() -> String {
     std::env::var("HOSTNAME").unwrap_or_default()
 }
 
-/// The commit and branch checked out at `root`, asked of git (only for the
+/// The commit and branch checked out at `root` (asked of git only for the
 /// audit log: a process start is not free).
 fn git_state(root: &Path) -> Option<GitState> {
     if !root.join(".git").exists() {
         return None;
     }
-    let ask = |args: &[&str]| {
-        std::process::Command::new("git")
-            .current_dir(root)
-            .args(args)
-            .stderr(std::process::Stdio::null())
-            .output()
-            .ok()
-            .filter(|o| o.status.success())
-            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
-            .filter(|s| !s.is_empty())
-    };
-    Some(GitState {
-        commit: ask(&["rev-parse", "--verify", "-q", "HEAD"]),
-        branch: ask(&["symbolic-ref", "-q", "--short", "HEAD"]),
-    })
+    let (commit, branch) = crate::git::head(root);
+    Some(GitState { commit, branch })
 }
 
 /// The `--timings` table: time per plugin, the ten slowest rules, reading.

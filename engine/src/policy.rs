@@ -27,16 +27,16 @@ impl Level {
     }
 }
 
-#[derive(Debug)]
-struct Entry {
+#[derive(Debug, Clone)]
+struct Entry<V> {
     pattern: String,
     /// `None` for an exact rule id.
     glob: Option<GlobMatcher>,
-    level: Level,
+    value: V,
     origin: Option<Origin>,
 }
 
-impl Entry {
+impl<V> Entry<V> {
     fn matches(&self, rule: &str) -> bool {
         match &self.glob {
             Some(glob) => glob.is_match(rule),
@@ -45,18 +45,30 @@ impl Entry {
     }
 }
 
-/// Severity overrides by exact rule id or glob (`"text/*"`).
-#[derive(Debug, Default)]
-pub struct RulePolicy {
-    entries: Vec<Entry>,
+/// Values by exact rule id or glob (`"text/*"`), as `[rules]` and
+/// `[score.rules]` give them.
+#[derive(Debug, Clone)]
+pub struct RuleMap<V> {
+    entries: Vec<Entry<V>>,
 }
 
-impl RulePolicy {
-    /// Adds an override; a pattern with `*`, `?` or `[` is a glob.
+impl<V> Default for RuleMap<V> {
+    fn default() -> Self {
+        RuleMap {
+            entries: Vec::new(),
+        }
+    }
+}
+
+/// Severity overrides by exact rule id or glob.
+pub type RulePolicy = RuleMap<Level>;
+
+impl<V: Copy> RuleMap<V> {
+    /// Adds an entry; a pattern with `*`, `?`, `[` or `{` is a glob.
     pub fn add(
         &mut self,
         pattern: &str,
-        level: Level,
+        value: V,
         origin: Option<Origin>,
     ) -> Result<(), globset::Error> {
         let glob = if pattern.contains(['*', '?', '[', '{']) {
@@ -67,33 +79,25 @@ impl RulePolicy {
         self.entries.push(Entry {
             pattern: pattern.to_string(),
             glob,
-            level,
+            value,
             origin,
         });
         Ok(())
     }
 
-    /// The level this policy gives `rule`, if any entry matches. An exact id
-    /// beats any glob; among globs the longest (most specific) pattern wins;
-    /// between equals the later entry (a config over the one it extends).
-    pub fn level(&self, rule: &str) -> Option<Level> {
+    /// The value for `rule`, if any entry matches. An exact id beats any
+    /// glob; among globs the longest (most specific) pattern wins; between
+    /// equals the later entry (a config over the one it extends).
+    pub fn get(&self, rule: &str) -> Option<V> {
         self.entries
             .iter()
             .filter(|e| e.matches(rule))
             .max_by_key(|e| (e.glob.is_none(), e.pattern.len()))
-            .map(|e| e.level)
-    }
-
-    /// The severity of `rule`, `None` when it is off.
-    pub fn severity(&self, rule: &str, default: Severity) -> Option<Severity> {
-        match self.level(rule).unwrap_or(Level::On(default)) {
-            Level::Off => None,
-            Level::On(severity) => Some(severity),
-        }
+            .map(|e| e.value)
     }
 
     /// Adds the entries of a later layer after this one's.
-    pub fn extend(&mut self, later: RulePolicy) {
+    pub fn extend(&mut self, later: RuleMap<V>) {
         self.entries.extend(later.entries);
     }
 
@@ -106,6 +110,21 @@ impl RulePolicy {
             .iter()
             .filter(|e| !known.iter().any(|rule| e.matches(rule)))
             .map(|e| (e.pattern.as_str(), e.origin.as_ref()))
+    }
+}
+
+impl RulePolicy {
+    /// The level this policy gives `rule`, if any entry matches.
+    pub fn level(&self, rule: &str) -> Option<Level> {
+        self.get(rule)
+    }
+
+    /// The severity of `rule`, `None` when it is off.
+    pub fn severity(&self, rule: &str, default: Severity) -> Option<Severity> {
+        match self.level(rule).unwrap_or(Level::On(default)) {
+            Level::Off => None,
+            Level::On(severity) => Some(severity),
+        }
     }
 }
 

@@ -40,6 +40,9 @@ pub struct ScoreConfig {
     /// Rule id or glob → category, before the built-in mapping.
     #[serde(default)]
     pub rules: BTreeMap<String, String>,
+    /// `rules`, compiled by [`ScoreConfig::validate`]: matched per finding.
+    #[serde(skip)]
+    categories_by_rule: crate::policy::RuleMap<&'static str>,
 }
 
 impl ScoreConfig {
@@ -50,10 +53,12 @@ impl ScoreConfig {
         self.info = later.info.or(self.info);
         self.categories.extend(later.categories);
         self.rules.extend(later.rules);
+        self.categories_by_rule.extend(later.categories_by_rule);
     }
 
-    /// Checks names and numbers; the message says what is wrong.
-    pub fn validate(&self) -> Result<(), String> {
+    /// Checks names and numbers (the message says what is wrong) and
+    /// compiles `[score.rules]`.
+    pub fn validate(&mut self) -> Result<(), String> {
         for (name, weight) in &self.categories {
             if !CATEGORIES.contains(&name.as_str()) {
                 return Err(format!(
@@ -65,15 +70,19 @@ impl ScoreConfig {
                 return Err(format!("score weight of `{name}` must be 0 or more"));
             }
         }
+        let mut compiled = crate::policy::RuleMap::default();
         for (rule, category) in &self.rules {
-            if !CATEGORIES.contains(&category.as_str()) {
+            let Some(known) = CATEGORIES.iter().find(|c| **c == category.as_str()) else {
                 return Err(format!(
                     "[score.rules] \"{rule}\" names unknown category `{category}`; the categories are {}",
                     CATEGORIES.join(", ")
                 ));
-            }
-            globset::Glob::new(rule).map_err(|e| format!("[score.rules] \"{rule}\": {e}"))?;
+            };
+            compiled
+                .add(rule, *known, None)
+                .map_err(|e| format!("[score.rules] \"{rule}\": {e}"))?;
         }
+        self.categories_by_rule = compiled;
         for (name, value) in [
             ("error", self.error),
             ("warning", self.warning),
@@ -101,24 +110,9 @@ impl ScoreConfig {
     /// The category of a finding: `[score.rules]` first (an exact id beats
     /// a glob), then the built-in mapping by rule and plugin.
     pub fn category_of(&self, rule: &str, plugin: &str) -> &'static str {
-        let configured = self
-            .rules
+        self.categories_by_rule
             .get(rule)
-            .or_else(|| {
-                self.rules
-                    .iter()
-                    .filter(|(pattern, _)| {
-                        globset::Glob::new(pattern)
-                            .is_ok_and(|g| g.compile_matcher().is_match(rule))
-                    })
-                    .max_by_key(|(pattern, _)| pattern.len())
-                    .map(|(_, category)| category)
-            })
-            .and_then(|c| CATEGORIES.iter().find(|known| **known == c.as_str()));
-        if let Some(category) = configured {
-            return category;
-        }
-        builtin_category(rule, plugin)
+            .unwrap_or_else(|| builtin_category(rule, plugin))
     }
 }
 
@@ -290,7 +284,7 @@ mod tests {
 
     #[test]
     fn weights_categories_and_levels_are_configurable() {
-        let config = ScoreConfig {
+        let mut config = ScoreConfig {
             error: Some(40.0),
             categories: [("security".to_string(), 4.0)].into_iter().collect(),
             rules: [("text/*".to_string(), "security".to_string())]
@@ -305,7 +299,7 @@ mod tests {
         assert_eq!(s.level, "good");
         assert_eq!(level(50.0), "fair");
         assert_eq!(level(49.9), "poor");
-        let bad = ScoreConfig {
+        let mut bad = ScoreConfig {
             categories: [("docs".to_string(), 1.0)].into_iter().collect(),
             ..Default::default()
         };

@@ -20,9 +20,7 @@ fn escape(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
-            c if c.is_control() && c != '\n' && c != '\t' => {
-                out.push(char::from_u32(0x2400 + (c as u32 & 0x1f)).unwrap_or('\u{FFFD}'))
-            }
+            c if c.is_control() && c != '\n' && c != '\t' => out.push(super::control_picture(c)),
             c => out.push(c),
         }
     }
@@ -240,8 +238,8 @@ mod tests {
     #[test]
     fn markup_and_controls_are_escaped() {
         assert_eq!(
-            escape("<a href='x'>&\"\u{1b}"),
-            "&lt;a href=&#39;x&#39;&gt;&amp;&quot;\u{241b}"
+            escape("<a href='x'>&\"\u{1b}\u{7f}"),
+            "&lt;a href=&#39;x&#39;&gt;&amp;&quot;\u{241b}\u{2421}"
         );
     }
 

@@ -14,6 +14,16 @@ use ward_plugin_sdk::{RuleInfo, Severity};
 
 use crate::finding::Finding;
 
+/// The visible stand-in for a control character in output for people: its
+/// Unicode control picture (`␛` for ESC), `␡` for DEL, `�` for the rest.
+pub(crate) fn control_picture(c: char) -> char {
+    match c as u32 {
+        code @ 0..=0x1f => char::from_u32(0x2400 + code).unwrap_or('\u{FFFD}'),
+        0x7f => '\u{2421}',
+        _ => '\u{FFFD}',
+    }
+}
+
 /// Everything a renderer needs.
 pub struct Report<'a> {
     /// Sorted findings.

@@ -169,12 +169,8 @@ fn shown_text(text: &str) -> std::borrow::Cow<'_, str> {
             .map(|(i, c)| {
                 if harmless((i, c)) {
                     c
-                } else if (c as u32) < 0x20 {
-                    char::from_u32(0x2400 + c as u32).unwrap_or('\u{FFFD}')
-                } else if c == '\u{7f}' {
-                    '\u{2421}'
                 } else {
-                    '\u{FFFD}'
+                    super::control_picture(c)
                 }
             })
             .collect(),

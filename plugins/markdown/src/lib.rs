@@ -186,24 +186,9 @@ fn is_external(destination: &str) -> bool {
 
 /// Decodes `%XX` escapes; invalid ones stay as written.
 fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = text
-                .get(i + 1..i + 3)
-                .and_then(|h| u8::from_str_radix(h, 16).ok());
-            if let Some(byte) = hex {
-                out.push(byte);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    percent_encoding::percent_decode_str(text)
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 /// `target` resolved against the directory of `from` (or the root for a
@@ -285,16 +270,23 @@ impl Validator for MarkdownPlugin {
             .map(|e| e.path)
             .collect();
         for source in sources {
-            let Ok(bytes) = repo.read(source) else {
-                continue;
+            // A file another's anchor already needed is parsed; its bytes
+            // are read again only if it has something to report.
+            let (doc, bytes) = match parsed.remove(source) {
+                Some(Some(doc)) => (doc, None),
+                _ => {
+                    let Ok(bytes) = repo.read(source) else {
+                        continue;
+                    };
+                    // Every link and image needs a `[` or a `<`: most files
+                    // are decided by one memchr, and parsed only if another
+                    // file's link asks for their headings.
+                    if memchr::memchr2(b'[', b'<', &bytes).is_none() {
+                        continue;
+                    }
+                    (parse(&String::from_utf8_lossy(&bytes)), Some(bytes))
+                }
             };
-            // Every link and image needs a `[` or a `<`: most files are
-            // decided by one memchr, and parsed only if another file's link
-            // asks for their headings.
-            if memchr::memchr2(b'[', b'<', &bytes).is_none() {
-                continue;
-            }
-            let doc = parse(&String::from_utf8_lossy(&bytes));
             let mut problems: Vec<Problem> = Vec::new();
             for link in &doc.links {
                 let destination = link.destination.trim();
@@ -363,6 +355,13 @@ impl Validator for MarkdownPlugin {
             if problems.is_empty() {
                 continue;
             }
+            let bytes = match bytes {
+                Some(bytes) => bytes,
+                None => match repo.read(source) {
+                    Ok(bytes) => bytes,
+                    Err(_) => continue,
+                },
+            };
             let index = LineIndex::new(&bytes);
             for Problem {
                 start,

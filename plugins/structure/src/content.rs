@@ -64,52 +64,28 @@ pub fn compile(table: &BTreeMap<String, ContentSettings>) -> Result<Vec<ContentR
         .collect()
 }
 
-/// The text of every ATX (`## Title`) and setext (`Title` over `===`)
-/// heading, outside fenced code blocks.
+/// The text of every Markdown heading, as CommonMark reads it (ATX and
+/// setext, never inside code blocks).
 pub fn markdown_headings(text: &str) -> Vec<String> {
+    use pulldown_cmark::{Event, Parser, Tag, TagEnd};
     let mut headings = Vec::new();
-    let mut fence: Option<&str> = None;
-    let mut previous: Option<&str> = None;
-    for line in text.lines() {
-        let trimmed = line.trim_start();
-        let indent = line.len() - trimmed.len();
-        if indent < 4 {
-            for marker in ["```", "~~~"] {
-                if trimmed.starts_with(marker) {
-                    fence = match fence {
-                        None => Some(marker),
-                        Some(open) if open == marker => None,
-                        other => other,
-                    };
+    let mut current: Option<String> = None;
+    for event in Parser::new(text) {
+        match event {
+            Event::Start(Tag::Heading { .. }) => current = Some(String::new()),
+            Event::End(TagEnd::Heading(_)) => headings.extend(current.take()),
+            Event::Text(t) | Event::Code(t) => {
+                if let Some(heading) = current.as_mut() {
+                    heading.push_str(&t);
                 }
             }
-        }
-        if fence.is_some() || trimmed.starts_with("```") || trimmed.starts_with("~~~") {
-            previous = None;
-            continue;
-        }
-        if indent < 4 && trimmed.starts_with('#') {
-            let level = trimmed.chars().take_while(|&c| c == '#').count();
-            let rest = &trimmed[level..];
-            if level <= 6 && (rest.is_empty() || rest.starts_with([' ', '\t'])) {
-                let title = rest.trim().trim_end_matches('#').trim_end();
-                headings.push(title.to_string());
-                previous = None;
-                continue;
+            Event::SoftBreak | Event::HardBreak => {
+                if let Some(heading) = current.as_mut() {
+                    heading.push(' ');
+                }
             }
+            _ => {}
         }
-        let underline = !trimmed.is_empty()
-            && indent < 4
-            && (trimmed.trim_end().chars().all(|c| c == '=')
-                || trimmed.trim_end().chars().all(|c| c == '-'));
-        if underline {
-            if let Some(title) = previous.filter(|p| !p.trim().is_empty()) {
-                headings.push(title.trim().to_string());
-                previous = None;
-                continue;
-            }
-        }
-        previous = Some(line);
     }
     headings
 }
@@ -185,7 +161,7 @@ mod tests {
 
     #[test]
     fn headings_of_every_kind_outside_code() {
-        let text = "# Title\n\nSetext\n======\n\n## Usage ##\n```\n# not a heading\n```\n    # indented code\n#hashtag\nSub\n---\n";
+        let text = "# Title\n\nSetext\n======\n\n## Usage ##\n```\n# not a heading\n```\n    # indented code\n\n#hashtag\n\nSub\n---\n";
         assert_eq!(markdown_headings(text), ["Title", "Setext", "Usage", "Sub"]);
     }
 }
