@@ -67,7 +67,8 @@ def odd_trees():
     """Trees that break naive tools, made once under target/bench-work/odd."""
     base = WORK / "odd"
     trees = {
-        "one 200 MB file": base / "big-file",
+        "one 200 MB file (over max-file-size: streamed in pieces)": base / "big-file",
+        "one 200 MB file, held whole (max-file-size 300MiB)": base / "big-file-whole",
         "100,000 tiny files": base / "many-files",
         "a 10 MB single line": base / "long-line",
         "a directory 1,000 levels deep": base / "deep",
@@ -76,9 +77,8 @@ def odd_trees():
         rng = random.Random(11)
         for tree in trees.values():
             tree.mkdir(parents=True, exist_ok=True)
-            (tree / "ward.toml").write_text('max-file-size = "300MiB"\n')
         line = "".join(rng.choice(string.ascii_letters + " ") for _ in range(1000)) + "\n"
-        with open(trees["one 200 MB file"] / "big.txt", "w") as f:
+        with open(trees["one 200 MB file (over max-file-size: streamed in pieces)"] / "big.txt", "w") as f:
             for _ in range(200_000):
                 f.write(line)
         for i in range(100_000):
@@ -95,6 +95,15 @@ def odd_trees():
         with open(os.path.join(deep, "leaf.txt"), "w") as f:
             f.write("leaf\n")
         (base / "done").write_text("")
+    streamed = trees["one 200 MB file (over max-file-size: streamed in pieces)"] / "big.txt"
+    whole = trees["one 200 MB file, held whole (max-file-size 300MiB)"]
+    whole.mkdir(parents=True, exist_ok=True)
+    if not (whole / "big.txt").exists():
+        os.link(streamed, whole / "big.txt")
+    # Written every time, so that trees made by an older script get them too.
+    for tree in trees.values():
+        (tree / "ward.toml").write_text("")
+    (whole / "ward.toml").write_text('max-file-size = "300MiB"\n')
     return trees
 
 

@@ -111,6 +111,39 @@ pub fn key_of(parts: &[&[u8]]) -> String {
     hasher.finalize().to_hex().to_string()
 }
 
+/// The content hash of [`key_of`]`(&[bytes])`, fed piece by piece: the
+/// length comes first, so it must be known before the bytes are.
+pub struct ContentHasher {
+    hasher: blake3::Hasher,
+    expected: u64,
+    seen: u64,
+}
+
+impl ContentHasher {
+    /// A hash of content that should be `len` bytes long.
+    pub fn new(len: u64) -> Self {
+        let mut hasher = blake3::Hasher::new();
+        hasher.update(&len.to_le_bytes());
+        ContentHasher {
+            hasher,
+            expected: len,
+            seen: 0,
+        }
+    }
+
+    /// Adds the next bytes.
+    pub fn update(&mut self, bytes: &[u8]) {
+        self.hasher.update(bytes);
+        self.seen += bytes.len() as u64;
+    }
+
+    /// The hash, or `None` if the content was not as long as announced (the
+    /// file changed while it was read).
+    pub fn finish(self) -> Option<String> {
+        (self.seen == self.expected).then(|| self.hasher.finalize().to_hex().to_string())
+    }
+}
+
 impl Cache {
     /// Opens the cache for the repository at `root` under `dir`; `key`
     /// fingerprints everything that decides findings.
@@ -174,6 +207,12 @@ impl Cache {
 
     /// Stores the findings of a file just checked.
     pub fn store(&self, entry: &Entry, bytes: &[u8], findings: &[Finding]) {
+        self.store_hashed(entry, bytes.len() as u64, key_of(&[bytes]), findings);
+    }
+
+    /// [`Cache::store`] for a file read in pieces: `hash` is what
+    /// [`ContentHasher`] made of them.
+    pub fn store_hashed(&self, entry: &Entry, size: u64, hash: String, findings: &[Finding]) {
         let Some((modified, inode)) = entry.stat else {
             return;
         };
@@ -181,10 +220,10 @@ impl Cache {
             return;
         }
         let stored = StoredFile {
-            size: bytes.len() as u64,
+            size,
             modified,
             inode,
-            hash: key_of(&[bytes]),
+            hash,
             findings: findings.iter().map(stored).collect(),
         };
         self.changed

@@ -49,6 +49,9 @@ pub struct ActivePlugin {
     pub severities: HashMap<String, Severity>,
     /// Every rule the manifest declares, enabled or not.
     pub known_rules: HashSet<String>,
+    /// The enabled rules that judge each line on their own: the only ones
+    /// run on a file too large to hold whole.
+    pub line_local: HashSet<String>,
     /// Name, version and the config JSON it was created with, for the cache key.
     pub identity: String,
     /// The version its manifest declares.
@@ -225,12 +228,20 @@ pub fn activate(
             "root": root.to_string_lossy(),
         });
         let json = plugin_config.to_string();
+        let line_local = plugin
+            .manifest
+            .rules
+            .iter()
+            .filter(|r| r.line_local && severities.contains_key(&r.id))
+            .map(|r| r.id.clone())
+            .collect();
         match (plugin.module.create())(RStr::from_str(&json)) {
             RResult::ROk(validator) => active.push(ActivePlugin {
                 name: name.clone(),
                 validator,
                 severities,
                 known_rules: plugin.manifest.rules.iter().map(|r| r.id.clone()).collect(),
+                line_local,
                 identity: format!(
                     "{} {} {} {json}",
                     name, plugin.manifest.version, plugin.source

@@ -17,12 +17,18 @@ use crate::config::Config;
 use crate::finding::{fingerprint, redact, Finding, Snippet};
 use crate::packs::ActivePacks;
 use crate::plugins::ActivePlugin;
-use crate::rules::{FILE_TOO_LARGE, UNREADABLE};
+use crate::rules::UNREADABLE;
 use crate::source::{Entry, Tree};
+
+mod stream;
 
 /// Files handed to a plugin per call: enough to make the per-call cost vanish,
 /// few enough that a batch's contents stay small in memory.
 const BATCH: usize = 32;
+
+/// Bytes read per batch before its plugins run: a batch of large files must
+/// not be held in memory all at once (a file above this is a batch alone).
+const BATCH_BYTES: u64 = 16 << 20;
 
 /// A file is binary when its first 8 KiB hold a NUL byte (as git decides).
 const BINARY_PROBE: usize = 8 * 1024;
@@ -105,6 +111,26 @@ pub struct Checks<'a> {
     pub progress: Option<&'a (dyn Fn(usize) + Sync)>,
 }
 
+/// Cuts the files into batches of at most [`BATCH`] files and
+/// [`BATCH_BYTES`] bytes. Files above `limit` are read in pieces, not whole,
+/// so they count as nothing here.
+fn batches<'a>(files: &'a [&'a Entry], limit: u64) -> Vec<&'a [&'a Entry]> {
+    let mut out = Vec::with_capacity(files.len() / BATCH + 1);
+    let (mut start, mut bytes) = (0, 0u64);
+    for (i, entry) in files.iter().enumerate() {
+        let size = if entry.size > limit { 0 } else { entry.size };
+        if i > start && (i - start == BATCH || bytes + size > BATCH_BYTES) {
+            out.push(&files[start..i]);
+            (start, bytes) = (i, 0);
+        }
+        bytes += size;
+    }
+    if start < files.len() {
+        out.push(&files[start..]);
+    }
+    out
+}
+
 /// Checks every file of `tree` with every plugin and rule pack, then runs
 /// repository checks.
 pub fn run(tree: &Tree, root: &Path, checks: &Checks<'_>) -> Outcome {
@@ -124,8 +150,8 @@ pub fn run(tree: &Tree, root: &Path, checks: &Checks<'_>) -> Outcome {
     // say) hides behind it instead of adding to it.
     let (per_batch, repo_results) = rayon::join(
         || {
-            files
-                .par_chunks(BATCH)
+            batches(&files, config.max_file_size())
+                .par_iter()
                 .map(|batch| {
                     let done = check_batch(batch, checks);
                     if let Some(progress) = checks.progress {
@@ -226,15 +252,6 @@ fn open_regular(path: &Path) -> std::io::Result<(std::fs::File, u64)> {
     Ok((file, meta.len()))
 }
 
-fn too_large(path: &str, size: u64, limit: u64) -> Finding {
-    Finding::engine(
-        FILE_TOO_LARGE,
-        Severity::Info,
-        path,
-        format!("not checked: {size} bytes is over max-file-size ({limit} bytes)"),
-    )
-}
-
 fn check_batch(batch: &[&Entry], checks: &Checks<'_>) -> Outcome {
     let limit = checks.config.max_file_size();
     let mut outcome = Outcome::default();
@@ -249,9 +266,7 @@ fn check_batch(batch: &[&Entry], checks: &Checks<'_>) -> Outcome {
             continue;
         }
         if entry.size > limit {
-            outcome
-                .findings
-                .push(too_large(&entry.path, entry.size, limit));
+            stream::check(entry, checks, &mut outcome);
             continue;
         }
         let reading = checks.timings.then(std::time::Instant::now);
@@ -264,9 +279,9 @@ fn check_batch(batch: &[&Entry], checks: &Checks<'_>) -> Outcome {
         }
         match read {
             Ok(bytes) if bytes.len() as u64 > limit => {
-                outcome
-                    .findings
-                    .push(too_large(&entry.path, bytes.len() as u64, limit));
+                // It grew past the limit since the walk.
+                drop(bytes);
+                stream::check(entry, checks, &mut outcome);
             }
             Ok(bytes) => {
                 outcome.files_scanned += 1;
@@ -299,6 +314,10 @@ fn check_batch(batch: &[&Entry], checks: &Checks<'_>) -> Outcome {
             mode: entry.mode,
         })
         .collect();
+    let line_index: Vec<std::cell::OnceCell<Lines<'_>>> = contents
+        .iter()
+        .map(|_| std::cell::OnceCell::new())
+        .collect();
     for plugin in checks.plugins {
         let started = checks.timings.then(std::time::Instant::now);
         let found = plugin.validator.check_files(RSlice::from_slice(&inputs));
@@ -317,16 +336,19 @@ fn check_batch(batch: &[&Entry], checks: &Checks<'_>) -> Outcome {
             if *count > MAX_FINDINGS_PER_FILE {
                 continue;
             }
-            let bytes = contents
+            // Line starts are found once per file, and only for files with
+            // findings: a file with thousands of findings must not be
+            // scanned once per finding.
+            let lines = contents
                 .iter()
-                .find(|(entry, _)| entry.path == ffi.path.as_str())
-                .map(|(_, bytes)| bytes.as_slice());
+                .position(|(entry, _)| entry.path == ffi.path.as_str())
+                .map(|i| line_index[i].get_or_init(|| Lines::new(&contents[i].1)));
             let lookup = |rule: &str| plugin.lookup(rule);
             outcome.findings.extend(convert(
                 Raw::from_ffi(ffi),
                 &plugin.name,
                 &lookup,
-                bytes,
+                lines,
                 checks,
             ));
         }
@@ -356,40 +378,19 @@ fn check_batch(batch: &[&Entry], checks: &Checks<'_>) -> Outcome {
             if input.is_binary {
                 continue;
             }
-            matches.clear();
-            if checks.timings {
-                let started = std::time::Instant::now();
-                packs
-                    .set
-                    .scan_timed(&entry.path, bytes, &mut matches, Some(&mut rule_times));
+            let times = checks.timings.then_some(rule_times.as_mut_slice());
+            let started = checks.timings.then(std::time::Instant::now);
+            pack_findings(
+                &entry.path,
+                bytes,
+                packs,
+                checks,
+                &mut matches,
+                times,
+                &mut outcome.findings,
+            );
+            if let Some(started) = started {
                 pack_time += started.elapsed();
-            } else {
-                packs.set.scan(&entry.path, bytes, &mut matches);
-            }
-            if matches.is_empty() {
-                continue;
-            }
-            let lines = Lines::new(bytes);
-            for found in matches.drain(..) {
-                let rule = &packs.set.rules()[found.rule];
-                let (line, column) = lines.position(found.start);
-                let (end_line, end_column) = lines.position(found.end);
-                let raw = Raw {
-                    rule: rule.id.clone(),
-                    path: entry.path.clone(),
-                    message: found.message,
-                    line,
-                    column,
-                    end_line,
-                    end_column,
-                    fix: Vec::new(),
-                    secret: found.secret.unwrap_or_default(),
-                };
-                let severity = packs.severities[found.rule];
-                let lookup = |_: &str| Lookup::Enabled(severity);
-                outcome
-                    .findings
-                    .extend(convert(raw, &rule.pack, &lookup, Some(bytes), checks));
             }
         }
         if checks.timings {
@@ -426,6 +427,45 @@ fn check_batch(batch: &[&Entry], checks: &Checks<'_>) -> Outcome {
         }
     }
     outcome
+}
+
+/// Adds the findings of every rule pack in one file, or one piece of a file
+/// (positions are then within the piece); `times` gathers each rule's regex
+/// time.
+fn pack_findings(
+    path: &str,
+    bytes: &[u8],
+    packs: &ActivePacks,
+    checks: &Checks<'_>,
+    matches: &mut Vec<ward_rules::Match>,
+    times: Option<&mut [std::time::Duration]>,
+    out: &mut Vec<Finding>,
+) {
+    matches.clear();
+    packs.set.scan_timed(path, bytes, matches, times);
+    if matches.is_empty() {
+        return;
+    }
+    let lines = Lines::new(bytes);
+    for found in matches.drain(..) {
+        let rule = &packs.set.rules()[found.rule];
+        let (line, column) = lines.position(found.start);
+        let (end_line, end_column) = lines.position(found.end);
+        let raw = Raw {
+            rule: rule.id.clone(),
+            path: path.to_string(),
+            message: found.message,
+            line,
+            column,
+            end_line,
+            end_column,
+            fix: Vec::new(),
+            secret: found.secret.unwrap_or_default(),
+        };
+        let severity = packs.severities[found.rule];
+        let lookup = |_: &str| Lookup::Enabled(severity);
+        out.extend(convert(raw, &rule.pack, &lookup, Some(&lines), checks));
+    }
 }
 
 /// Drops the findings that `ward:ignore` comments in their files hide, and
@@ -502,27 +542,35 @@ fn check_repo(
         entries: RSlice::from_slice(&entries),
         reader: RepoReaderFfi_TO::from_ptr(&reader, TD_Opaque),
     };
-    plugin
-        .validator
-        .check_repo(&input)
+    let found = plugin.validator.check_repo(&input);
+    // Each file with findings is read once, however many it has.
+    let mut files: std::collections::HashMap<String, Option<Vec<u8>>> =
+        std::collections::HashMap::new();
+    for ffi in &found {
+        let path = ffi.path.as_str();
+        if !path.is_empty() && !files.contains_key(path) {
+            let bytes = reader
+                .read(RStr::from_str(path))
+                .into_result()
+                .ok()
+                .map(RVec::into_vec);
+            files.insert(path.to_string(), bytes);
+        }
+    }
+    let lines: std::collections::HashMap<&str, Lines<'_>> = files
+        .iter()
+        .filter_map(|(path, bytes)| Some((path.as_str(), Lines::new(bytes.as_deref()?))))
+        .collect();
+    found
         .into_iter()
         .flat_map(|ffi| {
-            let path = ffi.path.to_string();
-            let bytes = if path.is_empty() {
-                None
-            } else {
-                reader
-                    .read(RStr::from_str(&path))
-                    .into_result()
-                    .ok()
-                    .map(RVec::into_vec)
-            };
+            let file_lines = lines.get(ffi.path.as_str());
             let lookup = |rule: &str| plugin.lookup(rule);
             convert(
                 Raw::from_ffi(ffi),
                 &plugin.name,
                 &lookup,
-                bytes.as_deref(),
+                file_lines,
                 checks,
             )
         })
@@ -634,7 +682,7 @@ fn convert(
     raw: Raw,
     plugin: &str,
     lookup: &dyn Fn(&str) -> Lookup,
-    bytes: Option<&[u8]>,
+    lines: Option<&Lines<'_>>,
     checks: &Checks<'_>,
 ) -> Vec<Finding> {
     let show_secrets = checks.show_secrets;
@@ -678,8 +726,7 @@ fn convert(
     let (mut line, mut column, mut end_line, mut end_column) = (line, column, end_line, end_column);
     let mut snippet = None;
     let mut anchor = secret.clone();
-    if let Some(bytes) = bytes.filter(|_| line > 0) {
-        let lines = Lines::new(bytes);
+    if let Some(lines) = lines.filter(|_| line > 0) {
         let last = lines.count();
         let clamped_line = line.min(last);
         let clamped_column = column.clamp(1, char_len(lines.line(clamped_line)) + 1);
@@ -704,7 +751,7 @@ fn convert(
         if anchor.is_empty() {
             anchor = String::from_utf8_lossy(lines.line(line)).trim().to_string();
         }
-        snippet = make_snippet(&lines, line, end_line).map(|mut snippet| {
+        snippet = make_snippet(lines, line, end_line, !secret.is_empty()).map(|mut snippet| {
             if !secret.is_empty() && !show_secrets {
                 // By position first: a secret cut by the snippet's edge, or
                 // one whose `\r\n` the snippet dropped, would escape a replace.
@@ -832,9 +879,16 @@ fn mask_span(snippet: &mut Snippet, start: (u32, u32), end: (u32, u32)) {
     snippet.text = out;
 }
 
-fn make_snippet(lines: &Lines<'_>, line: u32, end_line: u32) -> Option<Snippet> {
+/// The lines of a finding with one line of context around; a secret's
+/// snippet stops at the secret, since what follows may be more of it (a
+/// private key's body runs on past what its rule matched).
+fn make_snippet(lines: &Lines<'_>, line: u32, end_line: u32, secret: bool) -> Option<Snippet> {
     let first = line.saturating_sub(1).max(1);
-    let last = end_line.saturating_add(1).min(lines.count()).min(line + 8);
+    let after = if secret { 0 } else { 1 };
+    let last = end_line
+        .saturating_add(after)
+        .min(lines.count())
+        .min(line + 8);
     let mut text = String::new();
     for n in first..=last {
         let bytes = lines.line(n);
@@ -848,6 +902,47 @@ fn make_snippet(lines: &Lines<'_>, line: u32, end_line: u32) -> Option<Snippet> 
         first_line: first,
         text,
     })
+}
+
+#[cfg(test)]
+mod batch_tests {
+    use super::{batches, BATCH, BATCH_BYTES};
+    use crate::source::Entry;
+    use ward_plugin_sdk::EntryKind;
+
+    fn file(size: u64) -> Entry {
+        Entry {
+            path: String::new(),
+            abs: Default::default(),
+            kind: EntryKind::File,
+            size,
+            mode: 0o644,
+            staged: None,
+            link_target: None,
+            stat: None,
+        }
+    }
+
+    fn sizes(sizes: &[u64], limit: u64) -> Vec<usize> {
+        let entries: Vec<Entry> = sizes.iter().map(|s| file(*s)).collect();
+        let refs: Vec<&Entry> = entries.iter().collect();
+        batches(&refs, limit).iter().map(|b| b.len()).collect()
+    }
+
+    #[test]
+    fn batches_hold_a_bounded_number_of_files_and_bytes() {
+        assert_eq!(sizes(&[1; 70], u64::MAX), [BATCH, BATCH, 70 - 2 * BATCH]);
+        let big = BATCH_BYTES / 2 + 1;
+        // Two files of just over half the budget never share a batch; one
+        // larger than the budget is a batch alone.
+        assert_eq!(
+            sizes(&[big, big, 10, BATCH_BYTES * 3, 10], u64::MAX),
+            [1, 2, 1, 1]
+        );
+        // A file over max-file-size is read in pieces: it costs no budget.
+        assert_eq!(sizes(&[big, BATCH_BYTES * 3, big], BATCH_BYTES), [2, 1]);
+        assert!(sizes(&[], u64::MAX).is_empty());
+    }
 }
 
 #[cfg(all(test, unix))]

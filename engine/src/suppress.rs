@@ -39,6 +39,13 @@ pub struct Suppressions {
 }
 
 impl Suppressions {
+    /// Adds the suppressions of another piece of the same file.
+    pub fn merge(&mut self, other: Suppressions) {
+        self.lines.extend(other.lines);
+        self.file.extend(other.file);
+        self.problems.extend(other.problems);
+    }
+
     /// Whether `finding` is suppressed.
     pub fn hides(&self, finding: &Finding) -> bool {
         self.file.iter().any(|p| p.matches(&finding.rule))
@@ -99,10 +106,22 @@ fn rule_tokens(rest: &[u8]) -> Vec<String> {
 
 /// Finds the markers in a file; `None` when it has none (nearly every file).
 pub fn parse(path: &str, bytes: &[u8], known: &dyn Fn(&str) -> bool) -> Option<Suppressions> {
+    parse_from(path, bytes, known, 1)
+}
+
+/// [`parse`] for a piece of a file that starts at line `first_line`: lines
+/// come out numbered in the whole file, so `ward:ignore-file` below the
+/// file's first lines is refused in a later piece as in the whole file.
+pub fn parse_from(
+    path: &str,
+    bytes: &[u8],
+    known: &dyn Fn(&str) -> bool,
+    first_line: u32,
+) -> Option<Suppressions> {
     let finder = memchr::memmem::Finder::new(MARKER);
     let mut found = Suppressions::default();
     let mut any = false;
-    let (mut line, mut counted) = (1u32, 0usize);
+    let (mut line, mut counted) = (first_line, 0usize);
     for at in finder.find_iter(bytes) {
         any = true;
         line += u32::try_from(memchr::memchr_iter(b'\n', &bytes[counted..at]).count()).unwrap_or(0);

@@ -119,6 +119,12 @@ pub struct RuleInfo {
     /// Whether findings of this rule carry fix edits.
     #[serde(default)]
     pub fixable: bool,
+    /// Whether the rule judges each line on its own (trailing whitespace, a
+    /// marker in a comment). Only such rules run on a file above
+    /// `max-file-size`, which the engine hands over in pieces of whole lines,
+    /// never whole; see [`RuleInfo::line_local`].
+    #[serde(default)]
+    pub line_local: bool,
 }
 
 impl RuleInfo {
@@ -130,6 +136,7 @@ impl RuleInfo {
             default_severity,
             docs: docs.into(),
             fixable: false,
+            line_local: false,
         }
     }
 
@@ -137,6 +144,20 @@ impl RuleInfo {
     #[must_use]
     pub fn fixable(mut self) -> Self {
         self.fixable = true;
+        self
+    }
+
+    /// Marks the rule as judging each line on its own, so that it also runs
+    /// on files too large to hold whole. Such a file reaches `check_file` as
+    /// a series of pieces under the same path, each a run of whole lines
+    /// (the last may lack its newline), consecutive pieces sharing up to
+    /// 64 KiB of lines; the engine renumbers lines, drops what two pieces
+    /// both reported, and drops fix edits (a file not held whole is never
+    /// rewritten). A rule that needs the whole file (its first line, a
+    /// count over the file, a parse) must not be marked.
+    #[must_use]
+    pub fn line_local(mut self) -> Self {
+        self.line_local = true;
         self
     }
 }

@@ -107,7 +107,7 @@ fn an_unreadable_file_is_reported_not_fatal() {
 }
 
 #[test]
-fn files_over_max_file_size_are_skipped_with_an_info_finding() {
+fn files_over_max_file_size_get_an_info_finding_and_only_line_level_checks() {
     let repo = repo(&[("big.txt", &[b'a'; 4096]), ("small.txt", b"ok  \n")]);
     write(repo.path(), "ward.toml", b"max-file-size = \"2KiB\"\n");
     let (code, report) = json(repo.path(), &[]);
@@ -115,6 +115,7 @@ fn files_over_max_file_size_are_skipped_with_an_info_finding() {
         places(&report),
         [
             at("ward/file-too-large", "big.txt", 0, 0),
+            at("text/final-newline", "big.txt", 1, 4097),
             at("text/trailing-whitespace", "small.txt", 1, 3),
         ]
     );

@@ -9,6 +9,7 @@ mod fleet;
 mod formats;
 mod hooks;
 mod inputs;
+mod large_files;
 mod output;
 mod packs;
 mod plugin_set;

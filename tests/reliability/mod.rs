@@ -5,7 +5,7 @@ use crate::support::{at, json, places, repo, ward};
 mod plugins;
 
 #[test]
-fn a_2_gb_file_is_skipped_without_being_read() {
+fn a_2_gb_binary_file_is_not_read_past_its_first_pieces() {
     let repo = repo(&[("small.txt", b"x \n")]);
     // Sparse: 2 GiB long, no disk used; reading it whole would take seconds and 2 GiB.
     let big = std::fs::File::create(repo.path().join("huge.bin")).unwrap();
@@ -22,7 +22,7 @@ fn a_2_gb_file_is_skipped_without_being_read() {
     );
     assert_eq!(
         report["findings"][0]["message"],
-        "not checked: 2147483648 bytes is over max-file-size (52428800 bytes)"
+        "2147483648 bytes is over max-file-size (52428800 bytes): a binary file, not checked"
     );
 }
 

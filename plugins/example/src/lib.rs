@@ -53,6 +53,9 @@ impl Validator for Example {
                     default_severity: Severity::Error,
                     docs: "## Bad\n```text\n// DO NOT COMMIT: debug hack\n```\n\n## Good\n```text\n// (the hack removed)\n```".into(),
                     fixable: false,
+                    // A phrase on a line: judged line by line, so it also
+                    // runs on files too large to hold whole.
+                    line_local: true,
                 },
                 RuleInfo {
                     id: "example/missing-readme".into(),
@@ -60,6 +63,7 @@ impl Validator for Example {
                     default_severity: Severity::Warning,
                     docs: "## Bad\nA repository with only `src/`.\n\n## Good\nA `README.md` beside `src/`.".into(),
                     fixable: false,
+                    line_local: false,
                 },
             ],
         }

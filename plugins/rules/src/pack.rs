@@ -197,6 +197,9 @@ impl Rule {
             default_severity: self.severity,
             docs,
             fixable: false,
+            // Rule packs are hosted by the engine, which runs them on pieces of
+            // large files whatever this says.
+            line_local: false,
         }
     }
 

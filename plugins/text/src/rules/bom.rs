@@ -26,6 +26,7 @@ concatenation, and shows as `ï»¿` in tools that do not expect it.\n\n\
 `--fix` removes the mark."
             .into(),
         fixable: true,
+        line_local: false,
     }
 }
 

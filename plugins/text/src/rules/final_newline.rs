@@ -24,6 +24,7 @@ every append shows the last line as changed.\n\n\
 `--fix` appends the file's own line ending (`\\r\\n` in a CRLF file)."
             .into(),
         fixable: true,
+        line_local: true,
     }
 }
 

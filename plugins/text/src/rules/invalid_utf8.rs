@@ -26,6 +26,7 @@ diffs and web views that assume UTF-8.\n\n\
 ## Bad\n```text\ncaf\\xe9   (Latin-1 é)\n```\n\n## Good\n```text\ncafé   (UTF-8: \\xc3\\xa9)\n```"
             .into(),
         fixable: false,
+        line_local: true,
     }
 }
 

@@ -28,6 +28,7 @@ A committed conflict is broken code or a broken document.\n\n\
 ## Good\n```text\nport = 8080\n```"
             .into(),
         fixable: false,
+        line_local: true,
     }
 }
 

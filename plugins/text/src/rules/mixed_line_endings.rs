@@ -27,6 +27,7 @@ Mixed endings make whole-file diffs and confuse tools that guess the style from 
 `--fix` rewrites every line ending to the policy's style (in `auto`, the majority style; LF on a tie)."
             .into(),
         fixable: true,
+        line_local: false,
     }
 }
 

@@ -27,6 +27,7 @@ Markers are debt nobody tracks; counting them shows where it piles up.\n\n\
 ## Bad\n```python\nx = parse(s)  # TODO: handle errors\n```\n\n\
 ## Good\n```python\nx = parse(s)  # see issue #412 for error handling\n```",
     )
+    .line_local()
 }
 
 const MARKERS: &[&[u8]] = &[b"TODO", b"FIXME", b"XXX", b"HACK"];

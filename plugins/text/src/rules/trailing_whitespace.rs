@@ -26,6 +26,7 @@ Invisible characters make noisy diffs and merge conflicts.\n\n\
 `--fix` deletes the trailing characters."
             .into(),
         fixable: true,
+        line_local: true,
     }
 }
 

@@ -29,6 +29,7 @@ impl Validator for Faulty {
                 default_severity: Severity::Warning,
                 docs: String::new(),
                 fixable: false,
+                line_local: false,
             }],
         }
     }

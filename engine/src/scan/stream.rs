@@ -1,0 +1,462 @@
+//! Files above `max-file-size`: read in pieces of whole lines, never whole,
+//! and checked by the rule packs and by the plugin rules that judge each line
+//! on its own. Memory then stays at a few pieces per thread whatever the
+//! file's size, and the pieces of one file are checked in parallel.
+
+use std::io::Read;
+
+use abi_stable::std_types::{RSlice, RStr};
+use rayon::prelude::*;
+use ward_plugin_sdk::abi::FileInputFfi;
+use ward_plugin_sdk::{Severity, PLUGIN_ERROR_RULE};
+
+use super::{
+    convert, open_regular, pack_findings, plugin_error, Checks, Lines, Outcome, Raw, BINARY_PROBE,
+    KEYWORD_PASS, MAX_FINDINGS_PER_FILE,
+};
+use crate::finding::Finding;
+use crate::plugins::ActivePlugin;
+use crate::rules::{FILE_TOO_LARGE, UNREADABLE};
+use crate::source::Entry;
+use crate::suppress::Suppressions;
+
+/// New bytes per piece: large enough that the per-call cost vanishes, small
+/// enough that a few pieces per thread are all the memory a huge file costs.
+const PIECE: usize = 4 << 20;
+
+/// Whole lines at the end of a piece that the next piece repeats, so that a
+/// match across the cut (a private key block spans lines) is seen whole by
+/// one of them. What lies wholly within them the earlier piece reported.
+const OVERLAP: usize = 64 << 10;
+
+/// The piece size, unless the test knob `WARD_PIECE_BYTES` sets another, so
+/// that tests can cut a small file into many pieces (the repeated lines then
+/// take at most half a piece).
+fn piece_sizes() -> (usize, usize) {
+    let piece = std::env::var("WARD_PIECE_BYTES")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+        .filter(|n| *n >= 2)
+        .unwrap_or(PIECE);
+    (piece, OVERLAP.min(piece / 2))
+}
+
+/// A run of whole lines of a file (the last piece may end without a newline).
+struct Piece {
+    bytes: Vec<u8>,
+    /// The line number of `bytes[0]` in the whole file.
+    first_line: u32,
+    /// How many lines at the start the previous piece held too.
+    carried_lines: u32,
+    /// How many bytes at the start the previous piece held too.
+    carried: usize,
+}
+
+/// Cuts a byte stream into [`Piece`]s.
+struct Pieces<R> {
+    reader: R,
+    piece: usize,
+    overlap: usize,
+    /// The repeated lines of the last piece, then bytes read past its end.
+    carry: Vec<u8>,
+    carried: usize,
+    carried_lines: u32,
+    next_line: u32,
+    eof: bool,
+    read: u64,
+}
+
+impl<R: Read> Pieces<R> {
+    fn new(reader: R, (piece, overlap): (usize, usize)) -> Self {
+        Pieces {
+            reader,
+            piece,
+            overlap,
+            carry: Vec::new(),
+            carried: 0,
+            carried_lines: 0,
+            next_line: 1,
+            eof: false,
+            read: 0,
+        }
+    }
+
+    /// Appends up to `more` bytes to `buf`, noting the end of the input.
+    fn fill(&mut self, buf: &mut Vec<u8>, more: usize) -> std::io::Result<()> {
+        if self.eof || more == 0 {
+            return Ok(());
+        }
+        buf.reserve(more);
+        let got = (&mut self.reader).take(more as u64).read_to_end(buf)?;
+        self.read += got as u64;
+        if got < more {
+            self.eof = true;
+        }
+        Ok(())
+    }
+
+    fn next_piece(&mut self) -> std::io::Result<Option<Piece>> {
+        let mut buf = std::mem::take(&mut self.carry);
+        let carried = self.carried;
+        let more = (carried + self.piece).saturating_sub(buf.len());
+        self.fill(&mut buf, more)?;
+        if buf.len() == carried {
+            // Nothing new: the input is done, and stays done if asked again.
+            self.carry = buf;
+            return Ok(None);
+        }
+        let mut cut = if self.eof {
+            Some(buf.len())
+        } else {
+            memchr::memrchr(b'\n', &buf[carried..]).map(|i| carried + i + 1)
+        };
+        // A line longer than a piece: read on to its end. Memory then grows
+        // with the longest line, which a file of real lines keeps small.
+        while cut.is_none() {
+            let searched = buf.len();
+            self.fill(&mut buf, self.piece)?;
+            cut = memchr::memchr(b'\n', &buf[searched..])
+                .map(|i| searched + i + 1)
+                .or(self.eof.then_some(buf.len()));
+        }
+        let cut = cut.unwrap_or(buf.len());
+        let rest = buf.split_off(cut);
+        let tail_from = if buf.len() <= self.overlap {
+            0
+        } else {
+            // The newline before the tail may be the byte just before it.
+            let from = buf.len() - self.overlap - 1;
+            memchr::memchr(b'\n', &buf[from..]).map_or(buf.len(), |i| from + i + 1)
+        };
+        let lines = count_lines(&buf);
+        let tail_lines = count_lines(&buf[tail_from..]);
+        let mut carry = Vec::with_capacity(buf.len() - tail_from + rest.len() + self.piece);
+        carry.extend_from_slice(&buf[tail_from..]);
+        carry.extend_from_slice(&rest);
+        let piece = Piece {
+            first_line: self.next_line,
+            carried_lines: self.carried_lines,
+            carried,
+            bytes: buf,
+        };
+        self.next_line = self.next_line.saturating_add(lines - tail_lines);
+        self.carried = carry.len() - rest.len();
+        self.carried_lines = tail_lines;
+        self.carry = carry;
+        Ok(Some(piece))
+    }
+}
+
+fn count_lines(bytes: &[u8]) -> u32 {
+    u32::try_from(memchr::memchr_iter(b'\n', bytes).count()).unwrap_or(u32::MAX)
+}
+
+/// Checks a file above `max-file-size` piece by piece.
+pub(super) fn check(entry: &Entry, checks: &Checks<'_>, outcome: &mut Outcome) {
+    let result = match &entry.staged {
+        Some(bytes) => check_pieces(entry, &bytes[..], checks),
+        None => open_regular(&entry.abs).and_then(|(file, _)| check_pieces(entry, file, checks)),
+    };
+    match result {
+        Ok(done) => {
+            outcome.files_scanned += 1;
+            outcome.bytes_scanned += done.bytes;
+            outcome.suppressed += done.suppressed;
+            outcome.timings.add(done.timings);
+            if let (Some(cache), Some(hash)) = (checks.cache, done.hash) {
+                cache.store_hashed(entry, done.bytes, hash, &done.findings);
+            }
+            outcome.findings.extend(done.findings);
+        }
+        Err(e) => outcome.findings.push(Finding::engine(
+            UNREADABLE,
+            Severity::Error,
+            &entry.path,
+            format!("cannot read: {e}"),
+        )),
+    }
+}
+
+/// What checking a file in pieces gave.
+struct Streamed {
+    findings: Vec<Finding>,
+    bytes: u64,
+    suppressed: usize,
+    hash: Option<String>,
+    timings: super::Timings,
+}
+
+/// What one piece gave.
+#[derive(Default)]
+struct PieceOutcome {
+    findings: Vec<Finding>,
+    suppressions: Option<Suppressions>,
+    timings: super::Timings,
+}
+
+fn check_pieces<R: Read>(
+    entry: &Entry,
+    reader: R,
+    checks: &Checks<'_>,
+) -> std::io::Result<Streamed> {
+    let limit = checks.config.max_file_size();
+    let plugins: Vec<&ActivePlugin> = checks
+        .plugins
+        .iter()
+        .filter(|p| !p.line_local.is_empty())
+        .collect();
+    let mut pieces = Pieces::new(reader, piece_sizes());
+    let mut hasher = checks
+        .cache
+        .map(|_| crate::cache::ContentHasher::new(entry.size));
+    // As many pieces in memory at once as there are threads to check them.
+    let group_size = rayon::current_num_threads().max(1);
+    let mut findings: Vec<Finding> = Vec::new();
+    let mut suppressions = Suppressions::default();
+    let mut timings = super::Timings::default();
+    let mut per_plugin: std::collections::HashMap<String, usize> = Default::default();
+    let mut binary = false;
+    let mut first = true;
+    loop {
+        // The first piece alone: if the file is binary, nothing more is read.
+        let want = if first { 1 } else { group_size };
+        let mut group = Vec::with_capacity(want);
+        while group.len() < want {
+            match pieces.next_piece()? {
+                Some(piece) => group.push(piece),
+                None => break,
+            }
+        }
+        let Some(head) = group.first() else {
+            break;
+        };
+        if first {
+            first = false;
+            let probe = &head.bytes[..head.bytes.len().min(BINARY_PROBE)];
+            if memchr::memchr(0, probe).is_some() {
+                // No line-level rule reads a binary file; nothing more to read.
+                binary = true;
+                hasher = None;
+                break;
+            }
+        }
+        if let Some(hasher) = hasher.as_mut() {
+            for piece in &group {
+                hasher.update(&piece.bytes[piece.carried..]);
+            }
+        }
+        let done: Vec<PieceOutcome> = group
+            .par_iter()
+            .map(|piece| check_piece(entry, piece, &plugins, checks))
+            .collect();
+        for piece in done {
+            timings.add(piece.timings);
+            if let Some(found) = piece.suppressions {
+                suppressions.merge(found);
+            }
+            for finding in piece.findings {
+                // A plugin gone wrong must not fill memory on a huge file.
+                let count = per_plugin.entry(finding.plugin.clone()).or_insert(0);
+                *count += 1;
+                if *count <= MAX_FINDINGS_PER_FILE {
+                    findings.push(finding);
+                }
+            }
+        }
+    }
+    // Matches that ran across a cut were seen by both pieces: keep the
+    // longest of those that start at the same place.
+    findings.sort_by(|a, b| {
+        (&a.rule, a.line, a.column)
+            .cmp(&(&b.rule, b.line, b.column))
+            .then((b.end_line, b.end_column).cmp(&(a.end_line, a.end_column)))
+            .then(a.message.cmp(&b.message))
+    });
+    findings.dedup_by(|later, kept| {
+        later.rule == kept.rule
+            && later.line == kept.line
+            && later.column == kept.column
+            && (later.line != 0 || later.message == kept.message)
+    });
+    let before = findings.len();
+    findings.retain(|f| !suppressions.hides(f));
+    let suppressed = before - findings.len();
+    let mut problems = std::mem::take(&mut suppressions.problems);
+    problems.sort_by(|a, b| (a.line, &a.message).cmp(&(b.line, &b.message)));
+    problems.dedup_by(|later, kept| later.line == kept.line && later.message == kept.message);
+    findings.extend(problems);
+    for (plugin, count) in per_plugin
+        .into_iter()
+        .filter(|(_, n)| *n > MAX_FINDINGS_PER_FILE)
+    {
+        findings.push(plugin_error(
+            &plugin,
+            &entry.path,
+            format!("`{plugin}` reported {count} findings for this file; kept the first {MAX_FINDINGS_PER_FILE}"),
+        ));
+    }
+    let size = pieces.read.max(entry.size);
+    let how = if binary {
+        "a binary file, not checked".to_string()
+    } else {
+        "checked in pieces by the rule packs and the line-level rules only".to_string()
+    };
+    findings.push(Finding::engine(
+        FILE_TOO_LARGE,
+        Severity::Info,
+        &entry.path,
+        format!("{size} bytes is over max-file-size ({limit} bytes): {how}"),
+    ));
+    Ok(Streamed {
+        findings,
+        bytes: pieces.read,
+        suppressed,
+        hash: hasher.and_then(crate::cache::ContentHasher::finish),
+        timings,
+    })
+}
+
+fn check_piece(
+    entry: &Entry,
+    piece: &Piece,
+    plugins: &[&ActivePlugin],
+    checks: &Checks<'_>,
+) -> PieceOutcome {
+    let mut done = PieceOutcome::default();
+    let lines = Lines::new(&piece.bytes);
+    let input = FileInputFfi {
+        path: RStr::from_str(&entry.path),
+        bytes: RSlice::from_slice(&piece.bytes),
+        is_binary: false,
+        mode: entry.mode,
+    };
+    for plugin in plugins {
+        let started = checks.timings.then(std::time::Instant::now);
+        let found = plugin
+            .validator
+            .check_files(RSlice::from_slice(std::slice::from_ref(&input)));
+        if let Some(started) = started {
+            *done.timings.plugins.entry(plugin.name.clone()).or_default() += started.elapsed();
+        }
+        for ffi in found {
+            let rule = ffi.rule.as_str();
+            if rule != PLUGIN_ERROR_RULE && !plugin.line_local.contains(rule) {
+                continue;
+            }
+            let lookup = |rule: &str| plugin.lookup(rule);
+            let lines = (ffi.path.as_str() == entry.path).then_some(&lines);
+            done.findings.extend(convert(
+                Raw::from_ffi(ffi),
+                &plugin.name,
+                &lookup,
+                lines,
+                checks,
+            ));
+        }
+    }
+    if let Some(packs) = checks.packs {
+        let started = checks.timings.then(std::time::Instant::now);
+        pack_findings(
+            &entry.path,
+            &piece.bytes,
+            packs,
+            checks,
+            &mut Vec::new(),
+            None,
+            &mut done.findings,
+        );
+        if let Some(started) = started {
+            *done
+                .timings
+                .plugins
+                .entry(KEYWORD_PASS.to_string())
+                .or_default() += started.elapsed();
+        }
+    }
+    let shift = piece.first_line - 1;
+    let first_new_line = piece.first_line.saturating_add(piece.carried_lines);
+    done.findings.retain_mut(|f| {
+        if f.line == 0 {
+            return true;
+        }
+        f.line = f.line.saturating_add(shift);
+        f.end_line = f.end_line.saturating_add(shift);
+        if let Some(snippet) = f.snippet.as_mut() {
+            snippet.first_line = snippet.first_line.saturating_add(shift);
+        }
+        // A file not held whole is never rewritten.
+        f.fix.clear();
+        f.fixable = false;
+        f.end_line >= first_new_line
+    });
+    let known = |rule: &str| checks.known_rules.contains(rule);
+    done.suppressions =
+        crate::suppress::parse_from(&entry.path, &piece.bytes, &known, piece.first_line);
+    done
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every piece, as (first line, carried lines, text).
+    fn cut(text: &[u8]) -> Vec<(u32, u32, Vec<u8>, usize)> {
+        let mut pieces = Pieces::new(text, (PIECE, OVERLAP));
+        let mut out = Vec::new();
+        while let Some(p) = pieces.next_piece().unwrap() {
+            out.push((p.first_line, p.carried_lines, p.bytes, p.carried));
+        }
+        assert!(pieces.next_piece().unwrap().is_none());
+        assert_eq!(pieces.read, text.len() as u64);
+        out
+    }
+
+    #[test]
+    fn pieces_are_whole_lines_that_cover_the_file_in_order() {
+        let line = b"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcde\n";
+        let text: Vec<u8> = line.repeat(PIECE / line.len() * 5 / 2);
+        let pieces = cut(&text);
+        assert_eq!(pieces.len(), 3);
+        let mut rebuilt = Vec::new();
+        let mut next_line = 1;
+        for (first_line, carried_lines, bytes, carried) in &pieces {
+            assert!(bytes.ends_with(b"\n"));
+            assert_eq!(*carried, *carried_lines as usize * line.len());
+            assert_eq!(*first_line + carried_lines, next_line);
+            rebuilt.extend_from_slice(&bytes[*carried..]);
+            next_line = first_line + count_lines(bytes);
+        }
+        assert_eq!(pieces[0].1, 0);
+        assert_eq!(pieces[1].1 as usize, OVERLAP / line.len());
+        assert_eq!(rebuilt, text);
+        assert_eq!(next_line - 1, count_lines(&text));
+    }
+
+    #[test]
+    fn a_line_longer_than_a_piece_is_kept_whole_and_the_tail_needs_no_newline() {
+        let mut text = b"short\n".to_vec();
+        text.extend(std::iter::repeat_n(b'x', PIECE * 2));
+        text.extend_from_slice(b"\nlast line without newline");
+        let pieces = cut(&text);
+        let shape: Vec<(u32, u32, usize, usize)> =
+            pieces.iter().map(|p| (p.0, p.1, p.2.len(), p.3)).collect();
+        // The piece is cut after the last newline it holds; the next one
+        // repeats that line and reads on to the end of the long line, which
+        // is too long to repeat in turn.
+        assert_eq!(
+            shape,
+            [(1, 0, 6, 0), (1, 1, 6 + PIECE * 2 + 1, 6), (3, 0, 25, 0)]
+        );
+        assert_eq!(pieces[2].2, b"last line without newline");
+    }
+
+    #[test]
+    fn an_empty_input_has_no_piece() {
+        assert!(cut(b"").is_empty());
+        assert_eq!(cut(b"one line").len(), 1);
+        let long = [b'a'; 4096];
+        let pieces = cut(&long);
+        assert_eq!(pieces.len(), 1);
+        assert_eq!((pieces[0].2.len(), pieces[0].3), (4096, 0));
+    }
+}
