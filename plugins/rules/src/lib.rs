@@ -8,6 +8,7 @@
 
 pub mod entropy;
 pub mod gitleaks;
+mod keywords;
 pub mod pack;
 mod set;
 

@@ -1,9 +1,8 @@
 //! Every rule of a run in one set: one Aho-Corasick pass over all keywords
 //! picks the rules whose regexes run, so adding rules costs little.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Input, MatchKind};
-
 use crate::entropy::shannon;
+use crate::keywords::KeywordScanner;
 use crate::pack::{Allow, AllowTarget, Rule};
 
 /// A match of a rule in a file.
@@ -30,12 +29,9 @@ struct Group {
     members: Vec<usize>,
     /// Whether the group's rules have a `paths` filter (checked on the first).
     filtered: bool,
-    prefilter: Option<AhoCorasick>,
-    /// For each keyword of the prefilter, the rules whose keywords occur
-    /// when it does: its own, and those of every keyword it contains.
+    prefilter: Option<KeywordScanner>,
+    /// For each keyword of the prefilter, the rules it gates.
     keyword_rules: Vec<Vec<usize>>,
-    /// How many rules have keywords: the scan stops once all are candidates.
-    keyword_rule_count: usize,
     /// Rules without keywords: they run on every file of the group.
     unfiltered: Vec<usize>,
 }
@@ -60,34 +56,9 @@ impl Group {
                 }
             }
         }
-        // A leftmost-longest search reports only the longest keyword starting
-        // at a position; the shorter ones it contains occurred too.
-        let direct = keyword_rules.clone();
-        for (k, keyword) in keywords.iter().enumerate() {
-            for (other, contained) in keywords.iter().enumerate() {
-                if other != k && keyword.contains(contained.as_str()) {
-                    keyword_rules[k].extend(&direct[other]);
-                }
-            }
-            keyword_rules[k].sort_unstable();
-            keyword_rules[k].dedup();
-        }
-        let keyword_rule_count = members
-            .iter()
-            .filter(|&&i| !rules[i].keywords.is_empty())
-            .count();
-        let prefilter = if keywords.is_empty() {
-            None
-        } else {
-            // Keywords are non-empty literals, so building cannot fail short of
-            // exhausting memory; without a prefilter every rule would run.
-            AhoCorasickBuilder::new()
-                .ascii_case_insensitive(true)
-                .match_kind(MatchKind::LeftmostLongest)
-                .kind(Some(AhoCorasickKind::DFA))
-                .build(&keywords)
-                .ok()
-        };
+        // Without a prefilter (the automaton would be too large) every rule
+        // runs: slower, never wrong.
+        let prefilter = KeywordScanner::new(&keywords);
         if prefilter.is_none() {
             unfiltered.clone_from(&members);
         }
@@ -97,7 +68,6 @@ impl Group {
             filtered,
             prefilter,
             keyword_rules,
-            keyword_rule_count,
             unfiltered,
         }
     }
@@ -110,22 +80,17 @@ impl Group {
         let Some(prefilter) = &self.prefilter else {
             return;
         };
-        // Restart one byte after each hit's start rather than after its
-        // end, so keywords that overlap a hit are still seen; stop as soon
-        // as every keyword-gated rule is a candidate.
-        let mut gated = 0;
-        let mut at = 0;
-        while gated < self.keyword_rule_count {
-            let Some(hit) = prefilter.find(Input::new(bytes).span(at..bytes.len())) else {
-                break;
-            };
-            for &index in &self.keyword_rules[hit.pattern().as_usize()] {
-                if !candidate[index] {
-                    candidate[index] = true;
-                    gated += 1;
-                }
+        let mut seen = vec![false; self.keyword_rules.len()];
+        prefilter.scan(bytes, &mut seen);
+        for (rules, _) in self
+            .keyword_rules
+            .iter()
+            .zip(seen)
+            .filter(|(_, seen)| *seen)
+        {
+            for &index in rules {
+                candidate[index] = true;
             }
-            at = hit.start() + 1;
         }
     }
 }
