@@ -22,7 +22,10 @@ use crate::finding::{Finding, Snippet};
 use crate::source::Entry;
 
 /// Bumped when the file format changes.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
+
+/// The first bytes of a cache file: anything else there is not ours.
+const MAGIC: &[u8] = b"ward-cache\n";
 
 /// Files changed this recently are not cached (see the module docs).
 const RACY_NANOS: u128 = 2_000_000_000;
@@ -149,10 +152,10 @@ impl Cache {
     /// fingerprints everything that decides findings.
     pub fn open(dir: &Path, root: &Path, scope: &str, key: String) -> Cache {
         let name = key_of(&[root.to_string_lossy().as_bytes(), scope.as_bytes()]);
-        let path = dir.join(format!("{}.json", &name[..32]));
+        let path = dir.join(format!("{}.bin", &name[..32]));
         let old = std::fs::read(&path)
             .ok()
-            .and_then(|bytes| serde_json::from_slice::<CacheFile>(&bytes).ok())
+            .and_then(|bytes| postcard::from_bytes::<CacheFile>(bytes.strip_prefix(MAGIC)?).ok())
             .filter(|file| file.format == FORMAT && file.key == key)
             .map(|file| {
                 file.files
@@ -252,7 +255,7 @@ impl Cache {
             key: self.key,
             files,
         };
-        let Ok(bytes) = serde_json::to_vec(&file) else {
+        let Ok(bytes) = postcard::to_extend(&file, MAGIC.to_vec()) else {
             return;
         };
         if let Some(dir) = self.path.parent() {

@@ -74,6 +74,17 @@ pub fn absolute(path: &Path) -> PathBuf {
 /// The repository-relative form of `abs`, with `/` separators.
 pub fn relative(root: &Path, abs: &Path) -> String {
     let rel = abs.strip_prefix(root).unwrap_or(abs);
+    // The walk calls this for every entry: a path that is already clean
+    // UTF-8 with `/` separators is copied as it is.
+    #[cfg(unix)]
+    if let Some(text) = rel.to_str() {
+        if text
+            .split('/')
+            .all(|part| !part.is_empty() && part != "." && part != "..")
+        {
+            return text.to_owned();
+        }
+    }
     let parts: Vec<String> = rel
         .components()
         .filter_map(|c| match c {
@@ -236,40 +247,63 @@ fn walk(root: &Path, dir: &Path, exclude: &GlobSet, options: WalkOptions, tree: 
             {
                 return false;
             }
+            if exclude_in_walk.is_empty() {
+                return true;
+            }
             let rel = relative(&filter_root, entry.path());
             rel.is_empty() || !exclude_in_walk.is_match(&rel)
         })
         .build_parallel();
     // The walk is parallel (a stat per entry adds up on large trees); its
-    // order is not fixed, so `collect` sorts afterwards.
-    let shared = std::sync::Mutex::new(std::mem::take(tree));
+    // order is not fixed, so `collect` sorts afterwards. Each walker thread
+    // fills its own tree, handed over when the walk drops its visitor.
+    let parts = std::sync::Mutex::new(Vec::new());
     walker.run(|| {
-        Box::new(|result| {
-            let add = |f: &mut dyn FnMut(&mut Tree)| {
-                // A poisoned lock means another walker thread panicked; its
-                // entries are lost either way, so keep collecting.
-                let mut tree = shared
-                    .lock()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner);
-                f(&mut tree);
-            };
+        let mut local = ThreadTree {
+            tree: Tree::default(),
+            parts: &parts,
+        };
+        Box::new(move |result| {
+            let tree = &mut local.tree;
             match result {
                 Ok(entry) if entry.depth() == 0 => {}
                 Ok(entry) => match entry.metadata() {
-                    Ok(meta) => add(&mut |t| t.add(root, entry.path().to_path_buf(), &meta)),
-                    Err(e) => add(&mut |t| t.unreadable(relative(root, entry.path()), &e)),
+                    Ok(meta) => tree.add(root, entry.into_path(), &meta),
+                    Err(e) => tree.unreadable(relative(root, entry.path()), &e),
                 },
                 Err(e) => {
                     let path = error_path(&e).map_or_else(String::new, |p| relative(root, p));
-                    add(&mut |t| t.unreadable(path.clone(), &e));
+                    tree.unreadable(path, &e);
                 }
             }
             ignore::WalkState::Continue
         })
     });
-    *tree = shared
+    // A poisoned lock means a walker thread panicked; its entries are lost
+    // either way, so keep what the others collected.
+    for part in parts
         .into_inner()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+    {
+        tree.entries.extend(part.entries);
+        tree.problems.extend(part.problems);
+    }
+}
+
+/// One walker thread's entries, added to the shared list when it is done.
+struct ThreadTree<'a> {
+    tree: Tree,
+    parts: &'a std::sync::Mutex<Vec<Tree>>,
+}
+
+impl Drop for ThreadTree<'_> {
+    fn drop(&mut self) {
+        let tree = std::mem::take(&mut self.tree);
+        self.parts
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push(tree);
+    }
 }
 
 fn error_path(error: &ignore::Error) -> Option<&Path> {

@@ -6,6 +6,7 @@
 //! A link's target is another file, so the checks run over the repository
 //! (`check_repo`), reading each Markdown file once.
 
+use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
@@ -254,7 +255,6 @@ impl Validator for MarkdownPlugin {
                 at = dir;
             }
         }
-        let mut parsed: HashMap<String, Option<Parsed>> = HashMap::new();
         let read = |path: &str, parsed: &mut HashMap<String, Option<Parsed>>| {
             if !parsed.contains_key(path) {
                 let result = repo
@@ -269,23 +269,24 @@ impl Validator for MarkdownPlugin {
             .filter(|e| e.kind == EntryKind::File && is_markdown(e.path))
             .map(|e| e.path)
             .collect();
+        // Reading and parsing every source is most of the work, and each
+        // file's is its own: done on all threads. Every link and image needs
+        // a `[` or a `<`, so most files are decided by one memchr; the others
+        // are parsed only if another file's link asks for their headings.
+        let mut parsed: HashMap<String, Option<Parsed>> = sources
+            .par_iter()
+            .filter_map(|source| {
+                let bytes = repo.read(source).ok()?;
+                memchr::memchr2(b'[', b'<', &bytes)?;
+                Some((
+                    source.to_string(),
+                    Some(parse(&String::from_utf8_lossy(&bytes))),
+                ))
+            })
+            .collect();
         for source in sources {
-            // A file another's anchor already needed is parsed; its bytes
-            // are read again only if it has something to report.
-            let (doc, bytes) = match parsed.remove(source) {
-                Some(Some(doc)) => (doc, None),
-                _ => {
-                    let Ok(bytes) = repo.read(source) else {
-                        continue;
-                    };
-                    // Every link and image needs a `[` or a `<`: most files
-                    // are decided by one memchr, and parsed only if another
-                    // file's link asks for their headings.
-                    if memchr::memchr2(b'[', b'<', &bytes).is_none() {
-                        continue;
-                    }
-                    (parse(&String::from_utf8_lossy(&bytes)), Some(bytes))
-                }
+            let Some(Some(doc)) = parsed.remove(source) else {
+                continue;
             };
             let mut problems: Vec<Problem> = Vec::new();
             for link in &doc.links {
@@ -355,12 +356,9 @@ impl Validator for MarkdownPlugin {
             if problems.is_empty() {
                 continue;
             }
-            let bytes = match bytes {
-                Some(bytes) => bytes,
-                None => match repo.read(source) {
-                    Ok(bytes) => bytes,
-                    Err(_) => continue,
-                },
+            // Read again only now: few files have something to report.
+            let Ok(bytes) = repo.read(source) else {
+                continue;
             };
             let index = LineIndex::new(&bytes);
             for Problem {
