@@ -9,10 +9,8 @@ use std::process::{Command, Stdio};
 use std::sync::Arc;
 
 use globset::GlobSet;
-use ward_plugin_sdk::{EntryKind, Severity};
+use ward_plugin_sdk::EntryKind;
 
-use crate::finding::Finding;
-use crate::rules::FILE_TOO_LARGE;
 use crate::source::{Entry, Tree};
 
 fn git(dir: &Path, args: &[&str]) -> miette::Result<Vec<u8>> {
@@ -155,6 +153,7 @@ pub fn staged_tree(
         .map(|e| e.path.as_str())
         .zip(read_blobs(top, &regular, limit)?)
         .collect();
+    let top_shared: std::sync::Arc<Path> = std::sync::Arc::from(top);
     for entry in &entries {
         let blob = blobs.remove(entry.path.as_str());
         let kind = match entry.mode & 0o170000 {
@@ -162,23 +161,19 @@ pub fn staged_tree(
             0o120000 => EntryKind::Symlink,
             _ => EntryKind::Other, // a submodule: not ours to read
         };
-        let (size, content) = match blob {
-            Some(Blob::Content(bytes)) => (bytes.len() as u64, Some(Arc::from(bytes))),
+        let (size, content, streamed) = match blob {
+            Some(Blob::Content(bytes)) => (bytes.len() as u64, Some(Arc::from(bytes)), None),
+            // Checked in pieces straight from git, as a large file in the
+            // working tree is (the scan notes that it was).
             Some(Blob::TooLarge(size)) => {
-                tree.problems.push(Finding::engine(
-                    FILE_TOO_LARGE,
-                    Severity::Info,
-                    &entry.path,
-                    format!("not checked: {size} bytes is over max-file-size ({limit} bytes)"),
-                ));
-                (size, None)
+                (size, None, Some((top_shared.clone(), entry.object.clone())))
             }
-            None => (0, None),
+            None => (0, None, None),
         };
         tree.entries.push(Entry {
             path: entry.path.clone(),
             abs: top.join(&entry.path),
-            kind: if kind == EntryKind::File && content.is_none() {
+            kind: if kind == EntryKind::File && content.is_none() && streamed.is_none() {
                 EntryKind::Other
             } else {
                 kind
@@ -186,6 +181,7 @@ pub fn staged_tree(
             size,
             mode: entry.mode & 0o7777,
             staged: content,
+            staged_blob: streamed,
             link_target: None,
             stat: None,
         });
@@ -242,11 +238,17 @@ fn read_blobs(top: &Path, entries: &[&IndexEntry], limit: u64) -> miette::Result
                     header.trim_end()
                 )
             })?;
-        let mut content = Vec::with_capacity(usize::try_from(size.min(limit)).unwrap_or(0));
-        (&mut out)
-            .take(size)
-            .read_to_end(&mut content)
-            .map_err(|e| miette::miette!("reading git cat-file: {e}"))?;
+        let mut content = Vec::new();
+        let mut blob = (&mut out).take(size);
+        // A blob over the limit is passed over here, never held: the scan
+        // streams it from git on its own.
+        if size > limit {
+            std::io::copy(&mut blob, &mut std::io::sink())
+        } else {
+            content.reserve_exact(usize::try_from(size).unwrap_or(0));
+            blob.read_to_end(&mut content).map(|n| n as u64)
+        }
+        .map_err(|e| miette::miette!("reading git cat-file: {e}"))?;
         let mut newline = [0u8; 1];
         out.read_exact(&mut newline)
             .map_err(|e| miette::miette!("reading git cat-file: {e}"))?;

@@ -918,6 +918,7 @@ mod batch_tests {
             size,
             mode: 0o644,
             staged: None,
+            staged_blob: None,
             link_target: None,
             stat: None,
         }

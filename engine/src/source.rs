@@ -23,6 +23,9 @@ pub struct Entry {
     pub mode: u32,
     /// The content staged in the git index, when checking `--staged`.
     pub staged: Option<std::sync::Arc<[u8]>>,
+    /// A staged blob above `max-file-size`, never held whole: the checkout's
+    /// top directory and the blob's id, to stream it from `git cat-file`.
+    pub staged_blob: Option<(std::sync::Arc<Path>, String)>,
     /// For a symlink, its target as written.
     pub link_target: Option<String>,
     /// Identity for the result cache: modification time (ns) and inode.
@@ -169,6 +172,7 @@ impl Tree {
             size: meta.len(),
             mode: mode_of(meta),
             staged: None,
+            staged_blob: None,
             link_target,
             stat: stat_of(meta),
         });

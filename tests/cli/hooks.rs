@@ -186,3 +186,43 @@ fn repo_only_runs_repository_checks_without_reading_files() {
     );
     assert_eq!(report["summary"]["files_scanned"], 0);
 }
+
+#[test]
+fn a_staged_file_over_max_file_size_is_streamed_from_git_not_skipped() {
+    let repo = git_repo();
+    write(repo.path(), "ward.toml", b"max-file-size = \"2KiB\"\n");
+    let token = ["ghp_", "Zq8Kx3Lm9Vb2Rt7Np4Wc6Yd1Fg5Hj0Ks2AaB"].concat();
+    let mut staged = String::new();
+    for n in 1..=120 {
+        match n {
+            30 => staged.push_str("trailing  \n"),
+            90 => staged.push_str(&format!("TOKEN={token}\n")),
+            _ => staged.push_str(&format!("line {n:03} of some ordinary filler text\n")),
+        }
+    }
+    write(repo.path(), "big.txt", staged.as_bytes());
+    git(repo.path(), &["add", "ward.toml", "big.txt"]);
+    // The working tree is clean again: only the index holds the problems.
+    write(repo.path(), "big.txt", b"clean\n");
+    let output = crate::support::ward(repo.path(), &["check", "--staged", "--format", "json"])
+        .env("WARD_PIECE_BYTES", "600")
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(
+        places(&report),
+        [
+            at("ward/file-too-large", "big.txt", 0, 0),
+            at("text/trailing-whitespace", "big.txt", 30, 9),
+            at("secrets/github-pat", "big.txt", 90, 7),
+        ]
+    );
+    assert_eq!(
+        report["findings"][0]["message"],
+        format!(
+            "{} bytes is over max-file-size (2048 bytes): checked in pieces by the rule packs and the line-level rules only",
+            staged.len()
+        )
+    );
+    assert_eq!(output.status.code(), Some(1));
+}

@@ -153,9 +153,12 @@ fn count_lines(bytes: &[u8]) -> u32 {
 
 /// Checks a file above `max-file-size` piece by piece.
 pub(super) fn check(entry: &Entry, checks: &Checks<'_>, outcome: &mut Outcome) {
-    let result = match &entry.staged {
-        Some(bytes) => check_pieces(entry, &bytes[..], checks),
-        None => open_regular(&entry.abs).and_then(|(file, _)| check_pieces(entry, file, checks)),
+    let result = match (&entry.staged, &entry.staged_blob) {
+        (Some(bytes), _) => check_pieces(entry, &bytes[..], checks),
+        (None, Some((top, id))) => check_blob(entry, top, id, checks),
+        (None, None) => {
+            open_regular(&entry.abs).and_then(|(file, _)| check_pieces(entry, file, checks))
+        }
     };
     match result {
         Ok(done) => {
@@ -177,9 +180,43 @@ pub(super) fn check(entry: &Entry, checks: &Checks<'_>, outcome: &mut Outcome) {
     }
 }
 
+/// Streams a staged blob from `git cat-file` (`--staged`).
+fn check_blob(
+    entry: &Entry,
+    top: &std::path::Path,
+    id: &str,
+    checks: &Checks<'_>,
+) -> std::io::Result<Streamed> {
+    let mut git = std::process::Command::new("git")
+        .current_dir(top)
+        .args(["cat-file", "blob", id])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()?;
+    let result = match git.stdout.take() {
+        Some(blob) => check_pieces(entry, blob, checks),
+        None => Err(std::io::Error::other("git cat-file has no output")),
+    };
+    // A binary blob is not read past its first piece: git, blocked on a
+    // full pipe, is stopped rather than waited for.
+    let _ = git.kill();
+    let _ = git.wait();
+    let done = result?;
+    if !done.binary && done.bytes != entry.size {
+        return Err(std::io::Error::other(format!(
+            "git cat-file gave {} of {} bytes",
+            done.bytes, entry.size
+        )));
+    }
+    Ok(done)
+}
+
 /// What checking a file in pieces gave.
 struct Streamed {
     findings: Vec<Finding>,
+    /// Not read past its first piece.
+    binary: bool,
     bytes: u64,
     suppressed: usize,
     hash: Option<String>,
@@ -309,6 +346,7 @@ fn check_pieces<R: Read>(
     ));
     Ok(Streamed {
         findings,
+        binary,
         bytes: pieces.read,
         suppressed,
         hash: hasher.and_then(crate::cache::ContentHasher::finish),
