@@ -6,7 +6,7 @@ use ward_plugin_sdk::{RuleInfo, Severity, PLUGIN_ERROR_RULE};
 pub const UNREADABLE: &str = "ward/unreadable";
 /// A symlink whose target does not exist.
 pub const BROKEN_SYMLINK: &str = "ward/broken-symlink";
-/// A file skipped because it is larger than `max-file-size`.
+/// A file larger than `max-file-size`, checked in pieces by line-level rules only.
 pub const FILE_TOO_LARGE: &str = "ward/file-too-large";
 /// A file `--fix` left alone (read-only, changed since read, a symlink).
 pub const FIX_SKIPPED: &str = "ward/fix-skipped";
@@ -39,10 +39,14 @@ pub fn engine_rules() -> Vec<RuleInfo> {
         ),
         rule(
             FILE_TOO_LARGE,
-            "A file larger than max-file-size was not checked",
+            "A file larger than max-file-size was checked only line by line",
             Severity::Info,
-            "ward never reads a file above `max-file-size` (default 50 MiB) into memory. \
-             Raise the limit in ward.toml (`max-file-size = \"200MiB\"`) or exclude the file.",
+            "ward never holds a file above `max-file-size` (default 50 MiB) in memory whole: \
+             it reads it in pieces of whole lines, which the rule packs and the line-level \
+             plugin rules check; rules that need the whole file (a parse, a header, a count) \
+             do not run on it, and `--fix` leaves it alone. A binary file is not read past its \
+             first piece. Raise the limit in ward.toml (`max-file-size = \"200MiB\"`) to have \
+             every rule check it, or exclude the file.",
         ),
         rule(
             FIX_SKIPPED,
