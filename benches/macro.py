@@ -8,6 +8,7 @@ peak memory and the ratios ward/rg and ward/cat measured in this one run.
 """
 
 import argparse
+import json
 import os
 import platform
 import random
@@ -107,6 +108,41 @@ def odd_trees():
     return trees
 
 
+def verify_pieces(ward, corpus):
+    """Checks the corpus twice: every file whole, then every file over 1 KiB
+    in pieces of 4 KiB (a lowered max-file-size and the test knob). The
+    line-level rules and the rule packs must find the same, to the byte."""
+    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+    WORK.mkdir(parents=True, exist_ok=True)
+    tiny = WORK / "tiny-limit.toml"
+    tiny.write_text('max-file-size = "1KiB"\n')
+    line_local = {"text/trailing-whitespace", "text/final-newline", "text/merge-conflict",
+                  "text/invalid-utf8", "text/todo"}
+
+    def findings(extra, env):
+        out = subprocess.run([str(ward), "check", "--no-ignore", "--no-cache", "--format", "json",
+                              *extra, "."], cwd=corpus, env={**os.environ, **env},
+                             capture_output=True, check=False)
+        report = json.loads(out.stdout)
+        streamed = sum(f["rule"] == "ward/file-too-large" for f in report["findings"])
+        kept = [(f["rule"], f["path"], f["line"], f["column"], f["end_line"], f["end_column"],
+                 f["message"], f["fingerprint"]) for f in report["findings"]
+                if f["rule"] in line_local or f["plugin"] in ("secrets", "dangerous-functions")]
+        return kept, streamed
+
+    whole, _ = findings([], {})
+    pieces, streamed = findings(["--config", str(tiny)], {"WARD_PIECE_BYTES": "4096"})
+    print(f"{streamed} files read in pieces; {len(whole)} line-level and pack findings whole, "
+          f"{len(pieces)} in pieces")
+    if whole != pieces:
+        missing = sorted(set(whole) - set(pieces))[:5]
+        extra = sorted(set(pieces) - set(whole))[:5]
+        print(f"DIFFERENT: only whole {missing}, only in pieces {extra}")
+        return 1
+    print("identical")
+    return 0
+
+
 def main():
     sys.setrecursionlimit(20000)  # os.walk recurses once per level of the deep tree
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -114,6 +150,8 @@ def main():
     parser.add_argument("--corpus", type=Path, default=ROOT / "target" / "bench-corpus")
     parser.add_argument("--only", help="comma-separated names of the commands to run")
     parser.add_argument("--odd", action="store_true", help="time the odd trees instead of the corpus")
+    parser.add_argument("--verify-pieces", action="store_true",
+                        help="check that files read in pieces give the findings they give whole")
     args = parser.parse_args()
 
     corpus = args.corpus.resolve()
@@ -139,6 +177,8 @@ def main():
         return
     if not (corpus / "ward.toml").exists() or not rg.exists():
         sys.exit("run `bash benches/setup.sh` first")
+    if args.verify_pieces:
+        sys.exit(verify_pieces(ward, corpus))
     subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
     WORK.mkdir(parents=True, exist_ok=True)
 
