@@ -488,6 +488,49 @@ mod tests {
         assert_eq!(pieces[2].2, b"last line without newline");
     }
 
+    /// Random texts cut with many piece sizes: the new parts of the pieces
+    /// rebuild the text, each piece is whole lines, its first line number is
+    /// right, and the repeated lines are the previous piece's last ones.
+    #[test]
+    fn any_text_is_cut_into_pieces_that_rebuild_it() {
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        for _ in 0..300 {
+            let len = next(3000) as usize;
+            let text: Vec<u8> = (0..len)
+                .map(|_| {
+                    if next(12) == 0 {
+                        b'\n'
+                    } else {
+                        b'a' + next(26) as u8
+                    }
+                })
+                .collect();
+            let piece = 2 + next(400) as usize;
+            let overlap = next(piece as u64 / 2 + 1) as usize;
+            let mut pieces = Pieces::new(&text[..], (piece, overlap));
+            let mut rebuilt: Vec<u8> = Vec::new();
+            let mut previous: Vec<u8> = Vec::new();
+            while let Some(p) = pieces.next_piece().unwrap() {
+                let line_at_start = 1 + count_lines(&rebuilt[..rebuilt.len() - p.carried]);
+                assert_eq!(p.first_line, line_at_start);
+                assert_eq!(p.carried_lines, count_lines(&p.bytes[..p.carried]));
+                assert!(previous.ends_with(&p.bytes[..p.carried]));
+                assert!(p.carried == 0 || p.bytes[p.carried - 1] == b'\n');
+                let end = rebuilt.len() + p.bytes.len() - p.carried;
+                assert!(p.bytes.ends_with(b"\n") || end == text.len());
+                rebuilt.extend_from_slice(&p.bytes[p.carried..]);
+                previous = p.bytes;
+            }
+            assert_eq!(rebuilt, text, "piece {piece}, overlap {overlap}");
+        }
+    }
+
     #[test]
     fn an_empty_input_has_no_piece() {
         assert!(cut(b"").is_empty());
