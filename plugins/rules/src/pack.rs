@@ -243,6 +243,9 @@ pub fn valid_name(name: &str) -> bool {
 struct Ctx<'a> {
     source: &'a PackSource,
     text: Arc<str>,
+    /// Offsets of the text's newlines: every rule and example asks for its
+    /// line, and counting from the top each time was most of loading a pack.
+    newlines: Vec<usize>,
 }
 
 impl Ctx<'_> {
@@ -256,10 +259,7 @@ impl Ctx<'_> {
     }
 
     fn line(&self, offset: usize) -> usize {
-        self.text[..offset.min(self.text.len())]
-            .matches('\n')
-            .count()
-            + 1
+        self.newlines.partition_point(|&at| at < offset) + 1
     }
 
     fn regex(&self, pattern: &Spanned<String>) -> Result<Regex, PackError> {
@@ -396,6 +396,7 @@ pub fn parse(source: &PackSource) -> Result<Pack, PackError> {
     let ctx = Ctx {
         source,
         text: Arc::from(source.text.as_str()),
+        newlines: source.text.match_indices('\n').map(|(at, _)| at).collect(),
     };
     let raw: RawPack = toml::from_str(&source.text).map_err(|e| {
         ctx.error(
