@@ -13,6 +13,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize};
@@ -22,7 +23,7 @@ use crate::finding::{Finding, Snippet};
 use crate::source::Entry;
 
 /// Bumped when the file format changes.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 
 /// The first bytes of a cache file: anything else there is not ours.
 const MAGIC: &[u8] = b"ward-cache\n";
@@ -53,21 +54,34 @@ struct StoredFinding {
     secret_span: bool,
 }
 
-#[derive(Serialize, Deserialize, Clone)]
+#[derive(Serialize, Deserialize)]
 struct StoredFile {
     size: u64,
     modified: u128,
     inode: u64,
-    hash: String,
+    hash: ContentHash,
     findings: Vec<StoredFinding>,
+    /// Set once this run finds the entry still valid (a flag, not a copy:
+    /// most runs keep nearly all); never written.
+    #[serde(skip)]
+    used: AtomicBool,
 }
+
+/// Paths to entries. A cached run loads and looks up every file of the
+/// tree: foldhash is several times faster than SipHash on paths, and the
+/// keys come from the user's own tree, so flooding is not a concern.
+type PathMap<V> = HashMap<String, V, foldhash::fast::RandomState>;
 
 #[derive(Serialize, Deserialize)]
 struct CacheFile {
     format: u32,
     key: String,
-    files: HashMap<String, StoredFile>,
+    files: PathMap<StoredFile>,
 }
+
+/// A file content's BLAKE3 hash: raw bytes, half the size of hex and no
+/// allocation, since a cache file holds one per file of the tree.
+pub type ContentHash = [u8; 32];
 
 /// A cache hit: the findings of an unchanged file.
 pub enum Hit {
@@ -79,13 +93,12 @@ pub enum Hit {
 pub struct Cache {
     path: PathBuf,
     key: String,
-    /// The entries read from disk, each flagged once this run finds it
-    /// still valid (a flag, not a copy: most runs keep nearly all).
-    old: HashMap<String, (StoredFile, std::sync::atomic::AtomicBool)>,
-    kept: std::sync::atomic::AtomicUsize,
-    new: Mutex<HashMap<String, StoredFile>>,
+    /// The entries read from disk.
+    old: PathMap<StoredFile>,
+    kept: AtomicUsize,
+    new: Mutex<PathMap<StoredFile>>,
     /// Whether anything was stored that the file on disk lacks.
-    changed: std::sync::atomic::AtomicBool,
+    changed: AtomicBool,
     started: u128,
 }
 
@@ -104,18 +117,28 @@ pub fn default_dir() -> Option<PathBuf> {
         .map(|base| base.join("ward"))
 }
 
-/// A hex BLAKE3 hash of `parts`, length-prefixed so they cannot run together.
-pub fn key_of(parts: &[&[u8]]) -> String {
+/// A BLAKE3 hash of `parts`, length-prefixed so they cannot run together.
+fn digest_of(parts: &[&[u8]]) -> blake3::Hash {
     let mut hasher = blake3::Hasher::new();
     for part in parts {
         hasher.update(&(part.len() as u64).to_le_bytes());
         hasher.update(part);
     }
-    hasher.finalize().to_hex().to_string()
+    hasher.finalize()
 }
 
-/// The content hash of [`key_of`]`(&[bytes])`, fed piece by piece: the
-/// length comes first, so it must be known before the bytes are.
+/// [`digest_of`] in hex.
+pub fn key_of(parts: &[&[u8]]) -> String {
+    digest_of(parts).to_hex().to_string()
+}
+
+/// The hash of a file's content.
+fn content_hash(bytes: &[u8]) -> ContentHash {
+    *digest_of(&[bytes]).as_bytes()
+}
+
+/// The [`content_hash`] of bytes fed piece by piece: the length comes
+/// first, so it must be known before the bytes are.
 pub struct ContentHasher {
     hasher: blake3::Hasher,
     expected: u64,
@@ -142,8 +165,8 @@ impl ContentHasher {
 
     /// The hash, or `None` if the content was not as long as announced (the
     /// file changed while it was read).
-    pub fn finish(self) -> Option<String> {
-        (self.seen == self.expected).then(|| self.hasher.finalize().to_hex().to_string())
+    pub fn finish(self) -> Option<ContentHash> {
+        (self.seen == self.expected).then(|| *self.hasher.finalize().as_bytes())
     }
 }
 
@@ -157,22 +180,15 @@ impl Cache {
             .ok()
             .and_then(|bytes| postcard::from_bytes::<CacheFile>(bytes.strip_prefix(MAGIC)?).ok())
             .filter(|file| file.format == FORMAT && file.key == key)
-            .map(|file| {
-                file.files
-                    .into_iter()
-                    .map(|(path, stored)| {
-                        (path, (stored, std::sync::atomic::AtomicBool::new(false)))
-                    })
-                    .collect()
-            })
+            .map(|file| file.files)
             .unwrap_or_default();
         Cache {
             path,
             key,
             old,
-            kept: std::sync::atomic::AtomicUsize::new(0),
-            new: Mutex::new(HashMap::new()),
-            changed: std::sync::atomic::AtomicBool::new(false),
+            kept: AtomicUsize::new(0),
+            new: Mutex::new(PathMap::default()),
+            changed: AtomicBool::new(false),
             started: now_nanos(),
         }
     }
@@ -180,12 +196,12 @@ impl Cache {
     /// The stored findings of `entry`, if its identity is unchanged.
     pub fn lookup(&self, entry: &Entry) -> Option<Hit> {
         let (modified, inode) = entry.stat?;
-        let (stored, used) = self.old.get(&entry.path)?;
+        let stored = self.old.get(&entry.path)?;
         if stored.size != entry.size || stored.modified != modified || stored.inode != inode {
             return None;
         }
-        if !used.swap(true, std::sync::atomic::Ordering::Relaxed) {
-            self.kept.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        if !stored.used.swap(true, Ordering::Relaxed) {
+            self.kept.fetch_add(1, Ordering::Relaxed);
         }
         Some(Hit::Unchanged(restore(&entry.path, &stored.findings)))
     }
@@ -193,8 +209,8 @@ impl Cache {
     /// The stored findings of a file whose identity changed but whose content
     /// (just read) did not, re-stored under its new identity.
     pub fn lookup_content(&self, entry: &Entry, bytes: &[u8]) -> Option<Vec<Finding>> {
-        let (stored, _) = self.old.get(&entry.path)?;
-        if stored.size != bytes.len() as u64 || stored.hash != key_of(&[bytes]) {
+        let stored = self.old.get(&entry.path)?;
+        if stored.size != bytes.len() as u64 || stored.hash != content_hash(bytes) {
             return None;
         }
         let findings = restore(&entry.path, &stored.findings);
@@ -210,12 +226,12 @@ impl Cache {
 
     /// Stores the findings of a file just checked.
     pub fn store(&self, entry: &Entry, bytes: &[u8], findings: &[Finding]) {
-        self.store_hashed(entry, bytes.len() as u64, key_of(&[bytes]), findings);
+        self.store_hashed(entry, bytes.len() as u64, content_hash(bytes), findings);
     }
 
     /// [`Cache::store`] for a file read in pieces: `hash` is what
     /// [`ContentHasher`] made of them.
-    pub fn store_hashed(&self, entry: &Entry, size: u64, hash: String, findings: &[Finding]) {
+    pub fn store_hashed(&self, entry: &Entry, size: u64, hash: ContentHash, findings: &[Finding]) {
         let Some((modified, inode)) = entry.stat else {
             return;
         };
@@ -228,9 +244,9 @@ impl Cache {
             inode,
             hash,
             findings: findings.iter().map(stored).collect(),
+            used: AtomicBool::new(false),
         };
-        self.changed
-            .store(true, std::sync::atomic::Ordering::Relaxed);
+        self.changed.store(true, Ordering::Relaxed);
         self.keep(&entry.path, stored);
     }
 
@@ -244,11 +260,8 @@ impl Cache {
         if current {
             return;
         }
-        let mut files: HashMap<String, StoredFile> = self
-            .old
-            .into_iter()
-            .filter_map(|(path, (stored, used))| used.into_inner().then_some((path, stored)))
-            .collect();
+        let mut files = self.old;
+        files.retain(|_, stored| *stored.used.get_mut());
         files.extend(new);
         let file = CacheFile {
             format: FORMAT,

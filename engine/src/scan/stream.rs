@@ -219,7 +219,7 @@ struct Streamed {
     binary: bool,
     bytes: u64,
     suppressed: usize,
-    hash: Option<String>,
+    hash: Option<crate::cache::ContentHash>,
     timings: super::Timings,
 }
 
