@@ -609,12 +609,15 @@ impl<'a> Lines<'a> {
     fn line(&self, n: u32) -> &'a [u8] {
         let i = (n as usize).saturating_sub(1).min(self.starts.len() - 1);
         let start = self.starts[i];
-        let end = self
-            .starts
-            .get(i + 1)
-            .map_or(self.bytes.len(), |next| next - 1);
-        let line = &self.bytes[start..end.max(start)];
-        line.strip_suffix(b"\r").unwrap_or(line)
+        match self.starts.get(i + 1) {
+            Some(next) => {
+                let line = &self.bytes[start..next - 1];
+                line.strip_suffix(b"\r").unwrap_or(line)
+            }
+            // A `\r` that ends the file ends no line: it is the last line's
+            // last character (where `text/final-newline` reports, after it).
+            None => &self.bytes[start..],
+        }
     }
 }
 
