@@ -69,7 +69,7 @@ fn yaml_toml_and_xml_syntax() {
 
 #[test]
 fn changelog_headings() {
-    let text = "# Changelog\n\n## [Unreleased]\n### Added\n- x\n\n## [1.2.0] - 2024-05-01\n### New stuff\n\n## Version 1.1\n```\n## not a heading\n```\n";
+    let text = "# Changelog\n\n## [Unreleased]\n### Added\n- x\n\n## [1.2.0] - 2024-05-01\n### New stuff\n\n## Version 1.1\n```\n## not a heading\n```\nBased on Keep a Changelog.\n";
     let found: Vec<(u32, String)> = check("CHANGELOG.md", text)
         .into_iter()
         .map(|f| (f.1, f.3))
@@ -81,6 +81,30 @@ fn changelog_headings() {
             (10, "`## Version 1.1`: a release heading is `## [Unreleased]` or `## [1.2.3] - YYYY-MM-DD`".into()),
         ]
     );
+}
+
+#[test]
+fn a_changelog_in_another_format_gets_one_finding_until_it_claims_keep_a_changelog() {
+    let other = "# Release notes\n\n## 2.0\n### Breaking\n\n## 1.0\n";
+    let found: Vec<(u32, String)> = check("CHANGELOG.md", other)
+        .into_iter()
+        .map(|f| (f.1, f.3))
+        .collect();
+    assert_eq!(
+        found,
+        [(1, "`# Release notes`: the title is `# Changelog`, once (3 more headings differ; each is reported once the file links keepachangelog.com)".into())]
+    );
+    let claimed = format!("{other}\nThe format is based on [Keep a Changelog](https://keepachangelog.com/en/1.1.0/).\n");
+    let lines: Vec<u32> = check("CHANGELOG.md", &claimed)
+        .iter()
+        .map(|f| f.1)
+        .collect();
+    assert_eq!(lines, [1, 3, 4, 6]);
+    let clean = "# Changelog\n\n## [Unreleased]\n\n## [1.0.0] - 2024-05-01\n### Added\n- x\n";
+    assert_eq!(check("CHANGELOG.md", clean), []);
+    let linked = "# Changelog\n\nKeep a Changelog.\n\n## [Unreleased](https://x.y/compare/v1.1.0...HEAD)\n\n## [1.1.0](https://x.y/compare/v1.0.0...v1.1.0) - 2024-06-01\n### Fixed\n\n## [1.0.0](https://x.y) 2024-05-01\n";
+    let lines: Vec<u32> = check("CHANGELOG.md", linked).iter().map(|f| f.1).collect();
+    assert_eq!(lines, [10]);
 }
 
 #[test]

@@ -204,22 +204,31 @@ fn is_date(text: &str) -> bool {
 }
 
 fn release_heading_ok(heading: &str) -> bool {
-    if heading.eq_ignore_ascii_case("[unreleased]") {
-        return true;
-    }
     let Some(rest) = heading.strip_prefix('[') else {
         return false;
     };
     let Some((version, rest)) = rest.split_once(']') else {
         return false;
     };
+    // `## [1.2.3](https://…/compare/v1.2.2...v1.2.3) - 2024-05-01`: the link
+    // inline instead of in a definition below, as release-plz and git-cliff
+    // write it.
+    let rest = match rest.strip_prefix('(').and_then(|r| r.split_once(')')) {
+        Some((_, after)) => after,
+        None => rest,
+    };
+    if version.eq_ignore_ascii_case("unreleased") {
+        return rest.is_empty();
+    }
     let version_ok = version.chars().next().is_some_and(|c| c.is_ascii_digit());
     let rest = rest.trim_end_matches(" [YANKED]");
     version_ok && rest.strip_prefix(" - ").is_some_and(is_date)
 }
 
-/// Keep a Changelog headings, each bad one at its line.
+/// Keep a Changelog headings: each bad one at its line, or only the first
+/// in a changelog that does not say it follows the format.
 pub fn check_changelog(text: &str, out: &mut Vec<Finding>) {
+    let mut problems: Vec<(u32, String, u32)> = Vec::new();
     let mut in_fence = false;
     let mut saw_title = false;
     for (n, line) in text.lines().enumerate() {
@@ -249,12 +258,32 @@ pub fn check_changelog(text: &str, out: &mut Vec<Finding>) {
         };
         if let Some(message) = problem {
             let width = u32::try_from(line.chars().count()).unwrap_or(u32::MAX);
-            out.push(Finding::new(CHANGELOG_FORMAT, message).at(Span {
-                line: number,
-                column: 1,
-                end_line: number,
-                end_column: width + 1,
-            }));
+            problems.push((number, message, width));
         }
+    }
+    // A changelog in another format would get a finding for every heading
+    // of every release: a wall of the same news. It gets one, at its first
+    // heading, until the file says it follows Keep a Changelog (its template
+    // links keepachangelog.com); then each heading that strays is reported.
+    let total = problems.len();
+    let lower = text.to_ascii_lowercase();
+    let claims = lower.contains("keepachangelog.com") || lower.contains("keep a changelog");
+    if !claims && total > 1 {
+        problems.truncate(1);
+        let more = match total - 1 {
+            1 => "1 more heading differs".to_string(),
+            n => format!("{n} more headings differ"),
+        };
+        problems[0].1.push_str(&format!(
+            " ({more}; each is reported once the file links keepachangelog.com)"
+        ));
+    }
+    for (number, message, width) in problems {
+        out.push(Finding::new(CHANGELOG_FORMAT, message).at(Span {
+            line: number,
+            column: 1,
+            end_line: number,
+            end_column: width + 1,
+        }));
     }
 }
