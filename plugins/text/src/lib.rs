@@ -23,13 +23,26 @@ pub enum LineEndingPolicy {
 }
 
 /// The `[plugins.text]` table.
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Settings {
     /// `auto` (default), `lf` or `crlf`.
     pub line_endings: LineEndingPolicy,
     /// Report TODO/FIXME/XXX/HACK markers (`text/todo`, off by default).
     pub todo: bool,
+    /// Keep Markdown hard line breaks (two spaces ending a line of text) out
+    /// of `text/trailing-whitespace` (on by default).
+    pub markdown_line_breaks: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            line_endings: LineEndingPolicy::default(),
+            todo: false,
+            markdown_line_breaks: true,
+        }
+    }
 }
 
 /// One rule of this plugin: its metadata and its check.
@@ -94,8 +107,13 @@ pub(crate) mod testing {
 
     /// Runs one rule on `bytes` and returns its findings.
     pub fn run(rule: &Rule, bytes: &[u8], settings: &Settings) -> Vec<Finding> {
+        run_at("f.txt", rule, bytes, settings)
+    }
+
+    /// [`run`] on a file at `path`.
+    pub fn run_at(path: &str, rule: &Rule, bytes: &[u8], settings: &Settings) -> Vec<Finding> {
         let file = File {
-            path: "f.txt",
+            path,
             bytes,
             is_binary: false,
             mode: 0o644,

@@ -19,7 +19,10 @@ fn info() -> RuleInfo {
         default_severity: Severity::Error,
         docs: "## What it does\n\
 Finds spaces and tabs at the end of a line. The `\\r` of a CRLF line ending is \
-part of the ending, not whitespace.\n\n\
+part of the ending, not whitespace. In Markdown files (`.md`, `.markdown`) the \
+last two spaces of a line of text are a hard line break and stay, as with \
+pre-commit's `--markdown-linebreak-ext`; only whitespace before them is \
+reported. `[plugins.text] markdown-line-breaks = false` reports them too.\n\n\
 ## Why is this bad?\n\
 Invisible characters make noisy diffs and merge conflicts.\n\n\
 ## Bad\n```text\nlet x = 1;␠␠\n```\n\n## Good\n```text\nlet x = 1;\n```\n\n\
@@ -30,18 +33,32 @@ Invisible characters make noisy diffs and merge conflicts.\n\n\
     }
 }
 
-fn check(file: &File<'_>, _: &Settings, out: &mut Vec<Finding>) {
+fn is_markdown(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    lower.ends_with(".md") || lower.ends_with(".markdown")
+}
+
+fn check(file: &File<'_>, settings: &Settings, out: &mut Vec<Finding>) {
     let bytes = file.bytes;
+    let hard_breaks = settings.markdown_line_breaks && is_markdown(file.path);
     for line in lines(bytes) {
         let content = &bytes[line.start..line.content_end];
         let kept = content
             .iter()
             .rposition(|b| *b != b' ' && *b != b'\t')
             .map_or(0, |i| i + 1);
-        if kept == content.len() {
+        // Removing a hard line break would join two lines of the rendered
+        // document; only the line's own last character decides, so the
+        // rule stays line-local for files read in pieces.
+        let end = if hard_breaks && kept > 0 && content.ends_with(b"  ") {
+            content.len() - 2
+        } else {
+            content.len()
+        };
+        if kept >= end {
             continue;
         }
-        let (start, end) = (line.start + kept, line.content_end);
+        let (start, end) = (line.start + kept, line.start + end);
         let count = end - start;
         out.push(
             Finding::new(
@@ -88,6 +105,46 @@ mod tests {
     fn last_line_without_newline_and_blank_lines() {
         let found = run(&super::RULE, b"x\n   \ny\t", &Default::default());
         assert_eq!(positions(&found), [(2, 1, 2, 4), (3, 2, 3, 3)]);
+    }
+
+    #[test]
+    fn markdown_hard_line_breaks_stay_and_only_what_precedes_them_goes() {
+        use crate::testing::run_at;
+        let text = b"two  \nthree   \ntab\t  \n   \nsingle \nend  ";
+        let found = run_at("docs/a.md", &super::RULE, text, &Default::default());
+        assert_eq!(
+            positions(&found),
+            [(2, 6, 2, 7), (3, 4, 3, 5), (4, 1, 4, 4), (5, 7, 5, 8)]
+        );
+        assert_eq!(
+            apply(text, &found),
+            b"two  \nthree  \ntab  \n\nsingle\nend  "
+        );
+        assert!(run_at(
+            "README.MD",
+            &super::RULE,
+            b"a  \r\nb\r\n",
+            &Default::default()
+        )
+        .is_empty());
+        // Elsewhere, or with the setting off, two spaces are whitespace.
+        let strict = crate::Settings {
+            markdown_line_breaks: false,
+            ..Default::default()
+        };
+        assert_eq!(
+            positions(&run_at("a.md", &super::RULE, b"a  \n", &strict)),
+            [(1, 2, 1, 4)]
+        );
+        assert_eq!(
+            positions(&run_at(
+                "a.txt",
+                &super::RULE,
+                b"a  \n",
+                &Default::default()
+            )),
+            [(1, 2, 1, 4)]
+        );
     }
 
     #[test]
