@@ -251,30 +251,35 @@ impl Cache {
     }
 
     /// Writes the cache back (atomically) if this run changed it; failures
-    /// only cost speed.
-    pub fn save(self) {
-        let new = self.new.into_inner().unwrap_or_default();
-        let kept = self.kept.into_inner();
+    /// only cost speed. The entries stay with the cache, for the caller to
+    /// free or not (a process about to exit need not).
+    pub fn save(&mut self) {
+        let new = std::mem::take(
+            self.new
+                .get_mut()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        );
+        let kept = *self.kept.get_mut();
         // Every entry read back unchanged and none gone: the file is current.
-        let current = !self.changed.into_inner() && new.is_empty() && kept == self.old.len();
+        let current = !*self.changed.get_mut() && new.is_empty() && kept == self.old.len();
         if current {
             return;
         }
-        let mut files = self.old;
+        let mut files = std::mem::take(&mut self.old);
         files.retain(|_, stored| *stored.used.get_mut());
         files.extend(new);
         let file = CacheFile {
             format: FORMAT,
-            key: self.key,
+            key: self.key.clone(),
             files,
         };
-        let Ok(bytes) = postcard::to_extend(&file, MAGIC.to_vec()) else {
-            return;
-        };
-        if let Some(dir) = self.path.parent() {
-            let _ = std::fs::create_dir_all(dir);
+        if let Ok(bytes) = postcard::to_extend(&file, MAGIC.to_vec()) {
+            if let Some(dir) = self.path.parent() {
+                let _ = std::fs::create_dir_all(dir);
+            }
+            let _ = crate::write_atomically(&self.path, &bytes);
         }
-        let _ = crate::write_atomically(&self.path, &bytes);
+        self.old = file.files;
     }
 }
 

@@ -241,6 +241,9 @@ struct CheckRun {
     /// Plugins and packs that ran, for metrics and the audit log.
     components: Vec<observe::Component>,
     config: Config,
+    /// Kept only so that `check` can skip freeing them (see there).
+    _tree: source::Tree,
+    _cache: Option<cache::Cache>,
 }
 
 /// Loads config, plugins and packs, walks and scans, and applies the baseline.
@@ -336,7 +339,8 @@ fn scan_repository(args: &CheckArgs, use_baseline: bool) -> miette::Result<Check
     if let Some(progress) = &progress {
         progress.finish();
     }
-    if let Some(cache) = cache {
+    let mut cache = cache;
+    if let Some(cache) = &mut cache {
         cache.save();
     }
     finding::finalize(&mut outcome.findings);
@@ -366,6 +370,8 @@ fn scan_repository(args: &CheckArgs, use_baseline: bool) -> miette::Result<Check
         baselined,
         components,
         config,
+        _tree: tree,
+        _cache: cache,
     })
 }
 
@@ -563,6 +569,10 @@ fn check(args: &CheckArgs) -> miette::Result<u8> {
             })?;
         }
     }
+    // The process exits after this: freeing the tree, the cache and the
+    // findings one allocation at a time (about 100,000 on the benchmark
+    // corpus) took 10 ms of a 200 ms cached run, on one thread.
+    std::mem::forget(run);
     Ok(code)
 }
 

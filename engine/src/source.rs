@@ -302,7 +302,11 @@ struct ThreadTree<'a> {
 
 impl Drop for ThreadTree<'_> {
     fn drop(&mut self) {
-        let tree = std::mem::take(&mut self.tree);
+        let mut tree = std::mem::take(&mut self.tree);
+        // Sorted here, on every walker thread at once, the parts are runs
+        // that the final sort only merges (it finds runs): sorting the whole
+        // list on one thread took 12 ms of a 200 ms cached run.
+        tree.entries.sort_by(|a, b| a.path.cmp(&b.path));
         self.parts
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
