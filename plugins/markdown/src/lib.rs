@@ -49,8 +49,12 @@ pub struct MarkdownPlugin {
 }
 
 fn is_markdown(path: &str) -> bool {
-    let lower = path.to_ascii_lowercase();
-    lower.ends_with(".md") || lower.ends_with(".markdown")
+    // Asked of every path of the tree: compared in place, not lowercased.
+    let ends_with = |suffix: &str| {
+        path.len() >= suffix.len()
+            && path.as_bytes()[path.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
+    };
+    ends_with(".md") || ends_with(".markdown")
 }
 
 /// One link or image of a Markdown file.
@@ -280,16 +284,16 @@ impl Validator for MarkdownPlugin {
             .filter(|e| e.kind != EntryKind::Dir)
             .map(|e| e.path)
             .collect();
-        let mut dirs: HashSet<String> = entries
+        let mut dirs: HashSet<&str> = entries
             .iter()
             .filter(|e| e.kind == EntryKind::Dir)
-            .map(|e| e.path.to_string())
+            .map(|e| e.path)
             .collect();
         // Directories are implied by the files in them, whatever the walk listed.
         for path in &files {
             let mut at = *path;
             while let Some((dir, _)) = at.rsplit_once('/') {
-                if !dirs.insert(dir.to_string()) {
+                if !dirs.insert(dir) {
                     break;
                 }
                 at = dir;
@@ -372,8 +376,9 @@ impl Validator for MarkdownPlugin {
                     }
                     continue;
                 };
-                let exists =
-                    target.is_empty() || files.contains(target.as_str()) || dirs.contains(&target);
+                let exists = target.is_empty()
+                    || files.contains(target.as_str())
+                    || dirs.contains(target.as_str());
                 if !exists {
                     if self.broken_link {
                         problems.push(Problem::new(link.start, link.end, BROKEN_LINK,

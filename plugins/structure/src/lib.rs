@@ -136,9 +136,20 @@ impl Validator for StructurePlugin {
             }
         }
         if self.on("structure/case-conflict") {
-            let mut seen: HashMap<String, &str> = HashMap::new();
+            let mut seen: HashMap<std::borrow::Cow<'_, str>, &str> =
+                HashMap::with_capacity(entries.len());
             for e in entries {
-                let folded = e.path.to_lowercase();
+                // Most paths are lower case already: only the others are
+                // copied to fold them.
+                let unchanged_by_folding = e.path.chars().all(|c| {
+                    let mut lower = c.to_lowercase();
+                    lower.next() == Some(c) && lower.next().is_none()
+                });
+                let folded = if !unchanged_by_folding {
+                    std::borrow::Cow::Owned(e.path.to_lowercase())
+                } else {
+                    std::borrow::Cow::Borrowed(e.path)
+                };
                 if let Some(first) = seen.get(&folded) {
                     if *first != e.path {
                         out.push(whole_file(
