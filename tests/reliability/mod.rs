@@ -218,3 +218,50 @@ fn files_deleted_or_changed_while_being_scanned() {
     done.store(true, Ordering::Relaxed);
     changer.join().unwrap();
 }
+
+#[test]
+fn documents_nested_deeper_than_any_stack_are_reported_not_a_crash() {
+    // Each of these used to overflow a worker thread's stack, which aborts
+    // the process: recursive descent in the XML parser and in the YAML
+    // loaders of the manifest and workflows plugins.
+    let n = 100_000;
+    let xml = "<a>".repeat(n) + &"</a>".repeat(n) + "\n";
+    let block_yaml = "- ".repeat(n) + "x\n";
+    let workflow = format!("on: push\njobs:\n  x:\n    {}1\n", "- ".repeat(n));
+    let flow = "[".repeat(n) + &"]".repeat(n) + "\n";
+    let toml = format!("a = {}{}\n", "[".repeat(n), "]".repeat(n));
+    let quotes = "> ".repeat(n) + "x\n";
+    let repo = repo(&[
+        ("deep.xml", xml.as_bytes()),
+        ("deep.yaml", block_yaml.as_bytes()),
+        (".github/workflows/deep.yml", workflow.as_bytes()),
+        ("flow.yaml", flow.as_bytes()),
+        ("deep.json", flow.as_bytes()),
+        ("deep.toml", toml.as_bytes()),
+        ("deep.md", quotes.as_bytes()),
+    ]);
+    let (code, report) = json(repo.path(), &[]);
+    assert_eq!(
+        places(&report),
+        [
+            at("manifest/syntax", "deep.toml", 1, 84),
+            at("manifest/syntax", "deep.xml", 1, 769),
+            at("manifest/syntax", "flow.yaml", 1, 256),
+        ]
+    );
+    assert_eq!(code, 1);
+    let messages: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            "invalid TOML: recursion limit exceeded",
+            "XML nested more than 256 elements deep: not parsed",
+            "invalid YAML: recursion limit exceeded",
+        ]
+    );
+}

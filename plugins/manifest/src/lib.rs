@@ -4,6 +4,7 @@
 
 mod json;
 mod version;
+mod xml;
 mod yaml;
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
@@ -213,7 +214,29 @@ impl Validator for ManifestPlugin {
                 }
             }
             Kind::Xml if syntax => {
-                if let Err(e) = roxmltree::Document::parse(text) {
+                if let Some(offset) = xml::too_deep(text, xml::MAX_DEPTH) {
+                    let offset = offset + (file.bytes.len() - text.len());
+                    let (line, column) = LineIndex::new(file.bytes).position(offset);
+                    out.push(
+                        Finding::new(
+                            SYNTAX,
+                            format!(
+                                "XML nested more than {} elements deep: not parsed",
+                                xml::MAX_DEPTH
+                            ),
+                        )
+                        .at(at(line as usize, column as usize)),
+                    );
+                    return;
+                }
+                // A DOCTYPE is valid XML (SVG files often have one). roxmltree
+                // refuses it by default, but guards entity expansion either
+                // way, and never fetches an external DTD.
+                let options = roxmltree::ParsingOptions {
+                    allow_dtd: true,
+                    ..Default::default()
+                };
+                if let Err(e) = roxmltree::Document::parse_with_options(text, options) {
                     let pos = e.pos();
                     out.push(
                         Finding::new(SYNTAX, format!("invalid XML: {e}"))

@@ -43,6 +43,27 @@ fn json_syntax_and_duplicates() {
 }
 
 #[test]
+fn xml_with_a_doctype_parses_and_xml_too_deep_for_the_parser_is_not_parsed() {
+    let svg = "<?xml version=\"1.0\"?>\n<!DOCTYPE svg PUBLIC \"-//W3C//DTD SVG 1.1//EN\" \"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd\">\n<svg xmlns=\"http://www.w3.org/2000/svg\"/>\n";
+    assert_eq!(check("logo.svg", svg), []);
+    let entities = "<!DOCTYPE a [<!ENTITY e \"x\">]>\n<a>&e;</a>\n";
+    assert_eq!(check("a.xml", entities), []);
+    // 100,000 levels used to overflow the worker thread's stack.
+    let deep = "<a>".repeat(100_000) + &"</a>".repeat(100_000);
+    assert_eq!(
+        check("deep.xml", &deep),
+        [(
+            SYNTAX.into(),
+            1,
+            769,
+            "XML nested more than 256 elements deep: not parsed".into()
+        )]
+    );
+    let fine = "<a>".repeat(256) + &"</a>".repeat(256);
+    assert_eq!(check("fine.xml", &fine), []);
+}
+
+#[test]
 fn yaml_toml_and_xml_syntax() {
     let yaml = check("ci.yml", "jobs:\n  build: [a, b\n");
     assert_eq!(yaml[0].0, SYNTAX);

@@ -76,13 +76,23 @@ impl MarkedEventReceiver for Collector {
 pub fn check(text: &str) -> Result<Vec<Duplicate>, (String, usize, usize)> {
     let mut collector = Collector::default();
     let mut parser = Parser::new_from_str(text);
-    parser.load(&mut collector, true).map_err(|e| {
-        (
-            e.info().to_string(),
-            e.marker().line(),
-            e.marker().col() + 1,
-        )
-    })?;
+    // Events are pulled one by one: `Parser::load` descends one stack frame
+    // per level of block nesting, with no limit, and a file indented 3,000
+    // levels deep overflowed the thread's stack (which aborts the process).
+    // The collector keeps its own stack.
+    loop {
+        let (event, mark) = parser.next_token().map_err(|e| {
+            (
+                e.info().to_string(),
+                e.marker().line(),
+                e.marker().col() + 1,
+            )
+        })?;
+        if event == Event::StreamEnd {
+            break;
+        }
+        collector.on_event(event, mark);
+    }
     Ok(collector.duplicates)
 }
 
@@ -100,6 +110,17 @@ mod tests {
         assert_eq!(
             (message.as_str(), line, column),
             ("illegal placement of ':' indicator", 2, 2)
+        );
+    }
+
+    #[test]
+    fn nesting_deeper_than_any_stack_is_checked_without_recursion() {
+        // 20,000 block sequences, one in another: `- - - … - {k: 1, k: 2}`.
+        let deep = "- ".repeat(20_000) + "{k: 1, k: 2}\n";
+        let dups = super::check(&deep).unwrap();
+        assert_eq!(
+            (dups[0].key.as_str(), dups[0].line, dups[0].column),
+            ("k", 1, 40_008)
         );
     }
 

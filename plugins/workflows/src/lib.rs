@@ -7,7 +7,8 @@ use regex::bytes::Regex;
 use ward_plugin_sdk::{
     File, Finding, LineIndex, Manifest, PluginConfig, RuleInfo, Severity, Span, Validator,
 };
-use yaml_rust2::{Yaml, YamlLoader};
+use yaml_rust2::parser::{Event, Parser};
+use yaml_rust2::scanner::{ScanError, TScalarStyle};
 
 const SYNTAX: &str = "workflows/syntax";
 const MISSING_KEY: &str = "workflows/missing-key";
@@ -154,7 +155,7 @@ impl Validator for WorkflowsPlugin {
             return;
         }
         let text = String::from_utf8_lossy(bytes);
-        match YamlLoader::load_from_str(&text) {
+        match top_level_keys(&text) {
             Err(error) => {
                 if syntax {
                     let marker = error.marker();
@@ -172,18 +173,11 @@ impl Validator for WorkflowsPlugin {
                     );
                 }
             }
-            Ok(documents) if missing_key => {
-                let top = documents.first();
-                let has = |key: &str| match top {
-                    Some(Yaml::Hash(map)) => map.keys().any(|k| match k {
-                        Yaml::String(s) => s == key,
-                        // YAML 1.1 readers take a bare `on` for true.
-                        Yaml::Boolean(true) => key == "on",
-                        _ => false,
-                    }),
-                    _ => false,
-                };
-                let missing: Vec<&str> = ["on", "jobs"].into_iter().filter(|k| !has(k)).collect();
+            Ok(keys) if missing_key => {
+                let missing: Vec<&str> = ["on", "jobs"]
+                    .into_iter()
+                    .filter(|k| !keys.iter().any(|key| key == k))
+                    .collect();
                 if !missing.is_empty() {
                     let listed: Vec<String> = missing.iter().map(|k| format!("`{k}:`")).collect();
                     out.push(
@@ -196,6 +190,50 @@ impl Validator for WorkflowsPlugin {
                 }
             }
             Ok(_) => {}
+        }
+    }
+}
+
+/// The keys of the first document's top-level mapping (none if it is not
+/// one), or the YAML error. Events are pulled one at a time: building the
+/// document (`YamlLoader`) descends one stack frame per level of nesting,
+/// and a file nested a few thousand levels deep overflowed the thread's
+/// stack, which aborts the process.
+fn top_level_keys(text: &str) -> Result<Vec<String>, ScanError> {
+    let mut parser = Parser::new_from_str(text);
+    let mut keys = Vec::new();
+    let (mut documents, mut depth) = (0usize, 0usize);
+    let (mut top_is_map, mut expect_key) = (false, true);
+    loop {
+        let (event, _) = parser.next_token()?;
+        let first_document = documents == 1;
+        match event {
+            Event::StreamEnd => return Ok(keys),
+            Event::DocumentStart => documents += 1,
+            Event::MappingStart(..) | Event::SequenceStart(..) => {
+                if depth == 0 && first_document {
+                    top_is_map = matches!(event, Event::MappingStart(..));
+                }
+                depth += 1;
+            }
+            Event::MappingEnd | Event::SequenceEnd => {
+                depth = depth.saturating_sub(1);
+                if depth == 1 && top_is_map && first_document {
+                    expect_key = !expect_key;
+                }
+            }
+            Event::Scalar(text, style, ..) if depth == 1 && top_is_map && first_document => {
+                if expect_key {
+                    // YAML 1.1 readers (GitHub's) take a bare `on` for true.
+                    let on = style == TScalarStyle::Plain && text == "true";
+                    keys.push(if on { "on".to_string() } else { text });
+                }
+                expect_key = !expect_key;
+            }
+            Event::Alias(_) if depth == 1 && top_is_map && first_document => {
+                expect_key = !expect_key;
+            }
+            _ => {}
         }
     }
 }
@@ -231,6 +269,42 @@ mod tests {
                 (BRANCH_PIN.into(), 7, 16, "`actions/setup-node` is pinned to `main`, which looks like a branch: pin a tag or a commit SHA".into()),
                 (BRANCH_PIN.into(), 9, 15, "`owner/repo/path` is pinned to `release/v2`, which looks like a branch: pin a tag or a commit SHA".into()),
             ]
+        );
+    }
+
+    #[test]
+    fn top_level_keys_are_read_without_recursion() {
+        // 20,000 block sequences, one in another, under `jobs:`.
+        let deep = format!("on: push\njobs:\n  x:\n    {}1\n", "- ".repeat(20_000));
+        assert_eq!(check(".github/workflows/deep.yml", &deep), []);
+        let nested_only = format!(
+            "name: {{on: 1, jobs: [{{on: 2}}]}}\nmatrix:\n  on: 3\n  jobs:\n    {}\n",
+            "- ".repeat(5_000) + "4"
+        );
+        assert_eq!(
+            check(".github/workflows/n.yml", &nested_only),
+            [(
+                MISSING_KEY.into(),
+                1,
+                1,
+                "no `on:` or `jobs:` at the top level".into()
+            )]
+        );
+        assert_eq!(
+            check(
+                ".github/workflows/docs.yml",
+                "name: a\n---\non: push\njobs: {}\n"
+            ),
+            [(
+                MISSING_KEY.into(),
+                1,
+                1,
+                "no `on:` or `jobs:` at the top level".into()
+            )]
+        );
+        assert_eq!(
+            check(".github/workflows/t.yml", "true: push\n? jobs\n: {}\n"),
+            []
         );
     }
 
