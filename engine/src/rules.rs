@@ -44,8 +44,8 @@ pub fn engine_rules() -> Vec<RuleInfo> {
             "ward never holds a file above `max-file-size` (default 50 MiB) in memory whole: \
              it reads it in pieces of whole lines, which the rule packs and the line-level \
              plugin rules check; rules that need the whole file (a parse, a header, a count) \
-             do not run on it, and `--fix` leaves it alone. A binary file is not read past its \
-             first piece. Raise the limit in ward.toml (`max-file-size = \"200MiB\"`) to have \
+             do not run on it, and `--fix` leaves it alone. A binary file (a NUL in its first 8 KiB) is not \
+             read past those. Raise the limit in ward.toml (`max-file-size = \"200MiB\"`) to have \
              every rule check it, or exclude the file.",
         ),
         rule(

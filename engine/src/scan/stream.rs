@@ -95,6 +95,16 @@ impl<R: Read> Pieces<R> {
         Ok(())
     }
 
+    /// The first `n` bytes (fewer if the input is shorter), read before the
+    /// first piece and kept for it.
+    fn head(&mut self, n: usize) -> std::io::Result<&[u8]> {
+        let mut buf = std::mem::take(&mut self.carry);
+        let more = n.saturating_sub(buf.len());
+        self.fill(&mut buf, more)?;
+        self.carry = buf;
+        Ok(&self.carry[..self.carry.len().min(n)])
+    }
+
     fn next_piece(&mut self) -> std::io::Result<Option<Piece>> {
         let mut buf = std::mem::take(&mut self.carry);
         let carried = self.carried;
@@ -252,30 +262,23 @@ fn check_pieces<R: Read>(
     let mut suppressions = Suppressions::default();
     let mut timings = super::Timings::default();
     let mut per_plugin: std::collections::HashMap<String, usize> = Default::default();
-    let mut binary = false;
-    let mut first = true;
-    loop {
-        // The first piece alone: if the file is binary, nothing more is read.
-        let want = if first { 1 } else { group_size };
-        let mut group = Vec::with_capacity(want);
-        while group.len() < want {
+    // No line-level rule reads a binary file: nothing past its first bytes
+    // is read. This is decided before the first piece, which would read on
+    // to the first newline: all of a 2 GB file of zeros.
+    let binary = memchr::memchr(0, pieces.head(BINARY_PROBE)?).is_some();
+    if binary {
+        hasher = None;
+    }
+    while !binary {
+        let mut group = Vec::with_capacity(group_size);
+        while group.len() < group_size {
             match pieces.next_piece()? {
                 Some(piece) => group.push(piece),
                 None => break,
             }
         }
-        let Some(head) = group.first() else {
+        if group.is_empty() {
             break;
-        };
-        if first {
-            first = false;
-            let probe = &head.bytes[..head.bytes.len().min(BINARY_PROBE)];
-            if memchr::memchr(0, probe).is_some() {
-                // No line-level rule reads a binary file; nothing more to read.
-                binary = true;
-                hasher = None;
-                break;
-            }
         }
         if let Some(hasher) = hasher.as_mut() {
             for piece in &group {
