@@ -268,38 +268,39 @@ fn check_pieces<R: Read>(
     let binary = memchr::memchr(0, pieces.head(BINARY_PROBE)?).is_some();
     if binary {
         hasher = None;
-    }
-    while !binary {
-        let mut group = Vec::with_capacity(group_size);
-        while group.len() < group_size {
-            match pieces.next_piece()? {
-                Some(piece) => group.push(piece),
-                None => break,
+    } else {
+        loop {
+            let mut group = Vec::with_capacity(group_size);
+            while group.len() < group_size {
+                match pieces.next_piece()? {
+                    Some(piece) => group.push(piece),
+                    None => break,
+                }
             }
-        }
-        if group.is_empty() {
-            break;
-        }
-        if let Some(hasher) = hasher.as_mut() {
-            for piece in &group {
-                hasher.update(&piece.bytes[piece.carried..]);
+            if group.is_empty() {
+                break;
             }
-        }
-        let done: Vec<PieceOutcome> = group
-            .par_iter()
-            .map(|piece| check_piece(entry, piece, &plugins, checks))
-            .collect();
-        for piece in done {
-            timings.add(piece.timings);
-            if let Some(found) = piece.suppressions {
-                suppressions.merge(found);
+            if let Some(hasher) = hasher.as_mut() {
+                for piece in &group {
+                    hasher.update(&piece.bytes[piece.carried..]);
+                }
             }
-            for finding in piece.findings {
-                // A plugin gone wrong must not fill memory on a huge file.
-                let count = per_plugin.entry(finding.plugin.clone()).or_insert(0);
-                *count += 1;
-                if *count <= MAX_FINDINGS_PER_FILE {
-                    findings.push(finding);
+            let done: Vec<PieceOutcome> = group
+                .par_iter()
+                .map(|piece| check_piece(entry, piece, &plugins, checks))
+                .collect();
+            for piece in done {
+                timings.add(piece.timings);
+                if let Some(found) = piece.suppressions {
+                    suppressions.merge(found);
+                }
+                for finding in piece.findings {
+                    // A plugin gone wrong must not fill memory on a huge file.
+                    let count = per_plugin.entry(finding.plugin.clone()).or_insert(0);
+                    *count += 1;
+                    if *count <= MAX_FINDINGS_PER_FILE {
+                        findings.push(finding);
+                    }
                 }
             }
         }
