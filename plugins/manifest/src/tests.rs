@@ -123,7 +123,7 @@ fn a_changelog_in_another_format_gets_one_finding_until_it_claims_keep_a_changel
     assert_eq!(lines, [1, 3, 4, 6]);
     let clean = "# Changelog\n\n## [Unreleased]\n\n## [1.0.0] - 2024-05-01\n### Added\n- x\n";
     assert_eq!(check("CHANGELOG.md", clean), []);
-    let linked = "# Changelog\n\nKeep a Changelog.\n\n## [Unreleased](https://x.y/compare/v1.1.0...HEAD)\n\n## [1.1.0](https://x.y/compare/v1.0.0...v1.1.0) - 2024-06-01\n### Fixed\n\n## [1.0.0](https://x.y) 2024-05-01\n";
+    let linked = "# Changelog\n\nKeep a Changelog.\n\n## [Unreleased](https://x.y/compare/v1.1.0...HEAD)\n\n## [1.1.0](https://x.y/compare/v1.0.0...v1.1.0) - 2024-06-01\n### Fixed\n\n## [1.0.0](https://x.y) 2024-05-01\n## [v0.9.0](https://x.y/compare/v0.8.0...v0.9.0) - 2024-04-01\n";
     let lines: Vec<u32> = check("CHANGELOG.md", linked).iter().map(|f| f.1).collect();
     assert_eq!(lines, [10]);
 }

@@ -220,6 +220,8 @@ fn release_heading_ok(heading: &str) -> bool {
     if version.eq_ignore_ascii_case("unreleased") {
         return rest.is_empty();
     }
+    // `v1.2.3`, as tags are named and auto-changelog writes headings.
+    let version = version.strip_prefix(['v', 'V']).unwrap_or(version);
     let version_ok = version.chars().next().is_some_and(|c| c.is_ascii_digit());
     let rest = rest.trim_end_matches(" [YANKED]");
     version_ok && rest.strip_prefix(" - ").is_some_and(is_date)
