@@ -131,3 +131,31 @@ fn fix_never_rewrites_a_file_it_read_in_pieces() {
         ]
     );
 }
+
+#[test]
+fn a_line_too_long_to_hold_ends_the_reading_with_a_note() {
+    // Pieces of 600 bytes allow lines of 4,800; line 3 is 20,000 long. Past
+    // it nothing is read, so memory stays bounded on a dump that is one
+    // multi-gigabyte line.
+    let token = ["ghp_", "Zq8Kx3Lm9Vb2Rt7Np4Wc6Yd1Fg5Hj0Ks2AaB"].concat();
+    let mut text = format!("ok\ntrailing \n{}\nTOKEN={token}\n", "x".repeat(20_000));
+    text.push_str(&"after \n".repeat(100));
+    let repo = repo(&[("dump.txt", text.as_bytes())]);
+    write(repo.path(), "ward.toml", b"max-file-size = \"2KiB\"\n");
+    let (code, report) = check(repo.path(), &[]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        places(&report),
+        [
+            at("ward/file-too-large", "dump.txt", 0, 0),
+            at("text/trailing-whitespace", "dump.txt", 2, 9),
+        ]
+    );
+    assert_eq!(
+        report["findings"][0]["message"],
+        format!(
+            "{} bytes is over max-file-size (2048 bytes): checked in pieces by the rule packs and the line-level rules only, up to line 2; line 3 is longer than 4800 bytes, so the rest is not read",
+            text.len()
+        )
+    );
+}

@@ -29,6 +29,9 @@ const PIECE: usize = 4 << 20;
 /// one of them. What lies wholly within them the earlier piece reported.
 const OVERLAP: usize = 64 << 10;
 
+/// A line may be this many pieces long (32 MiB) before reading stops.
+const LONG_LINE_PIECES: usize = 8;
+
 /// The piece size, unless the test knob `WARD_PIECE_BYTES` sets another, so
 /// that tests can cut a small file into many pieces (the repeated lines then
 /// take at most half a piece).
@@ -64,6 +67,10 @@ struct Pieces<R> {
     next_line: u32,
     eof: bool,
     read: u64,
+    /// The longest line a piece may hold.
+    max_line: usize,
+    /// The line that was longer than `max_line`: reading stopped before it.
+    long_line: Option<u32>,
 }
 
 impl<R: Read> Pieces<R> {
@@ -78,6 +85,8 @@ impl<R: Read> Pieces<R> {
             next_line: 1,
             eof: false,
             read: 0,
+            max_line: piece.saturating_mul(LONG_LINE_PIECES),
+            long_line: None,
         }
     }
 
@@ -121,8 +130,15 @@ impl<R: Read> Pieces<R> {
             memchr::memrchr(b'\n', &buf[carried..]).map(|i| carried + i + 1)
         };
         // A line longer than a piece: read on to its end. Memory then grows
-        // with the longest line, which a file of real lines keeps small.
+        // with the longest line, which a file of real lines keeps small; a
+        // line longer than `max_line` (a multi-gigabyte dump on one line)
+        // ends the reading, so memory stays bounded whatever the file.
         while cut.is_none() {
+            if buf.len() - carried > self.max_line {
+                self.long_line = Some(self.next_line.saturating_add(self.carried_lines));
+                self.carry = Vec::new();
+                return Ok(None);
+            }
             let searched = buf.len();
             self.fill(&mut buf, self.piece)?;
             cut = memchr::memchr(b'\n', &buf[searched..])
@@ -208,12 +224,12 @@ fn check_blob(
         Some(blob) => check_pieces(entry, blob, checks),
         None => Err(std::io::Error::other("git cat-file has no output")),
     };
-    // A binary blob is not read past its first piece: git, blocked on a
+    // A blob is not always read to its end (binary, or a line too long): git, blocked on a
     // full pipe, is stopped rather than waited for.
     let _ = git.kill();
     let _ = git.wait();
     let done = result?;
-    if !done.binary && done.bytes != entry.size {
+    if done.complete && done.bytes != entry.size {
         return Err(std::io::Error::other(format!(
             "git cat-file gave {} of {} bytes",
             done.bytes, entry.size
@@ -225,8 +241,8 @@ fn check_blob(
 /// What checking a file in pieces gave.
 struct Streamed {
     findings: Vec<Finding>,
-    /// Not read past its first piece.
-    binary: bool,
+    /// Read to its end (not binary, no line too long to hold).
+    complete: bool,
     bytes: u64,
     suppressed: usize,
     hash: Option<crate::cache::ContentHash>,
@@ -337,10 +353,20 @@ fn check_pieces<R: Read>(
         ));
     }
     let size = pieces.read.max(entry.size);
-    let how = if binary {
-        "a binary file, not checked".to_string()
-    } else {
-        "checked in pieces by the rule packs and the line-level rules only".to_string()
+    let how = match (binary, pieces.long_line) {
+        (true, _) => "a binary file, not checked".to_string(),
+        (false, Some(1)) => format!(
+            "its first line is longer than {} bytes: not checked",
+            pieces.max_line
+        ),
+        (false, Some(line)) => format!(
+            "checked in pieces by the rule packs and the line-level rules only, up to line {}; line {line} is longer than {} bytes, so the rest is not read",
+            line - 1,
+            pieces.max_line
+        ),
+        (false, None) => {
+            "checked in pieces by the rule packs and the line-level rules only".to_string()
+        }
     };
     findings.push(Finding::engine(
         FILE_TOO_LARGE,
@@ -350,7 +376,7 @@ fn check_pieces<R: Read>(
     ));
     Ok(Streamed {
         findings,
-        binary,
+        complete: !binary && pieces.long_line.is_none(),
         bytes: pieces.read,
         suppressed,
         hash: hasher.and_then(crate::cache::ContentHasher::finish),
@@ -531,7 +557,18 @@ mod tests {
                 rebuilt.extend_from_slice(&p.bytes[p.carried..]);
                 previous = p.bytes;
             }
-            assert_eq!(rebuilt, text, "piece {piece}, overlap {overlap}");
+            match pieces.long_line {
+                // Reading stopped before a line longer than a piece may hold:
+                // everything before it came out, and it is that long.
+                Some(line) => {
+                    assert_eq!(line, 1 + count_lines(&rebuilt));
+                    assert!(text.starts_with(&rebuilt));
+                    let rest = &text[rebuilt.len()..];
+                    let long = rest.iter().position(|&b| b == b'\n').unwrap_or(rest.len());
+                    assert!(long > pieces.max_line, "piece {piece}: a line of {long}");
+                }
+                None => assert_eq!(rebuilt, text, "piece {piece}, overlap {overlap}"),
+            }
         }
     }
 
