@@ -45,7 +45,8 @@ pub fn engine_rules() -> Vec<RuleInfo> {
              it reads it in pieces of whole lines, which the rule packs and the line-level \
              plugin rules check; rules that need the whole file (a parse, a header, a count) \
              do not run on it, and `--fix` leaves it alone. A binary file (a NUL in its first 8 KiB) is not \
-             read past those. Raise the limit in ward.toml (`max-file-size = \"200MiB\"`) to have \
+             read past those, and a line longer than 32 MiB ends the reading (the finding \
+             names it). Raise the limit in ward.toml (`max-file-size = \"200MiB\"`) to have \
              every rule check it, or exclude the file.",
         ),
         rule(
