@@ -262,9 +262,11 @@ fn allowed(rule: &Rule, secret: &str, whole: &str, bytes: &[u8], start: usize, e
         Allow::Literal(word) => lower
             .get_or_init(|| secret.to_lowercase())
             .contains(word.as_str()),
-        Allow::Pattern(regex, AllowTarget::Secret) => regex.is_match(secret.as_bytes()),
-        Allow::Pattern(regex, AllowTarget::Match) => regex.is_match(whole.as_bytes()),
-        Allow::Pattern(regex, AllowTarget::Line) => regex.is_match(line_around(bytes, start, end)),
+        Allow::Pattern(regex, target) => regex.get().is_some_and(|regex| match target {
+            AllowTarget::Secret => regex.is_match(secret.as_bytes()),
+            AllowTarget::Match => regex.is_match(whole.as_bytes()),
+            AllowTarget::Line => regex.is_match(line_around(bytes, start, end)),
+        }),
     })
 }
 
