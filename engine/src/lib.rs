@@ -293,7 +293,7 @@ fn scan_repository(args: &CheckArgs, use_baseline: bool) -> miette::Result<Check
         .map(|_| cache_key(&config, &active, &loaded.packs));
     // The cache file is read and parsed while the tree is walked: neither
     // needs the other until the scan.
-    let (tree, cache) = std::thread::scope(|scope| {
+    let (tree, mut cache) = std::thread::scope(|scope| {
         let opening = scope.spawn(|| {
             let (dir, key) = (cache_dir.as_ref()?, cache_key.clone()?);
             // Each shard keeps its own cache file: shards sharing one would
@@ -339,7 +339,6 @@ fn scan_repository(args: &CheckArgs, use_baseline: bool) -> miette::Result<Check
     if let Some(progress) = &progress {
         progress.finish();
     }
-    let mut cache = cache;
     if let Some(cache) = &mut cache {
         cache.save();
     }

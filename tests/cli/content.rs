@@ -1,7 +1,7 @@
 //! Content rules, Markdown links, workflows, TODO markers, the health score
 //! and the license-header fix, over `tests/fixtures/content` and its clean twin.
 
-use crate::support::{at, fixture, json, places, ward, write};
+use crate::support::{at, fixture, json, messages, places, ward, write};
 
 #[test]
 fn every_content_rule_reports_its_violation_at_its_place() {
@@ -26,12 +26,7 @@ fn every_content_rule_reports_its_violation_at_its_place() {
             at("text/todo", "src/lib.rs", 2, 8),
         ]
     );
-    let messages: Vec<&str> = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["message"].as_str().unwrap())
-        .collect();
+    let messages = messages(&report);
     assert_eq!(messages[3], "missing heading `License`");
     assert_eq!(
         messages[4],

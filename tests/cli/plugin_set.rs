@@ -1,7 +1,7 @@
 //! The built-in plugin set over `tests/fixtures/plugins`: one violation of
 //! each kind at a known place, and a clean twin with none.
 
-use crate::support::{at, fixture, json, places, repo};
+use crate::support::{at, fixture, json, messages, places, repo};
 
 #[test]
 fn every_built_in_plugin_reports_its_violation_at_its_place() {
@@ -24,12 +24,7 @@ fn every_built_in_plugin_reports_its_violation_at_its_place() {
             at("security/exec-bit", "tools/notes.txt", 0, 0),
         ]
     );
-    let messages: Vec<&str> = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["message"].as_str().unwrap())
-        .collect();
+    let messages = messages(&report);
     assert_eq!(
         messages[7],
         "version 1.1.0 here, but Cargo.toml, VERSION, CHANGELOG.md say 1.0.0"

@@ -99,6 +99,16 @@ pub fn places(report: &Value) -> Vec<(String, String, u64, u64)> {
         .collect()
 }
 
+/// The message of every finding, in report order.
+pub fn messages(report: &Value) -> Vec<&str> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["message"].as_str().unwrap())
+        .collect()
+}
+
 /// Shorthand for an expected place.
 pub fn at(rule: &str, path: &str, line: u64, column: u64) -> (String, String, u64, u64) {
     (rule.into(), path.into(), line, column)

@@ -1,6 +1,6 @@
 //! Faults ward survives (see the README's "What ward does with odd input").
 
-use crate::support::{at, json, places, repo, ward};
+use crate::support::{at, json, messages, places, repo, ward};
 
 mod plugins;
 
@@ -274,12 +274,7 @@ fn documents_nested_deeper_than_any_stack_are_reported_not_a_crash() {
         ]
     );
     assert_eq!(code, 1);
-    let messages: Vec<&str> = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["message"].as_str().unwrap())
-        .collect();
+    let messages = messages(&report);
     assert_eq!(
         messages,
         [

@@ -224,8 +224,8 @@ fn check_blob(
         Some(blob) => check_pieces(entry, blob, checks),
         None => Err(std::io::Error::other("git cat-file has no output")),
     };
-    // A blob is not always read to its end (binary, or a line too long): git, blocked on a
-    // full pipe, is stopped rather than waited for.
+    // A blob is not always read to its end (binary, or a line too long):
+    // git, blocked on a full pipe, is stopped rather than waited for.
     let _ = git.kill();
     let _ = git.wait();
     let done = result?;

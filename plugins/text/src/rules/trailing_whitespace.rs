@@ -34,8 +34,12 @@ Invisible characters make noisy diffs and merge conflicts.\n\n\
 }
 
 fn is_markdown(path: &str) -> bool {
-    let lower = path.to_ascii_lowercase();
-    lower.ends_with(".md") || lower.ends_with(".markdown")
+    // Asked of every text file: compared in place, not lowercased.
+    let ends_with = |suffix: &str| {
+        path.len() >= suffix.len()
+            && path.as_bytes()[path.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
+    };
+    ends_with(".md") || ends_with(".markdown")
 }
 
 fn check(file: &File<'_>, settings: &Settings, out: &mut Vec<Finding>) {
