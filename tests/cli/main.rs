@@ -10,6 +10,7 @@ mod formats;
 mod hooks;
 mod inputs;
 mod large_files;
+mod layout;
 mod output;
 mod packs;
 mod plugin_set;

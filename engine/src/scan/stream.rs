@@ -10,15 +10,14 @@ use rayon::prelude::*;
 use ward_plugin_sdk::abi::FileInputFfi;
 use ward_plugin_sdk::{Severity, PLUGIN_ERROR_RULE};
 
-use super::{
-    convert, open_regular, pack_findings, plugin_error, Checks, Lines, Outcome, Raw, BINARY_PROBE,
-    KEYWORD_PASS, MAX_FINDINGS_PER_FILE,
-};
+use super::convert::{convert, pack_findings, plugin_error, Lines, Raw};
+use super::outcome::{Checks, Outcome, Timings, BINARY_PROBE, KEYWORD_PASS, MAX_FINDINGS_PER_FILE};
 use crate::finding::Finding;
-use crate::plugins::ActivePlugin;
-use crate::rules::{FILE_TOO_LARGE, UNREADABLE};
+use crate::host::ActivePlugin;
+use crate::registry::{FILE_TOO_LARGE, UNREADABLE};
+use crate::scan::suppress::Suppressions;
+use crate::source::read::open_regular;
 use crate::source::Entry;
-use crate::suppress::Suppressions;
 
 /// New bytes per piece: large enough that the per-call cost vanishes, small
 /// enough that a few pieces per thread are all the memory a huge file costs.
@@ -245,8 +244,8 @@ struct Streamed {
     complete: bool,
     bytes: u64,
     suppressed: usize,
-    hash: Option<crate::cache::ContentHash>,
-    timings: super::Timings,
+    hash: Option<crate::source::digest::ContentHash>,
+    timings: Timings,
 }
 
 /// What one piece gave.
@@ -254,7 +253,7 @@ struct Streamed {
 struct PieceOutcome {
     findings: Vec<Finding>,
     suppressions: Option<Suppressions>,
-    timings: super::Timings,
+    timings: Timings,
 }
 
 fn check_pieces<R: Read>(
@@ -271,12 +270,12 @@ fn check_pieces<R: Read>(
     let mut pieces = Pieces::new(reader, piece_sizes());
     let mut hasher = checks
         .cache
-        .map(|_| crate::cache::ContentHasher::new(entry.size));
+        .map(|_| crate::source::digest::ContentHasher::new(entry.size));
     // As many pieces in memory at once as there are threads to check them.
     let group_size = rayon::current_num_threads().max(1);
     let mut findings: Vec<Finding> = Vec::new();
     let mut suppressions = Suppressions::default();
-    let mut timings = super::Timings::default();
+    let mut timings = Timings::default();
     let mut per_plugin: std::collections::HashMap<String, usize> = Default::default();
     // No line-level rule reads a binary file: nothing past its first bytes
     // is read. This is decided before the first piece, which would read on
@@ -379,7 +378,7 @@ fn check_pieces<R: Read>(
         complete: !binary && pieces.long_line.is_none(),
         bytes: pieces.read,
         suppressed,
-        hash: hasher.and_then(crate::cache::ContentHasher::finish),
+        hash: hasher.and_then(crate::source::digest::ContentHasher::finish),
         timings,
     })
 }
@@ -459,7 +458,7 @@ fn check_piece(
     });
     let known = |rule: &str| checks.known_rules.contains(rule);
     done.suppressions =
-        crate::suppress::parse_from(&entry.path, &piece.bytes, &known, piece.first_line);
+        crate::scan::suppress::parse_from(&entry.path, &piece.bytes, &known, piece.first_line);
     done
 }
 

@@ -3,7 +3,7 @@
 use globset::{Glob, GlobMatcher};
 use ward_plugin_sdk::Severity;
 
-use crate::config::Origin;
+use crate::config::error::Origin;
 
 /// A severity a config can give a rule, including switching it off.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

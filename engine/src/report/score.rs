@@ -9,111 +9,19 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use ward_plugin_sdk::{Severity, PLUGIN_ERROR_RULE};
 
 use crate::finding::Finding;
 
-/// The categories, in report order.
-pub const CATEGORIES: [&str; 6] = [
-    "documentation",
-    "security",
-    "hygiene",
-    "structure",
-    "manifests",
-    "ci",
-];
+pub use crate::config::score::{ScoreConfig, CATEGORIES};
 
-/// The `[score]` table of `ward.toml`.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ScoreConfig {
-    /// Points an error costs its category.
-    pub error: Option<f64>,
-    /// Points a warning costs.
-    pub warning: Option<f64>,
-    /// Points an info costs.
-    pub info: Option<f64>,
-    /// Category weights in the total.
-    #[serde(default)]
-    pub categories: BTreeMap<String, f64>,
-    /// Rule id or glob → category, before the built-in mapping.
-    #[serde(default)]
-    pub rules: BTreeMap<String, String>,
-    /// `rules`, compiled by [`ScoreConfig::validate`]: matched per finding.
-    #[serde(skip)]
-    categories_by_rule: crate::policy::RuleMap<&'static str>,
-}
-
-impl ScoreConfig {
-    /// Layers `later` over `self`: values and entries of `later` win.
-    pub fn merge(&mut self, later: ScoreConfig) {
-        self.error = later.error.or(self.error);
-        self.warning = later.warning.or(self.warning);
-        self.info = later.info.or(self.info);
-        self.categories.extend(later.categories);
-        self.rules.extend(later.rules);
-        self.categories_by_rule.extend(later.categories_by_rule);
-    }
-
-    /// Checks names and numbers (the message says what is wrong) and
-    /// compiles `[score.rules]`.
-    pub fn validate(&mut self) -> Result<(), String> {
-        for (name, weight) in &self.categories {
-            if !CATEGORIES.contains(&name.as_str()) {
-                return Err(format!(
-                    "unknown score category `{name}`; the categories are {}",
-                    CATEGORIES.join(", ")
-                ));
-            }
-            if !weight.is_finite() || *weight < 0.0 {
-                return Err(format!("score weight of `{name}` must be 0 or more"));
-            }
-        }
-        let mut compiled = crate::policy::RuleMap::default();
-        for (rule, category) in &self.rules {
-            let Some(known) = CATEGORIES.iter().find(|c| **c == category.as_str()) else {
-                return Err(format!(
-                    "[score.rules] \"{rule}\" names unknown category `{category}`; the categories are {}",
-                    CATEGORIES.join(", ")
-                ));
-            };
-            compiled
-                .add(rule, *known, None)
-                .map_err(|e| format!("[score.rules] \"{rule}\": {e}"))?;
-        }
-        self.categories_by_rule = compiled;
-        for (name, value) in [
-            ("error", self.error),
-            ("warning", self.warning),
-            ("info", self.info),
-        ] {
-            if value.is_some_and(|v| !v.is_finite() || v < 0.0) {
-                return Err(format!("score `{name}` must be 0 or more"));
-            }
-        }
-        Ok(())
-    }
-
-    fn cost(&self, severity: Severity) -> f64 {
-        match severity {
-            Severity::Error => self.error.unwrap_or(10.0),
-            Severity::Warning => self.warning.unwrap_or(3.0),
-            Severity::Info => self.info.unwrap_or(1.0),
-        }
-    }
-
-    fn weight(&self, category: &str) -> f64 {
-        self.categories.get(category).copied().unwrap_or(1.0)
-    }
-
-    /// The category of a finding: `[score.rules]` first (an exact id beats
-    /// a glob), then the built-in mapping by rule and plugin.
-    pub fn category_of(&self, rule: &str, plugin: &str) -> &'static str {
-        self.categories_by_rule
-            .get(rule)
-            .unwrap_or_else(|| builtin_category(rule, plugin))
-    }
+/// The category of a finding: `[score.rules]` first, then the built-in
+/// mapping by rule and plugin.
+fn category_of(config: &ScoreConfig, rule: &str, plugin: &str) -> &'static str {
+    config
+        .category_of(rule)
+        .unwrap_or_else(|| builtin_category(rule, plugin))
 }
 
 fn builtin_category(rule: &str, plugin: &str) -> &'static str {
@@ -186,7 +94,7 @@ pub fn score(findings: &[Finding], config: &ScoreConfig) -> Score {
     let mut penalty: BTreeMap<&str, f64> = BTreeMap::new();
     let mut counts: BTreeMap<&str, [usize; 3]> = BTreeMap::new();
     for finding in findings.iter().filter(|f| f.rule != PLUGIN_ERROR_RULE) {
-        let category = config.category_of(&finding.rule, &finding.plugin);
+        let category = category_of(config, &finding.rule, &finding.plugin);
         *penalty.entry(category).or_default() += config.cost(finding.severity);
         let slot = match finding.severity {
             Severity::Error => 0,
@@ -284,14 +192,12 @@ mod tests {
 
     #[test]
     fn weights_categories_and_levels_are_configurable() {
-        let mut config = ScoreConfig {
-            error: Some(40.0),
-            categories: [("security".to_string(), 4.0)].into_iter().collect(),
-            rules: [("text/*".to_string(), "security".to_string())]
-                .into_iter()
-                .collect(),
-            ..Default::default()
-        };
+        let mut config = ScoreConfig::default();
+        config.error = Some(40.0);
+        config.categories = [("security".to_string(), 4.0)].into_iter().collect();
+        config.rules = [("text/*".to_string(), "security".to_string())]
+            .into_iter()
+            .collect();
         config.validate().unwrap();
         let s = score(&[finding("text/bom", Severity::Error)], &config);
         // security 60 with weight 4, five others 100 with weight 1: 540 / 9.
@@ -299,10 +205,8 @@ mod tests {
         assert_eq!(s.level, "good");
         assert_eq!(level(50.0), "fair");
         assert_eq!(level(49.9), "poor");
-        let mut bad = ScoreConfig {
-            categories: [("docs".to_string(), 1.0)].into_iter().collect(),
-            ..Default::default()
-        };
+        let mut bad = ScoreConfig::default();
+        bad.categories = [("docs".to_string(), 1.0)].into_iter().collect();
         assert!(bad
             .validate()
             .unwrap_err()
@@ -313,21 +217,24 @@ mod tests {
     fn categories_of_built_in_rules() {
         let c = ScoreConfig::default();
         assert_eq!(
-            c.category_of("markdown/broken-link", "markdown"),
+            category_of(&c, "markdown/broken-link", "markdown"),
             "documentation"
         );
         assert_eq!(
-            c.category_of("structure/required-content", "structure"),
+            category_of(&c, "structure/required-content", "structure"),
             "documentation"
         );
         assert_eq!(
-            c.category_of("secrets/aws-access-key", "secrets"),
+            category_of(&c, "secrets/aws-access-key", "secrets"),
             "security"
         );
-        assert_eq!(c.category_of("workflows/branch-pin", "workflows"), "ci");
-        assert_eq!(c.category_of("manifest/syntax", "manifest"), "manifests");
-        assert_eq!(c.category_of("structure/naming", "structure"), "structure");
-        assert_eq!(c.category_of("text/bom", "text"), "hygiene");
-        assert_eq!(c.category_of("team/custom", "team"), "hygiene");
+        assert_eq!(category_of(&c, "workflows/branch-pin", "workflows"), "ci");
+        assert_eq!(category_of(&c, "manifest/syntax", "manifest"), "manifests");
+        assert_eq!(
+            category_of(&c, "structure/naming", "structure"),
+            "structure"
+        );
+        assert_eq!(category_of(&c, "text/bom", "text"), "hygiene");
+        assert_eq!(category_of(&c, "team/custom", "team"), "hygiene");
     }
 }

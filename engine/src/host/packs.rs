@@ -16,10 +16,10 @@ use crate::config::{Config, ConfigPath};
 
 /// Packs compiled into the binary: (file name, text).
 pub const SHIPPED: &[(&str, &str)] = &[
-    ("secrets.toml", include_str!("../../rules/secrets.toml")),
+    ("secrets.toml", include_str!("../../../rules/secrets.toml")),
     (
         "dangerous-functions.toml",
-        include_str!("../../rules/dangerous-functions.toml"),
+        include_str!("../../../rules/dangerous-functions.toml"),
     ),
 ];
 
@@ -67,7 +67,7 @@ fn read(path: &ConfigPath) -> miette::Result<String> {
 }
 
 fn parse_pack(name: String, text: String, builtin: bool) -> miette::Result<LoadedPack> {
-    let text_hash = crate::cache::key_of(&[text.as_bytes()]);
+    let text_hash = crate::source::digest::key_of(&[text.as_bytes()]);
     let pack = ward_rules::parse(&PackSource { name, text }).map_err(PackDiagnostic::from)?;
     Ok(LoadedPack {
         pack,

@@ -26,9 +26,9 @@ pub enum Command {
     /// calls hooks.
     Check(CheckArgs),
     /// List the loaded plugins.
-    Plugins(PluginArgs),
+    Plugins(ListArgs),
     /// List every rule with its default severity and summary.
-    Rules(PluginArgs),
+    Rules(RulesArgs),
     /// Run every rule pack's examples: `match` examples must be found,
     /// `no-match` examples must not (exit 1 naming each failure).
     ///
@@ -40,7 +40,7 @@ pub enum Command {
     /// Record every current finding in a baseline file (default:
     /// ward-baseline.json at the repository root), so later checks with
     /// --baseline report only new ones.
-    Baseline(CheckArgs),
+    Baseline(BaselineArgs),
     /// Write a commented starter ward.toml in the current directory.
     Init(InitArgs),
     /// Install a git pre-commit hook that runs `ward check --staged`.
@@ -54,7 +54,7 @@ pub enum Command {
     /// Check, then show the health score: 0-100 per category
     /// (documentation, security, hygiene, structure, manifests, ci) and in
     /// total, weighted as `[score]` in ward.toml says.
-    Score(CheckArgs),
+    Score(ScoreArgs),
     /// Turn a JSON report into a page for people: `ward report --html`.
     Report(ReportArgs),
 }
@@ -149,15 +149,33 @@ pub struct PluginArgs {
     /// code.
     #[arg(long)]
     pub allow_repo_plugins: bool,
-
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
 }
 
-/// `ward check` options.
+/// `ward plugins` options.
 #[derive(Debug, Args)]
-pub struct CheckArgs {
+pub struct ListArgs {
+    #[command(flatten)]
+    pub plugin: PluginArgs,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+    pub format: ListFormat,
+}
+
+/// `ward rules` options.
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    #[command(flatten)]
+    pub plugin: PluginArgs,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = RulesFormat::Text)]
+    pub format: RulesFormat,
+}
+
+/// What to check and how to walk it: shared by `check`, `baseline` and `score`.
+#[derive(Debug, Args)]
+pub struct ScanArgs {
     /// Files and directories to check.
     #[arg(value_name = "PATHS", default_value = ".")]
     pub paths: Vec<PathBuf>,
@@ -165,13 +183,58 @@ pub struct CheckArgs {
     #[command(flatten)]
     pub plugin: PluginArgs,
 
-    /// Exit with 1 when there is a finding at or above this severity.
-    #[arg(long, value_enum, default_value_t = FailOn::Error)]
-    pub fail_on: FailOn,
-
     /// Number of threads (default: one per core).
     #[arg(short = 'j', long, value_name = "N")]
     pub threads: Option<usize>,
+
+    /// Check files that .gitignore, .ignore and git's excludes would skip
+    /// (`.git/` is still never entered).
+    #[arg(long)]
+    pub no_ignore: bool,
+
+    /// Check the content staged in the git index (what the next commit will
+    /// hold), not the working tree: for a plain .git/hooks/pre-commit.
+    #[arg(long, conflicts_with = "repo_only")]
+    pub staged: bool,
+
+    /// Run only the repository-level checks (required files, naming...),
+    /// not the per-file ones: the `ward-repo` pre-commit hook.
+    #[arg(long)]
+    pub repo_only: bool,
+
+    /// Do not read or write the result cache.
+    #[arg(long)]
+    pub no_cache: bool,
+
+    /// Where the result cache lives (default: $XDG_CACHE_HOME/ward, else ~/.cache/ward).
+    #[arg(long, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
+
+    /// Check only shard I of N: files are split by a hash of their path, the
+    /// same on every machine; repository-level checks run in shard 1 only.
+    /// For a CI matrix of N jobs; combine their reports with `ward merge`.
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<crate::source::shard::Shard>,
+
+    /// Never show the progress bar (it is shown only on a terminal, for text
+    /// output, once a run takes more than a moment).
+    #[arg(long)]
+    pub no_progress: bool,
+}
+
+/// `ward check` options.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub scan: ScanArgs,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+
+    /// Exit with 1 when there is a finding at or above this severity.
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
 
     /// When to color text output.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
@@ -191,21 +254,6 @@ pub struct CheckArgs {
     #[arg(long)]
     pub show_secrets: bool,
 
-    /// Check files that .gitignore, .ignore and git's excludes would skip
-    /// (`.git/` is still never entered).
-    #[arg(long)]
-    pub no_ignore: bool,
-
-    /// Check the content staged in the git index (what the next commit will
-    /// hold), not the working tree: for a plain .git/hooks/pre-commit.
-    #[arg(long, conflicts_with = "repo_only")]
-    pub staged: bool,
-
-    /// Run only the repository-level checks (required files, naming...),
-    /// not the per-file ones: the `ward-repo` pre-commit hook.
-    #[arg(long)]
-    pub repo_only: bool,
-
     /// Apply the fixes that fixable findings carry, then check again and
     /// report what remains. Writes are atomic; a file that changed since it
     /// was read, a read-only file or a symlink is left alone.
@@ -220,20 +268,6 @@ pub struct CheckArgs {
     /// say how many were left out.
     #[arg(long, value_name = "N")]
     pub max_findings: Option<usize>,
-
-    /// Do not read or write the result cache.
-    #[arg(long)]
-    pub no_cache: bool,
-
-    /// Where the result cache lives (default: $XDG_CACHE_HOME/ward, else ~/.cache/ward).
-    #[arg(long, value_name = "DIR")]
-    pub cache_dir: Option<PathBuf>,
-
-    /// Check only shard I of N: files are split by a hash of their path, the
-    /// same on every machine; repository-level checks run in shard 1 only.
-    /// For a CI matrix of N jobs; combine their reports with `ward merge`.
-    #[arg(long, value_name = "I/N")]
-    pub shard: Option<crate::shard::Shard>,
 
     /// The repository's name in reports (JSON, SARIF, metrics, audit log),
     /// kept by `ward merge` (default: the name of the repository's directory).
@@ -258,11 +292,41 @@ pub struct CheckArgs {
     /// Exit with 1 when the health score (see `ward score`) is below N (0-100).
     #[arg(long, value_name = "N")]
     pub min_score: Option<f64>,
+}
 
-    /// Never show the progress bar (it is shown only on a terminal, for text
-    /// output, once a run takes more than a moment).
-    #[arg(long)]
-    pub no_progress: bool,
+/// `ward baseline` options.
+#[derive(Debug, Args)]
+pub struct BaselineArgs {
+    #[command(flatten)]
+    pub scan: ScanArgs,
+
+    /// Write the baseline here (default: ward-baseline.json at the
+    /// repository root).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// `ward score` options.
+#[derive(Debug, Args)]
+pub struct ScoreArgs {
+    #[command(flatten)]
+    pub scan: ScanArgs,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+    pub format: ListFormat,
+
+    /// Write the score to this file (atomically) instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Leave out findings in this baseline file; overrides `baseline` in ward.toml.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// Exit with 1 when the total score is below N (0-100).
+    #[arg(long, value_name = "N")]
+    pub min_score: Option<f64>,
 }
 
 /// `ward merge` options.
@@ -308,6 +372,26 @@ pub enum Format {
     Junit,
     /// GitHub Actions workflow commands: annotations on the pull request.
     Github,
+}
+
+/// Formats of listings and of the score.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum ListFormat {
+    /// One line per item.
+    #[default]
+    Text,
+    /// A JSON array or object.
+    Json,
+}
+
+/// Formats of `ward rules`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum RulesFormat {
+    /// One line per rule.
+    #[default]
+    Text,
+    /// A JSON array of rules with every field.
+    Json,
 }
 
 /// The exit-code threshold.

@@ -7,41 +7,12 @@
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::time::SystemTime;
 
 use ward_plugin_sdk::{Edit, Severity};
 
 use crate::finding::Finding;
-use crate::rules::FIX_SKIPPED;
-
-/// What a file looked like when it was read.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Stamp {
-    len: u64,
-    modified: Option<SystemTime>,
-    hash: u64,
-}
-
-fn hash(bytes: &[u8]) -> u64 {
-    // FNV-1a: a stable hash; a collision needs a same-size edit made within
-    // the run and with the same modification time as well.
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
-        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
-    })
-}
-
-impl Stamp {
-    /// The stamp of `path` whose content `bytes` was just read.
-    pub fn of(path: &Path, bytes: &[u8]) -> Option<Stamp> {
-        let meta = std::fs::metadata(path).ok()?;
-        // A file that changed while it was read: no stamp, so never fixed.
-        (meta.len() == bytes.len() as u64).then(|| Stamp {
-            len: meta.len(),
-            modified: meta.modified().ok(),
-            hash: hash(bytes),
-        })
-    }
-}
+use crate::registry::FIX_SKIPPED;
+use crate::source::read::Stamp;
 
 /// What `--fix` did.
 #[derive(Debug, Default)]
@@ -221,11 +192,7 @@ pub fn run(
                 continue;
             }
         };
-        let now = Stamp {
-            len: meta.len(),
-            modified: meta.modified().ok(),
-            hash: hash(&current),
-        };
+        let now = Stamp::from_metadata(&meta, &current);
         if now != *stamp {
             applied.skipped.push(skipped(
                 path,

@@ -1,6 +1,8 @@
 //! The plugin host: built-in plugins linked statically and plugin libraries
 //! loaded from paths meet here as the same root module and the same validator.
 
+pub mod packs;
+
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
@@ -10,7 +12,17 @@ use ward_plugin_sdk::abi::{PluginModRef, ValidatorBox};
 use ward_plugin_sdk::{Manifest, RuleInfo, Severity};
 
 use crate::config::Config;
-use crate::rules;
+use crate::registry;
+
+/// What the run says about a rule a plugin reported.
+pub enum Lookup {
+    /// Enabled somewhere, with this default severity.
+    Enabled(Severity),
+    /// Declared but switched off.
+    Disabled,
+    /// Not declared by the plugin.
+    Unknown,
+}
 
 /// Where a plugin came from.
 #[derive(Debug, Clone)]
@@ -62,11 +74,11 @@ pub struct ActivePlugin {
 
 impl ActivePlugin {
     /// What the run says about `rule` of this plugin.
-    pub fn lookup(&self, rule: &str) -> crate::scan::Lookup {
+    pub fn lookup(&self, rule: &str) -> Lookup {
         match self.severities.get(rule) {
-            Some(&severity) => crate::scan::Lookup::Enabled(severity),
-            None if self.known_rules.contains(rule) => crate::scan::Lookup::Disabled,
-            None => crate::scan::Lookup::Unknown,
+            Some(&severity) => Lookup::Enabled(severity),
+            None if self.known_rules.contains(rule) => Lookup::Disabled,
+            None => Lookup::Unknown,
         }
     }
 }
@@ -186,7 +198,7 @@ fn load_library(path: &Path, verbose: bool) -> Result<LoadedPlugin, PluginError>
 
 /// Every rule: the engine's own and the plugins'.
 pub fn all_rules(plugins: &[LoadedPlugin]) -> Vec<RuleInfo> {
-    rules::engine_rules()
+    registry::engine_rules()
         .into_iter()
         .chain(
             plugins

@@ -1,47 +1,29 @@
 //! `ward.toml`: finding it, parsing it, and pointing at the line when it is wrong.
 
+pub mod discover;
+pub mod error;
+pub mod policy;
+pub mod score;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
-use miette::{Diagnostic, NamedSource, SourceSpan};
+use miette::NamedSource;
 use serde::Deserialize;
 use toml::Spanned;
 
 use ward_plugin_sdk::Severity;
 
-use crate::policy::{Level, RulePolicy};
+use error::{ConfigError, Origin};
+use policy::{Level, RulePolicy};
+use score::ScoreConfig;
 
 /// The config file names looked for, in order, in each directory.
 pub const CONFIG_NAMES: &[&str] = &["ward.toml", ".ward.toml"];
 
 /// Files above this size are skipped with an info finding unless configured.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 50 * 1024 * 1024;
-
-/// A config error that points into the file.
-#[derive(Debug, thiserror::Error, Diagnostic)]
-#[error("{message}")]
-#[diagnostic(code(ward::config))]
-pub struct ConfigError {
-    message: String,
-    #[source_code]
-    src: NamedSource<String>,
-    #[label("{label}")]
-    span: SourceSpan,
-    label: String,
-    #[help]
-    help: Option<String>,
-}
-
-/// A config file that could not be read at all.
-#[derive(Debug, thiserror::Error, Diagnostic)]
-#[error("cannot read config file {path}: {source}")]
-#[diagnostic(code(ward::config))]
-pub struct ConfigReadError {
-    path: String,
-    #[source]
-    source: std::io::Error,
-}
 
 /// The raw file, as serde sees it.
 #[derive(Debug, Default, Deserialize)]
@@ -66,7 +48,7 @@ struct RawConfig {
     #[serde(default)]
     overrides: Vec<RawOverride>,
     #[serde(default)]
-    score: Option<crate::score::ScoreConfig>,
+    score: Option<ScoreConfig>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -88,34 +70,6 @@ struct RawOverride {
 pub struct Override {
     files: GlobSet,
     rules: RulePolicy,
-}
-
-/// Where a config value came from, for later diagnostics (an unknown rule,
-/// a plugin that rejects its settings).
-#[derive(Debug, Clone)]
-pub struct Origin {
-    src: NamedSource<String>,
-    span: SourceSpan,
-}
-
-impl Origin {
-    /// `file:line` of this place.
-    pub fn location(&self) -> String {
-        let text = self.src.inner();
-        let before = &text[..self.span.offset().min(text.len())];
-        format!("{}:{}", self.src.name(), before.matches('\n').count() + 1)
-    }
-
-    /// A diagnostic at this place.
-    pub fn error(&self, message: String, label: &str, help: Option<String>) -> Box<ConfigError> {
-        Box::new(ConfigError {
-            message,
-            src: self.src.clone(),
-            span: self.span,
-            label: label.into(),
-            help,
-        })
-    }
 }
 
 /// A plugin library named by the config.
@@ -159,7 +113,7 @@ pub struct Config {
     /// the result cache's key.
     pub texts: Vec<String>,
     /// `[score]`: weights of the health score.
-    pub score: crate::score::ScoreConfig,
+    pub score: ScoreConfig,
 }
 
 impl Config {
@@ -278,142 +232,9 @@ impl Default for Config {
             baseline: None,
             extends: Vec::new(),
             texts: Vec::new(),
-            score: crate::score::ScoreConfig::default(),
+            score: ScoreConfig::default(),
         }
     }
-}
-
-/// The nearest config file in `start` or one of its ancestors.
-pub fn discover(start: &Path) -> Option<PathBuf> {
-    start.ancestors().find_map(|dir| {
-        CONFIG_NAMES
-            .iter()
-            .map(|name| dir.join(name))
-            .find(|candidate| candidate.is_file())
-    })
-}
-
-/// Built-in configurations for `extends = ["ward:NAME"]`.
-pub const PRESETS: &[(&str, &str)] = &[
-    ("recommended", include_str!("presets/recommended.toml")),
-    ("strict", include_str!("presets/strict.toml")),
-];
-
-/// Reads and checks a config file and everything it extends.
-pub fn load(path: &Path) -> miette::Result<Config> {
-    let mut stack = Vec::new();
-    load_layered(path, &mut stack, None)
-}
-
-/// Loads a config found in the checked tree: what it extends or names (rule
-/// packs, gitleaks files) must lie inside `allowed` directories (the
-/// repository, the user's config directory), so a crafted repository cannot
-/// make ward read `/etc` or a home directory.
-pub fn load_confined(path: &Path, allowed: &[PathBuf]) -> miette::Result<Config> {
-    let mut stack = Vec::new();
-    let config = load_layered(path, &mut stack, Some(allowed))?;
-    for named in config.packs.iter().chain(&config.gitleaks) {
-        check_inside(&named.path, &named.origin, allowed)?;
-    }
-    Ok(config)
-}
-
-/// The user's own config directory: `$XDG_CONFIG_HOME/ward`, else `~/.config/ward`.
-pub fn user_config_dir() -> Option<PathBuf> {
-    std::env::var_os("XDG_CONFIG_HOME")
-        .map(PathBuf::from)
-        .filter(|p| p.is_absolute())
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))
-        .map(|base| base.join("ward"))
-}
-
-fn check_inside(path: &Path, origin: &Origin, allowed: &[PathBuf]) -> miette::Result<()> {
-    // A path that does not exist yet fails later with "cannot read"; here
-    // only where it points matters, so resolve what can be resolved.
-    let resolved = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
-    if allowed.iter().any(|dir| resolved.starts_with(dir)) {
-        return Ok(());
-    }
-    Err(miette::Report::new(*origin.error(
-        format!("{} is outside the repository", path.display()),
-        "named here",
-        Some("a config found in the checked tree may only name files inside it; give other files with --config".into()),
-    )))
-}
-
-fn load_layered(
-    path: &Path,
-    stack: &mut Vec<PathBuf>,
-    allowed: Option<&[PathBuf]>,
-) -> miette::Result<Config> {
-    let text = std::fs::read_to_string(path).map_err(|source| ConfigReadError {
-        path: path.display().to_string(),
-        source,
-    })?;
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let mut layer = parse(&text, &display_path(path), dir).map_err(|e| miette::Report::new(*e))?;
-    layer.file = Some(path.to_path_buf());
-    stack.push(path.canonicalize().unwrap_or_else(|_| path.to_path_buf()));
-    let mut merged = Config::default();
-    for (entry, origin) in std::mem::take(&mut layer.extends) {
-        let base = if let Some(name) = entry.strip_prefix("ward:") {
-            let Some((_, text)) = PRESETS.iter().find(|(preset, _)| *preset == name) else {
-                let names: Vec<String> = PRESETS.iter().map(|(n, _)| format!("ward:{n}")).collect();
-                return Err(miette::Report::new(*origin.error(
-                    format!("unknown preset `{entry}`"),
-                    "extended here",
-                    Some(format!("built-in presets: {}", names.join(", "))),
-                )));
-            };
-            parse(text, &format!("preset {entry}"), dir).map_err(|e| miette::Report::new(*e))?
-        } else {
-            let target = dir.join(&entry);
-            let canonical = target.canonicalize().map_err(|e| {
-                miette::Report::new(*origin.error(
-                    format!("cannot read {}: {e}", target.display()),
-                    "extended here",
-                    None,
-                ))
-            })?;
-            if let Some(allowed) = allowed {
-                check_inside(&canonical, &origin, allowed)?;
-            }
-            if stack.contains(&canonical) {
-                return Err(miette::Report::new(*origin.error(
-                    format!("`{entry}` extends itself through a cycle"),
-                    "extended here",
-                    Some("remove one of the `extends` entries that lead back to this file".into()),
-                )));
-            }
-            let mut parent = load_layered(&target, stack, allowed)?;
-            parent.file = None;
-            parent
-        };
-        merged.merge(base);
-    }
-    stack.pop();
-    merged.merge(layer);
-    Ok(merged)
-}
-
-/// `path` as the user would type it from the current directory
-/// (`ward.toml`, `../ward.toml`), or as given when that is not possible.
-fn display_path(path: &Path) -> String {
-    let relative = std::env::current_dir().ok().and_then(|cwd| {
-        let base = cwd.ancestors().find(|a| path.starts_with(a))?;
-        let ups = cwd.strip_prefix(base).ok()?.components().count();
-        let rest = path.strip_prefix(base).ok()?;
-        // Only near ancestors: `../../../../etc/x` is harder to read than the absolute path.
-        (ups <= 3).then(|| {
-            std::iter::repeat_n(Path::new(".."), ups)
-                .collect::<PathBuf>()
-                .join(rest)
-        })
-    });
-    relative
-        .unwrap_or_else(|| path.to_path_buf())
-        .display()
-        .to_string()
 }
 
 /// Parses config text; `name` is shown in diagnostics, `dir` anchors relative paths.

@@ -16,7 +16,7 @@ struct JsonReport<'a> {
     findings: &'a [Finding],
     summary: Summary,
     #[serde(skip_serializing_if = "Option::is_none")]
-    score: Option<&'a crate::score::Score>,
+    score: Option<&'a crate::report::score::Score>,
 }
 
 /// `--timings` in the JSON report, in milliseconds of CPU time.
@@ -87,7 +87,7 @@ pub fn render(report: &Report<'_>) -> String {
                 TimingsJson {
                     reading_ms: ms(&t.reading),
                     plugins_ms: t.plugins.iter().map(|(k, v)| (k.clone(), ms(v))).collect(),
-                    top_rules_ms: crate::observe::top_rules(t, 10)
+                    top_rules_ms: crate::report::observe::top_rules(t, 10)
                         .into_iter()
                         .map(|(k, v)| (k, ms(&v)))
                         .collect(),

@@ -102,7 +102,7 @@ impl Seen {
     fn gaps(&self) -> Vec<String> {
         let mut out = Vec::new();
         for (repository, parts) in &self.parts {
-            let shards: Vec<crate::shard::Shard> = parts
+            let shards: Vec<crate::source::shard::Shard> = parts
                 .keys()
                 .flatten()
                 .filter_map(|s| s.parse().ok())

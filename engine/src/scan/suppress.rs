@@ -6,7 +6,7 @@ use globset::{Glob, GlobMatcher};
 use ward_plugin_sdk::Severity;
 
 use crate::finding::Finding;
-use crate::rules::INVALID_SUPPRESSION;
+use crate::registry::INVALID_SUPPRESSION;
 
 const MARKER: &[u8] = b"ward:ignore";
 

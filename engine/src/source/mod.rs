@@ -1,12 +1,18 @@
 //! What to check: the tree walk and explicitly named files.
 
+pub mod digest;
+pub mod git;
+pub mod read;
+pub mod shard;
+pub mod write;
+
 use std::path::{Component, Path, PathBuf};
 
 use globset::GlobSet;
 use ward_plugin_sdk::{EntryKind, Severity};
 
 use crate::finding::Finding;
-use crate::rules::{BROKEN_SYMLINK, UNREADABLE};
+use crate::registry::{BROKEN_SYMLINK, UNREADABLE};
 
 /// One entry of the checked tree.
 #[derive(Debug, Clone)]

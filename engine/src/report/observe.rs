@@ -30,7 +30,7 @@ pub struct RunFacts<'a> {
     /// The repository root.
     pub root: &'a Path,
     /// `--shard`, if any.
-    pub shard: Option<crate::shard::Shard>,
+    pub shard: Option<crate::source::shard::Shard>,
     /// Every finding, before `--max-findings` cut the report.
     pub findings: &'a [Finding],
     /// Files read.
@@ -400,7 +400,7 @@ fn git_state(root: &Path) -> Option<GitState> {
     if !root.join(".git").exists() {
         return None;
     }
-    let (commit, branch) = crate::git::head(root);
+    let (commit, branch) = crate::source::git::head(root);
     Some(GitState { commit, branch })
 }
 

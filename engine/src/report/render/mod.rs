@@ -45,11 +45,11 @@ pub struct Report<'a> {
     /// The repository's name.
     pub repository: &'a str,
     /// The shard checked, if any.
-    pub shard: Option<crate::shard::Shard>,
+    pub shard: Option<crate::source::shard::Shard>,
     /// Where the time went, with `--timings`.
     pub timings: Option<&'a crate::scan::Timings>,
     /// The health score of every finding (not only those shown).
-    pub score: Option<crate::score::Score>,
+    pub score: Option<crate::report::score::Score>,
 }
 
 impl Report<'_> {

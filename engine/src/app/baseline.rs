@@ -1,0 +1,24 @@
+//! `ward baseline`: every current finding, recorded so that later checks
+//! report only new ones.
+
+use super::cli::BaselineArgs;
+use super::output::EXIT_CLEAN;
+use super::run::{scan_repository, RunOptions};
+use crate::findings::baseline;
+use crate::source::write::write_atomically;
+
+pub(super) fn run(args: &BaselineArgs) -> miette::Result<u8> {
+    let run = scan_repository(&args.scan, &RunOptions::default())?;
+    let path = args
+        .output
+        .clone()
+        .unwrap_or_else(|| run.root.join(baseline::DEFAULT_FILE));
+    write_atomically(&path, baseline::render(&run.outcome.findings).as_bytes())
+        .map_err(|e| miette::miette!("cannot write the baseline {}: {e}", path.display()))?;
+    eprintln!(
+        "ward: recorded {} findings in {}",
+        run.outcome.findings.len(),
+        path.display()
+    );
+    Ok(EXIT_CLEAN)
+}

@@ -1,0 +1,237 @@
+//! The check that `check`, `baseline` and `score` share: config, plugins
+//! and packs, the walk, the scan, the baseline.
+
+use std::path::{Path, PathBuf};
+
+use super::cli::ScanArgs;
+use super::progress;
+use super::setup::{load_all, resolve_config, start_dir};
+use crate::config::Config;
+use crate::finding;
+use crate::findings::baseline;
+use crate::host::{self, packs};
+use crate::report::observe;
+use crate::scan::{self, cache};
+use crate::source::{self, git};
+
+/// What a run needs beyond the scan arguments: what its command will do
+/// with the findings.
+#[derive(Default)]
+pub(super) struct RunOptions<'a> {
+    /// The baseline to leave findings out by (`--baseline`), or `None` for
+    /// the config's; `ward baseline` uses none at all.
+    pub baseline: Option<&'a Path>,
+    pub use_baseline: bool,
+    pub fix: bool,
+    pub show_secrets: bool,
+    pub timings: bool,
+    /// Whether the report is text on a terminal, where a progress bar helps.
+    pub progress: bool,
+}
+
+/// What a check found, before it is rendered.
+pub(super) struct CheckRun {
+    pub outcome: scan::Outcome,
+    pub rules: Vec<ward_plugin_sdk::RuleInfo>,
+    pub root: PathBuf,
+    pub baselined: usize,
+    /// Plugins and packs that ran, for metrics and the audit log.
+    pub components: Vec<observe::Component>,
+    pub config: Config,
+    /// Kept only so that `check` can skip freeing them (see there).
+    _tree: source::Tree,
+    _cache: Option<cache::Cache>,
+}
+
+/// Loads config, plugins and packs, walks and scans, and applies the baseline.
+pub(super) fn scan_repository(
+    args: &ScanArgs,
+    options: &RunOptions<'_>,
+) -> miette::Result<CheckRun> {
+    let start = start_dir(&args.paths);
+    let root = if args.staged {
+        git::toplevel(&start)?
+    } else {
+        source::find_root(&start)
+    };
+    let config = resolve_config(&args.plugin, &start)?;
+    let loaded = load_all(&args.plugin, &config)?;
+    let active = host::activate(&loaded.plugins, &config, &root)?;
+    let active_packs = packs::activate(&loaded.packs, &config);
+    let baseline_file = options
+        .baseline
+        .map(Path::to_path_buf)
+        .or_else(|| config.baseline.clone());
+    let baseline = match baseline_file.filter(|_| options.use_baseline) {
+        Some(path) => Some(baseline::Baseline::load(&path)?),
+        None => None,
+    };
+
+    let mut pool = rayon::ThreadPoolBuilder::new();
+    if let Some(threads) = args.threads {
+        pool = pool.num_threads(threads.max(1));
+    }
+    let pool = pool
+        .build()
+        .map_err(|e| miette::miette!("cannot start worker threads: {e}"))?;
+
+    let walk = source::WalkOptions {
+        threads: pool.current_num_threads(),
+        ignore_files: !args.no_ignore,
+    };
+    // A list of files (a commit hook's batch) is checked faster than the
+    // whole repository's cache file is read: the cache serves directories.
+    let files_only = !args.paths.is_empty() && args.paths.iter().all(|p| !p.is_dir());
+    let cache_usable = !(args.no_cache
+        || options.fix
+        || options.show_secrets
+        || args.staged
+        || args.repo_only
+        || files_only);
+    let cache_dir = cache_usable
+        .then(|| args.cache_dir.clone().or_else(cache::default_dir))
+        .flatten();
+    let cache_key = cache_dir
+        .as_ref()
+        .map(|_| cache_key(&config, &active, &loaded.packs));
+    // The cache file is read and parsed while the tree is walked: neither
+    // needs the other until the scan.
+    let (tree, mut cache) = std::thread::scope(|scope| {
+        let opening = scope.spawn(|| {
+            let (dir, key) = (cache_dir.as_ref()?, cache_key.clone()?);
+            // Each shard keeps its own cache file: shards sharing one would
+            // keep replacing each other's entries.
+            let scope_name = args.shard.map(|s| s.to_string()).unwrap_or_default();
+            Some(cache::Cache::open(dir, &root, &scope_name, key))
+        });
+        let tree = walk_tree(args, &root, &config, walk);
+        (tree, opening.join().ok().flatten())
+    });
+    let tree = tree?;
+    let rules = loaded.rules();
+    let known_rules = rules.iter().map(|r| r.id.clone()).collect();
+    let progress = progress::Progress::new(options.progress && !args.no_progress, || {
+        tree.files()
+            .filter(|e| args.shard.is_none_or(|s| s.owns(&e.path)))
+            .count()
+    });
+    let advance = |files: usize| {
+        if let Some(progress) = &progress {
+            progress.advance(files);
+        }
+    };
+    let checks = scan::Checks {
+        plugins: &active,
+        packs: active_packs.as_ref(),
+        config: &config,
+        show_secrets: options.show_secrets,
+        known_rules: &known_rules,
+        repo_only: args.repo_only,
+        stamp_files: options.fix,
+        cache: cache.as_ref(),
+        shard: args.shard,
+        timings: options.timings,
+        progress: progress
+            .is_some()
+            .then_some(&advance as &(dyn Fn(usize) + Sync)),
+    };
+    let mut outcome = pool.install(|| scan::run(&tree, &root, &checks));
+    if let Some(progress) = &progress {
+        progress.finish();
+    }
+    if let Some(cache) = &mut cache {
+        cache.save();
+    }
+    finding::finalize(&mut outcome.findings);
+    let mut baselined = 0;
+    if let Some(baseline) = &baseline {
+        let before = outcome.findings.len();
+        outcome.findings.retain(|f| !baseline.contains(f));
+        baselined = before - outcome.findings.len();
+    }
+    let mut components: Vec<observe::Component> = active
+        .iter()
+        .map(|p| observe::Component {
+            name: p.name.clone(),
+            version: p.version.clone(),
+            kind: "plugin",
+        })
+        .collect();
+    components.extend(loaded.packs.iter().map(|p| observe::Component {
+        name: p.pack.name.clone(),
+        version: p.text_hash[..16].to_string(),
+        kind: "pack",
+    }));
+    Ok(CheckRun {
+        outcome,
+        rules,
+        root,
+        baselined,
+        components,
+        config,
+        _tree: tree,
+        _cache: cache,
+    })
+}
+
+/// The tree to check: the staged index, or the walked paths with git's
+/// executable bits.
+fn walk_tree(
+    args: &ScanArgs,
+    root: &Path,
+    config: &Config,
+    walk: source::WalkOptions,
+) -> miette::Result<source::Tree> {
+    if args.staged {
+        let only: Vec<String> = args
+            .paths
+            .iter()
+            .map(|p| source::relative(root, &source::absolute(p)))
+            .filter(|p| !p.is_empty())
+            .collect();
+        return git::staged_tree(root, &only, &config.exclude, config.max_file_size());
+    }
+    let mut tree = source::collect(root, &args.paths, &config.exclude, walk);
+    if root.join(".git").exists() {
+        // Explicit files (a hook's batch): ask git about those only.
+        let only: Vec<String> = if tree.walked_dir {
+            Vec::new()
+        } else {
+            tree.files().map(|e| e.path.clone()).collect()
+        };
+        if tree.walked_dir || !only.is_empty() {
+            let modes = git::index_modes(root, &only);
+            for entry in &mut tree.entries {
+                if let Some(mode) = modes.get(&entry.path) {
+                    // The index knows only 755 and 644: take its executable
+                    // bits, keep the filesystem's other bits.
+                    entry.mode = (entry.mode & !0o111) | (mode & 0o111);
+                }
+            }
+        }
+    }
+    Ok(tree)
+}
+
+/// Everything that decides a file's findings, hashed: a cache entry made
+/// under another key is never used.
+fn cache_key(
+    config: &Config,
+    plugins: &[host::ActivePlugin],
+    packs: &[packs::LoadedPack],
+) -> String {
+    let mut parts: Vec<Vec<u8>> = vec![env!("CARGO_PKG_VERSION").as_bytes().to_vec()];
+    parts.extend(config.texts.iter().map(|t| t.as_bytes().to_vec()));
+    for plugin in plugins {
+        parts.push(plugin.identity.as_bytes().to_vec());
+        if let Some(path) = &plugin.library {
+            // A rebuilt plugin library is another plugin.
+            if let Ok(meta) = std::fs::metadata(path) {
+                parts.push(format!("{:?} {}", meta.modified().ok(), meta.len()).into_bytes());
+            }
+        }
+    }
+    parts.extend(packs.iter().map(|p| p.text_hash.as_bytes().to_vec()));
+    let refs: Vec<&[u8]> = parts.iter().map(Vec::as_slice).collect();
+    source::digest::key_of(&refs)
+}

@@ -1,0 +1,101 @@
+//! What every command starts from: the config for the checked path, and the
+//! plugins and rule packs it names.
+
+use std::path::{Path, PathBuf};
+
+use super::cli::PluginArgs;
+use crate::config::{self, Config};
+use crate::host::{self, packs, LoadedPlugin};
+use crate::source;
+
+/// The config for a run that checks `start`: `--config`, or the nearest
+/// `ward.toml` upwards, or the defaults.
+pub(super) fn resolve_config(args: &PluginArgs, start: &Path) -> miette::Result<Config> {
+    let (file, discovered) = match &args.config {
+        Some(path) => (Some(path.clone()), false),
+        None => (config::discover::discover(start), true),
+    };
+    match file {
+        Some(path) => {
+            if args.verbose {
+                eprintln!("ward: using config {}", path.display());
+            }
+            if !discovered {
+                return config::discover::load(&path);
+            }
+            let mut allowed = vec![source::find_root(start)];
+            allowed.extend(config::discover::user_config_dir());
+            let allowed: Vec<PathBuf> = allowed
+                .into_iter()
+                .map(|d| d.canonicalize().unwrap_or(d))
+                .collect();
+            let mut config = config::discover::load_confined(&path, &allowed)?;
+            config.mark_plugins_from_repository();
+            Ok(config)
+        }
+        None => Ok(Config::default()),
+    }
+}
+
+/// Plugins and rule packs of a run, loaded but not yet configured.
+pub(super) struct Loaded {
+    pub plugins: Vec<LoadedPlugin>,
+    pub packs: Vec<packs::LoadedPack>,
+}
+
+impl Loaded {
+    /// Every rule: the engine's own, the plugins' and the packs'.
+    pub(super) fn rules(&self) -> Vec<ward_plugin_sdk::RuleInfo> {
+        let mut rules = host::all_rules(&self.plugins);
+        rules.extend(packs::rule_infos(&self.packs));
+        rules
+    }
+}
+
+pub(super) fn load_all(args: &PluginArgs, config: &Config) -> miette::Result<Loaded> {
+    let loaded = Loaded {
+        plugins: host::load(
+            args.no_default_plugins,
+            &args.plugins,
+            config,
+            args.verbose,
+            args.allow_repo_plugins
+                || std::env::var_os("WARD_ALLOW_REPO_PLUGINS").is_some_and(|v| v == "1"),
+        )?,
+        packs: packs::load(config, args.no_default_plugins)?,
+    };
+    let rules = loaded.rules();
+    let mut ids = std::collections::HashSet::new();
+    for rule in &rules {
+        if !ids.insert(rule.id.as_str()) {
+            return Err(miette::miette!(
+                "two plugins or rule packs define the rule `{}`; rename one pack",
+                rule.id
+            ));
+        }
+    }
+    let known: Vec<String> = rules.iter().map(|r| r.id.clone()).collect();
+    for (pattern, origin) in config.policies().flat_map(|p| p.unmatched(&known)) {
+        let place = origin.map_or_else(String::new, |o| format!("{}: ", o.location()));
+        eprintln!("warning: {place}`{pattern}` in [rules] matches no rule of the loaded plugins");
+    }
+    for name in config.plugin_settings.keys() {
+        if !loaded.plugins.iter().any(|p| &p.manifest.name == name) {
+            eprintln!("warning: [plugins.{name}] configures a plugin that is not loaded");
+        }
+    }
+    Ok(loaded)
+}
+
+/// The directory a check starts from: the first path, or its parent if it is a file.
+pub(super) fn start_dir(paths: &[PathBuf]) -> PathBuf {
+    let first = paths
+        .first()
+        .map_or_else(|| PathBuf::from("."), Clone::clone);
+    let abs = source::absolute(&first);
+    if abs.is_dir() {
+        abs.canonicalize().unwrap_or(abs)
+    } else {
+        abs.parent().map_or(abs.clone(), Path::to_path_buf)
+    }
+}

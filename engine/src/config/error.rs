@@ -1,0 +1,56 @@
+//! What goes wrong in a config, and where: errors point into the file.
+
+use miette::{Diagnostic, NamedSource, SourceSpan};
+
+/// A config error that points into the file.
+#[derive(Debug, thiserror::Error, Diagnostic)]
+#[error("{message}")]
+#[diagnostic(code(ward::config))]
+pub struct ConfigError {
+    pub(super) message: String,
+    #[source_code]
+    pub(super) src: NamedSource<String>,
+    #[label("{label}")]
+    pub(super) span: SourceSpan,
+    pub(super) label: String,
+    #[help]
+    pub(super) help: Option<String>,
+}
+
+/// A config file that could not be read at all.
+#[derive(Debug, thiserror::Error, Diagnostic)]
+#[error("cannot read config file {path}: {source}")]
+#[diagnostic(code(ward::config))]
+pub struct ConfigReadError {
+    pub(super) path: String,
+    #[source]
+    pub(super) source: std::io::Error,
+}
+
+/// Where a config value came from, for later diagnostics (an unknown rule,
+/// a plugin that rejects its settings).
+#[derive(Debug, Clone)]
+pub struct Origin {
+    pub(super) src: NamedSource<String>,
+    pub(super) span: SourceSpan,
+}
+
+impl Origin {
+    /// `file:line` of this place.
+    pub fn location(&self) -> String {
+        let text = self.src.inner();
+        let before = &text[..self.span.offset().min(text.len())];
+        format!("{}:{}", self.src.name(), before.matches('\n').count() + 1)
+    }
+
+    /// A diagnostic at this place.
+    pub fn error(&self, message: String, label: &str, help: Option<String>) -> Box<ConfigError> {
+        Box::new(ConfigError {
+            message,
+            src: self.src.clone(),
+            span: self.span,
+            label: label.into(),
+            help,
+        })
+    }
+}

@@ -1,0 +1,5 @@
+//! What happens to findings after the scan: the baseline that leaves old
+//! ones out, and `--fix`, which applies the edits they carry.
+
+pub mod baseline;
+pub mod fix;

@@ -1,0 +1,208 @@
+//! The file pass: a batch of files read once and handed to every plugin and
+//! rule pack, their findings converted, suppressed and cached.
+
+use abi_stable::std_types::{RSlice, RStr};
+use ward_plugin_sdk::abi::FileInputFfi;
+use ward_plugin_sdk::Severity;
+
+use super::convert::{convert, mask_neighbouring_secrets, pack_findings, plugin_error, Lines, Raw};
+use super::outcome::{Checks, Outcome, BINARY_PROBE, KEYWORD_PASS, MAX_FINDINGS_PER_FILE};
+use super::stream;
+use crate::finding::Finding;
+use crate::registry::UNREADABLE;
+use crate::source::read::{read_limited, Stamp};
+use crate::source::Entry;
+
+pub(super) fn check_batch(batch: &[&Entry], checks: &Checks<'_>) -> Outcome {
+    let limit = checks.config.max_file_size();
+    let mut outcome = Outcome::default();
+    let mut contents: Vec<(&Entry, Vec<u8>)> = Vec::with_capacity(batch.len());
+    for entry in batch {
+        if let Some(crate::scan::cache::Hit::Unchanged(found)) =
+            checks.cache.and_then(|c| c.lookup(entry))
+        {
+            outcome.files_scanned += 1;
+            outcome.bytes_scanned += entry.size;
+            outcome.findings.extend(found);
+            continue;
+        }
+        if entry.size > limit {
+            stream::check(entry, checks, &mut outcome);
+            continue;
+        }
+        let reading = checks.timings.then(std::time::Instant::now);
+        let read = match &entry.staged {
+            Some(bytes) => Ok(bytes.to_vec()),
+            None => read_limited(&entry.abs, entry.size, limit),
+        };
+        if let Some(started) = reading {
+            outcome.timings.reading += started.elapsed();
+        }
+        match read {
+            Ok(bytes) if bytes.len() as u64 > limit => {
+                // It grew past the limit since the walk.
+                drop(bytes);
+                stream::check(entry, checks, &mut outcome);
+            }
+            Ok(bytes) => {
+                outcome.files_scanned += 1;
+                outcome.bytes_scanned += bytes.len() as u64;
+                if let Some(found) = checks.cache.and_then(|c| c.lookup_content(entry, &bytes)) {
+                    outcome.findings.extend(found);
+                    continue;
+                }
+                if checks.stamp_files && entry.staged.is_none() {
+                    if let Some(stamp) = Stamp::of(&entry.abs, &bytes) {
+                        outcome.stamps.insert(entry.path.clone(), stamp);
+                    }
+                }
+                contents.push((entry, bytes));
+            }
+            Err(e) => outcome.findings.push(Finding::engine(
+                UNREADABLE,
+                Severity::Error,
+                &entry.path,
+                format!("cannot read: {e}"),
+            )),
+        }
+    }
+    let inputs: Vec<FileInputFfi<'_>> = contents
+        .iter()
+        .map(|(entry, bytes)| FileInputFfi {
+            path: RStr::from_str(&entry.path),
+            bytes: RSlice::from_slice(bytes),
+            is_binary: memchr::memchr(0, &bytes[..bytes.len().min(BINARY_PROBE)]).is_some(),
+            mode: entry.mode,
+        })
+        .collect();
+    let line_index: Vec<std::cell::OnceCell<Lines<'_>>> = contents
+        .iter()
+        .map(|_| std::cell::OnceCell::new())
+        .collect();
+    for plugin in checks.plugins {
+        let started = checks.timings.then(std::time::Instant::now);
+        let found = plugin.validator.check_files(RSlice::from_slice(&inputs));
+        if let Some(started) = started {
+            *outcome
+                .timings
+                .plugins
+                .entry(plugin.name.clone())
+                .or_default() += started.elapsed();
+        }
+        let mut per_file: std::collections::HashMap<String, usize> =
+            std::collections::HashMap::new();
+        for ffi in found {
+            let count = per_file.entry(ffi.path.to_string()).or_insert(0);
+            *count += 1;
+            if *count > MAX_FINDINGS_PER_FILE {
+                continue;
+            }
+            // Line starts are found once per file, and only for files with
+            // findings: a file with thousands of findings must not be
+            // scanned once per finding.
+            let lines = contents
+                .iter()
+                .position(|(entry, _)| entry.path == ffi.path.as_str())
+                .map(|i| line_index[i].get_or_init(|| Lines::new(&contents[i].1)));
+            let lookup = |rule: &str| plugin.lookup(rule);
+            outcome.findings.extend(convert(
+                Raw::from_ffi(ffi),
+                &plugin.name,
+                &lookup,
+                lines,
+                checks,
+            ));
+        }
+        for (path, count) in per_file
+            .into_iter()
+            .filter(|(_, n)| *n > MAX_FINDINGS_PER_FILE)
+        {
+            outcome.findings.push(plugin_error(
+                &plugin.name,
+                &path,
+                format!(
+                    "plugin `{}` reported {count} findings for this file; kept the first {MAX_FINDINGS_PER_FILE}",
+                    plugin.name
+                ),
+            ));
+        }
+    }
+    if let Some(packs) = checks.packs {
+        let mut matches = Vec::new();
+        let mut rule_times = if checks.timings {
+            vec![std::time::Duration::ZERO; packs.set.rules().len()]
+        } else {
+            Vec::new()
+        };
+        let mut pack_time = std::time::Duration::ZERO;
+        for (input, (entry, bytes)) in inputs.iter().zip(&contents) {
+            if input.is_binary {
+                continue;
+            }
+            let times = checks.timings.then_some(rule_times.as_mut_slice());
+            let started = checks.timings.then(std::time::Instant::now);
+            pack_findings(
+                &entry.path,
+                bytes,
+                packs,
+                checks,
+                &mut matches,
+                times,
+                &mut outcome.findings,
+            );
+            if let Some(started) = started {
+                pack_time += started.elapsed();
+            }
+        }
+        if checks.timings {
+            let timings = &mut outcome.timings;
+            let mut in_rules = std::time::Duration::ZERO;
+            for (rule, time) in packs.set.rules().iter().zip(rule_times) {
+                if time.is_zero() {
+                    // Every pack that ran is listed, if only with no time.
+                    if !timings.plugins.contains_key(&rule.pack) {
+                        timings.plugins.insert(rule.pack.clone(), time);
+                    }
+                    continue;
+                }
+                in_rules += time;
+                *timings.rules.entry(rule.id.clone()).or_default() += time;
+                *timings.plugins.entry(rule.pack.clone()).or_default() += time;
+            }
+            // The keyword pass serves every pack at once.
+            *timings.plugins.entry(KEYWORD_PASS.to_string()).or_default() +=
+                pack_time.saturating_sub(in_rules);
+        }
+    }
+    mask_neighbouring_secrets(&mut outcome.findings);
+    apply_suppressions(&contents, checks, &mut outcome);
+    if let Some(cache) = checks.cache {
+        for (entry, bytes) in &contents {
+            let mine: Vec<Finding> = outcome
+                .findings
+                .iter()
+                .filter(|f| f.path == entry.path)
+                .cloned()
+                .collect();
+            cache.store(entry, bytes, &mine);
+        }
+    }
+    outcome
+}
+
+/// Drops the findings that `ward:ignore` comments in their files hide, and
+/// reports comments that name unknown rules.
+fn apply_suppressions(contents: &[(&Entry, Vec<u8>)], checks: &Checks<'_>, outcome: &mut Outcome) {
+    let known = |rule: &str| checks.known_rules.contains(rule);
+    for (entry, bytes) in contents {
+        let Some(suppressions) = crate::scan::suppress::parse(&entry.path, bytes, &known) else {
+            continue;
+        };
+        let before = outcome.findings.len();
+        outcome
+            .findings
+            .retain(|f| f.path != entry.path || !suppressions.hides(f));
+        outcome.suppressed += before - outcome.findings.len();
+        outcome.findings.extend(suppressions.problems);
+    }
+}

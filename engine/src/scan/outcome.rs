@@ -1,0 +1,85 @@
+//! What a scan found and how much it read, and what checks it: the types
+//! every part of the scan shares.
+
+use crate::config::Config;
+use crate::finding::Finding;
+use crate::host::packs::ActivePacks;
+use crate::host::ActivePlugin;
+
+/// A file is binary when its first 8 KiB hold a NUL byte (as git decides).
+pub(super) const BINARY_PROBE: usize = 8 * 1024;
+
+/// Findings kept per plugin and file: a plugin gone wrong (a million
+/// findings for one file) must not exhaust memory or bury the report.
+pub(super) const MAX_FINDINGS_PER_FILE: usize = 10_000;
+
+/// The timings entry for the keyword pass that all rule packs share.
+pub const KEYWORD_PASS: &str = "rule packs (keyword pass)";
+
+/// What a scan found and how much it read.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    /// Every finding, unsorted.
+    pub findings: Vec<Finding>,
+    /// Regular files read.
+    pub files_scanned: usize,
+    /// Bytes read.
+    pub bytes_scanned: u64,
+    /// Findings hidden by `ward:ignore` comments.
+    pub suppressed: usize,
+    /// What each file looked like when it was read, for `--fix` (only then).
+    pub stamps: std::collections::HashMap<String, crate::source::read::Stamp>,
+    /// Where the time went (with `Checks::timings` only).
+    pub timings: Timings,
+}
+
+/// Time spent per plugin and per rule, summed over threads: CPU time, not
+/// wall time, so with 2 threads the plugins add up to about twice the run.
+#[derive(Debug, Default, Clone)]
+pub struct Timings {
+    /// By plugin or rule pack name.
+    pub plugins: std::collections::BTreeMap<String, std::time::Duration>,
+    /// By rule id: the regex time of each rule-pack rule (native plugins run
+    /// all their rules in one call, so only their plugin total is known).
+    pub rules: std::collections::BTreeMap<String, std::time::Duration>,
+    /// Reading files.
+    pub reading: std::time::Duration,
+}
+
+impl Timings {
+    pub(super) fn add(&mut self, other: Timings) {
+        for (name, time) in other.plugins {
+            *self.plugins.entry(name).or_default() += time;
+        }
+        for (name, time) in other.rules {
+            *self.rules.entry(name).or_default() += time;
+        }
+        self.reading += other.reading;
+    }
+}
+
+/// What checks a run and how.
+pub struct Checks<'a> {
+    /// Configured plugins.
+    pub plugins: &'a [ActivePlugin],
+    /// The enabled rules of every rule pack.
+    pub packs: Option<&'a ActivePacks>,
+    /// The run's config.
+    pub config: &'a Config,
+    /// Print secrets whole (`--show-secrets`).
+    pub show_secrets: bool,
+    /// Every rule id the run knows, to check suppressions against.
+    pub known_rules: &'a std::collections::HashSet<String>,
+    /// Only repository-level checks (`--repo-only`).
+    pub repo_only: bool,
+    /// Record what each file looked like when read (`--fix`).
+    pub stamp_files: bool,
+    /// The result cache, unless switched off.
+    pub cache: Option<&'a crate::scan::cache::Cache>,
+    /// Only this shard's files (`--shard`).
+    pub shard: Option<crate::source::shard::Shard>,
+    /// Measure time per plugin and rule (`--timings`, `--metrics`).
+    pub timings: bool,
+    /// Told of each batch of files done (the progress bar).
+    pub progress: Option<&'a (dyn Fn(usize) + Sync)>,
+}
