@@ -125,6 +125,34 @@ pub struct RuleInfo {
     /// never whole; see [`RuleInfo::line_local`].
     #[serde(default)]
     pub line_local: bool,
+    /// Where the rule's findings count in the health score: one of
+    /// [`category::ALL`]. Empty (a plugin built before categories) counts as
+    /// [`category::HYGIENE`]; see [`RuleInfo::category`].
+    #[serde(default)]
+    pub category: String,
+    /// Whether the text summary counts this rule's findings per directory,
+    /// to show where they pile up (to-do markers); see
+    /// [`RuleInfo::tally_by_directory`].
+    #[serde(default)]
+    pub tally_by_directory: bool,
+}
+
+/// The health-score categories a rule can belong to.
+pub mod category {
+    /// README, license, docs and their links.
+    pub const DOCUMENTATION: &str = "documentation";
+    /// Secrets, dangerous calls, files that must not be committed.
+    pub const SECURITY: &str = "security";
+    /// Whitespace, encodings, line endings, editorconfig: the default.
+    pub const HYGIENE: &str = "hygiene";
+    /// Naming and layout of files and directories.
+    pub const STRUCTURE: &str = "structure";
+    /// Package manifests and versions.
+    pub const MANIFESTS: &str = "manifests";
+    /// CI workflows.
+    pub const CI: &str = "ci";
+    /// Every category, in report order.
+    pub const ALL: [&str; 6] = [DOCUMENTATION, SECURITY, HYGIENE, STRUCTURE, MANIFESTS, CI];
 }
 
 impl RuleInfo {
@@ -137,6 +165,32 @@ impl RuleInfo {
             docs: docs.into(),
             fixable: false,
             line_local: false,
+            category: category::HYGIENE.into(),
+            tally_by_directory: false,
+        }
+    }
+
+    /// Puts the rule's findings in a health-score category (one of
+    /// [`category::ALL`]; the default is [`category::HYGIENE`]).
+    #[must_use]
+    pub fn category(mut self, category: &str) -> Self {
+        self.category = category.into();
+        self
+    }
+
+    /// Asks the text summary to count this rule's findings per directory.
+    #[must_use]
+    pub fn tally_by_directory(mut self) -> Self {
+        self.tally_by_directory = true;
+        self
+    }
+
+    /// The rule's category, [`category::HYGIENE`] when it names none.
+    pub fn category_or_default(&self) -> &str {
+        if self.category.is_empty() {
+            category::HYGIENE
+        } else {
+            &self.category
         }
     }
 

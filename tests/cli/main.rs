@@ -15,6 +15,7 @@ mod output;
 mod packs;
 mod plugin_set;
 mod plugins;
+mod registry;
 #[path = "../reliability/mod.rs"]
 mod reliability;
 mod secrets;

@@ -1,4 +1,4 @@
-//! Faults ward survives (see the README's "What ward does with odd input").
+//! Faults ward survives (see docs/reliability.md).
 
 use crate::support::{at, json, messages, places, repo, ward};
 

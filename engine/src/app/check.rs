@@ -76,7 +76,13 @@ pub(super) fn run(args: &CheckArgs) -> miette::Result<u8> {
     });
     let report = render::Report {
         findings: shown,
-        rules: run.rules.iter().map(|r| (r.id.as_str(), r)).collect(),
+        rules: run
+            .registry
+            .rules()
+            .iter()
+            .map(|r| (r.rule.id.as_str(), &r.rule))
+            .collect(),
+        tallied: run.registry.tallied(),
         files_scanned: outcome.files_scanned,
         bytes_scanned: outcome.bytes_scanned,
         suppressed: outcome.suppressed,
@@ -86,7 +92,11 @@ pub(super) fn run(args: &CheckArgs) -> miette::Result<u8> {
         repository: &repository,
         shard: args.scan.shard,
         timings: args.timings.then_some(&outcome.timings),
-        score: Some(score::score(&outcome.findings, &run.config.score)),
+        score: Some(score::score(
+            &outcome.findings,
+            &run.config.score,
+            &run.registry,
+        )),
     };
     if args.timings {
         eprint!(

@@ -28,6 +28,9 @@ pub enum Command {
     /// List the loaded plugins.
     Plugins(ListArgs),
     /// List every rule with its default severity and summary.
+    ///
+    /// `--format markdown --output docs/rules` writes the rule reference:
+    /// one page per plugin or pack, from the rules' own docs.
     Rules(RulesArgs),
     /// Run every rule pack's examples: `match` examples must be found,
     /// `no-match` examples must not (exit 1 naming each failure).
@@ -171,6 +174,11 @@ pub struct RulesArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = RulesFormat::Text)]
     pub format: RulesFormat,
+
+    /// With `--format markdown`: write the pages (`<plugin>.md` for each
+    /// plugin and pack, and `README.md`) into this directory.
+    #[arg(short, long, value_name = "DIR")]
+    pub output: Option<PathBuf>,
 }
 
 /// What to check and how to walk it: shared by `check`, `baseline` and `score`.
@@ -364,7 +372,7 @@ pub enum Format {
     /// Human-readable diagnostics with source snippets.
     #[default]
     Text,
-    /// One JSON object (schema in the README).
+    /// One JSON object (schema in docs/formats.md).
     Json,
     /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
     Sarif,
@@ -392,6 +400,9 @@ pub enum RulesFormat {
     Text,
     /// A JSON array of rules with every field.
     Json,
+    /// The rule reference: one page per plugin or pack and an index (with
+    /// --output DIR; without, all pages to stdout).
+    Markdown,
 }
 
 /// The exit-code threshold.

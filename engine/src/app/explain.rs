@@ -7,12 +7,11 @@ use super::setup::{load_all, resolve_config, start_dir};
 pub(super) fn run(args: &ExplainArgs) -> miette::Result<u8> {
     let config = resolve_config(&args.plugin, &start_dir(&[]))?;
     let loaded = load_all(&args.plugin, &config)?;
-    let rules = loaded.rules();
-    let Some(rule) = rules.iter().find(|r| r.id == args.rule) else {
+    let registry = &loaded.registry;
+    let Some(rule) = registry.get(&args.rule).map(|r| &r.rule) else {
         let prefix = args.rule.split('/').next().unwrap_or_default();
-        let mut near: Vec<&str> = rules
-            .iter()
-            .map(|r| r.id.as_str())
+        let mut near: Vec<&str> = registry
+            .ids()
             .filter(|id| id.starts_with(prefix) || id.contains(args.rule.as_str()))
             .collect();
         near.truncate(8);
@@ -24,11 +23,12 @@ pub(super) fn run(args: &ExplainArgs) -> miette::Result<u8> {
         return Err(miette::miette!(help = help, "unknown rule `{}`", args.rule));
     };
     let mut text = format!(
-        "{}\n\n{}\n\ndefault severity: {}{}\n",
+        "{}\n\n{}\n\ndefault severity: {}{}; category: {}\n",
         rule.id,
         rule.summary,
         rule.default_severity,
-        if rule.fixable { "; fixable" } else { "" }
+        if rule.fixable { "; fixable" } else { "" },
+        rule.category_or_default()
     );
     if !rule.docs.is_empty() {
         text.push('\n');

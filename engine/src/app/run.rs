@@ -10,6 +10,7 @@ use crate::config::Config;
 use crate::finding;
 use crate::findings::baseline;
 use crate::host::{self, packs};
+use crate::registry::Registry;
 use crate::report::observe;
 use crate::scan::{self, cache};
 use crate::source::{self, git};
@@ -32,7 +33,7 @@ pub(super) struct RunOptions<'a> {
 /// What a check found, before it is rendered.
 pub(super) struct CheckRun {
     pub outcome: scan::Outcome,
-    pub rules: Vec<ward_plugin_sdk::RuleInfo>,
+    pub registry: Registry,
     pub root: PathBuf,
     pub baselined: usize,
     /// Plugins and packs that ran, for metrics and the audit log.
@@ -108,8 +109,7 @@ pub(super) fn scan_repository(
         (tree, opening.join().ok().flatten())
     });
     let tree = tree?;
-    let rules = loaded.rules();
-    let known_rules = rules.iter().map(|r| r.id.clone()).collect();
+    let known_rules = loaded.registry.ids().map(str::to_string).collect();
     let progress = progress::Progress::new(options.progress && !args.no_progress, || {
         tree.files()
             .filter(|e| args.shard.is_none_or(|s| s.owns(&e.path)))
@@ -164,7 +164,7 @@ pub(super) fn scan_repository(
     }));
     Ok(CheckRun {
         outcome,
-        rules,
+        registry: loaded.registry,
         root,
         baselined,
         components,

@@ -14,7 +14,7 @@ pub(super) fn run(args: &ScoreArgs) -> miette::Result<u8> {
         ..RunOptions::default()
     };
     let run = scan_repository(&args.scan, &options)?;
-    let score = score::score(&run.outcome.findings, &run.config.score);
+    let score = score::score(&run.outcome.findings, &run.config.score, &run.registry);
     let text = match args.format {
         ListFormat::Json => {
             let mut json = serde_json::to_string_pretty(&score).unwrap_or_default();

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use super::cli::PluginArgs;
 use crate::config::{self, Config};
 use crate::host::{self, packs, LoadedPlugin};
+use crate::registry::Registry;
 use crate::source;
 
 /// The config for a run that checks `start`: `--config`, or the nearest
@@ -37,44 +38,31 @@ pub(super) fn resolve_config(args: &PluginArgs, start: &Path) -> miette::Result<
     }
 }
 
-/// Plugins and rule packs of a run, loaded but not yet configured.
+/// Plugins and rule packs of a run, loaded but not yet configured, and
+/// every rule they and the engine define.
 pub(super) struct Loaded {
     pub plugins: Vec<LoadedPlugin>,
     pub packs: Vec<packs::LoadedPack>,
-}
-
-impl Loaded {
-    /// Every rule: the engine's own, the plugins' and the packs'.
-    pub(super) fn rules(&self) -> Vec<ward_plugin_sdk::RuleInfo> {
-        let mut rules = host::all_rules(&self.plugins);
-        rules.extend(packs::rule_infos(&self.packs));
-        rules
-    }
+    pub registry: Registry,
 }
 
 pub(super) fn load_all(args: &PluginArgs, config: &Config) -> miette::Result<Loaded> {
+    let plugins = host::load(
+        args.no_default_plugins,
+        &args.plugins,
+        config,
+        args.verbose,
+        args.allow_repo_plugins
+            || std::env::var_os("WARD_ALLOW_REPO_PLUGINS").is_some_and(|v| v == "1"),
+    )?;
+    let packs = packs::load(config, args.no_default_plugins)?;
+    let registry = Registry::new(host::registered(&plugins, &packs))?;
     let loaded = Loaded {
-        plugins: host::load(
-            args.no_default_plugins,
-            &args.plugins,
-            config,
-            args.verbose,
-            args.allow_repo_plugins
-                || std::env::var_os("WARD_ALLOW_REPO_PLUGINS").is_some_and(|v| v == "1"),
-        )?,
-        packs: packs::load(config, args.no_default_plugins)?,
+        plugins,
+        packs,
+        registry,
     };
-    let rules = loaded.rules();
-    let mut ids = std::collections::HashSet::new();
-    for rule in &rules {
-        if !ids.insert(rule.id.as_str()) {
-            return Err(miette::miette!(
-                "two plugins or rule packs define the rule `{}`; rename one pack",
-                rule.id
-            ));
-        }
-    }
-    let known: Vec<String> = rules.iter().map(|r| r.id.clone()).collect();
+    let known: Vec<String> = loaded.registry.ids().map(str::to_string).collect();
     for (pattern, origin) in config.policies().flat_map(|p| p.unmatched(&known)) {
         let place = origin.map_or_else(String::new, |o| format!("{}: ", o.location()));
         eprintln!("warning: {place}`{pattern}` in [rules] matches no rule of the loaded plugins");

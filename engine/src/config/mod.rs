@@ -252,8 +252,7 @@ pub fn parse(text: &str, name: &str, dir: &Path) -> Result<Config, Box<ConfigErr
             span: span.into(),
             label: "here".into(),
             help: Some(
-                "the keys ward.toml accepts are listed in the README's Configuration section"
-                    .into(),
+                "the keys ward.toml accepts are listed in ward's docs/configuration.md".into(),
             ),
         })
     })?;

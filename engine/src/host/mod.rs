@@ -9,10 +9,10 @@ use std::path::{Path, PathBuf};
 use abi_stable::std_types::{RResult, RStr};
 use miette::Diagnostic;
 use ward_plugin_sdk::abi::{PluginModRef, ValidatorBox};
-use ward_plugin_sdk::{Manifest, RuleInfo, Severity};
+use ward_plugin_sdk::{Manifest, Severity};
 
 use crate::config::Config;
-use crate::registry;
+use crate::registry::{self, Registered};
 
 /// What the run says about a rule a plugin reported.
 pub enum Lookup {
@@ -196,16 +196,29 @@ fn load_library(path: &Path, verbose: bool) -> Result<LoadedPlugin, PluginError>
     })
 }
 
-/// Every rule: the engine's own and the plugins'.
-pub fn all_rules(plugins: &[LoadedPlugin]) -> Vec<RuleInfo> {
-    registry::engine_rules()
-        .into_iter()
-        .chain(
-            plugins
-                .iter()
-                .flat_map(|p| p.manifest.rules.iter().cloned()),
-        )
-        .collect()
+/// Every rule with who defines it: the engine's own, the plugins' and the
+/// packs', in that order.
+pub fn registered(plugins: &[LoadedPlugin], packs: &[packs::LoadedPack]) -> Vec<Registered> {
+    let engine = registry::engine_rules().into_iter().map(|rule| Registered {
+        rule,
+        source: registry::ENGINE.into(),
+        from_pack: false,
+    });
+    let from_plugins = plugins.iter().flat_map(|p| {
+        p.manifest.rules.iter().map(|rule| Registered {
+            rule: rule.clone(),
+            source: p.manifest.name.clone(),
+            from_pack: false,
+        })
+    });
+    let from_packs = packs.iter().flat_map(|p| {
+        p.pack.rules.iter().map(|rule| Registered {
+            rule: rule.info(),
+            source: p.pack.name.clone(),
+            from_pack: true,
+        })
+    });
+    engine.chain(from_plugins).chain(from_packs).collect()
 }
 
 /// Configures the plugins; a plugin none of whose rules is enabled is not created.

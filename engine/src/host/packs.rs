@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 
 use miette::{Diagnostic, NamedSource, SourceSpan};
-use ward_plugin_sdk::{RuleInfo, Severity};
+use ward_plugin_sdk::Severity;
 use ward_rules::{gitleaks, Pack, PackError, PackSource, RuleSet};
 
 use crate::config::{Config, ConfigPath};
@@ -124,14 +124,6 @@ pub fn load(config: &Config, no_default: bool) -> miette::Result<Vec<LoadedPack>
         }
     }
     Ok(packs)
-}
-
-/// The rules of every pack, for listings and the policy.
-pub fn rule_infos(packs: &[LoadedPack]) -> Vec<RuleInfo> {
-    packs
-        .iter()
-        .flat_map(|p| p.pack.rules.iter().map(ward_rules::Rule::info))
-        .collect()
 }
 
 /// The enabled pack rules of a run, compiled.

@@ -13,34 +13,15 @@ use serde::Serialize;
 use ward_plugin_sdk::{Severity, PLUGIN_ERROR_RULE};
 
 use crate::finding::Finding;
+use crate::registry::Registry;
 
 pub use crate::config::score::{ScoreConfig, CATEGORIES};
 
-/// The category of a finding: `[score.rules]` first, then the built-in
-/// mapping by rule and plugin.
-fn category_of(config: &ScoreConfig, rule: &str, plugin: &str) -> &'static str {
+/// The category of a finding: `[score.rules]` first, then the rule's own.
+fn category_of<'a>(config: &ScoreConfig, registry: &'a Registry, rule: &str) -> &'a str {
     config
         .category_of(rule)
-        .unwrap_or_else(|| builtin_category(rule, plugin))
-}
-
-fn builtin_category(rule: &str, plugin: &str) -> &'static str {
-    match rule {
-        "structure/required-file"
-        | "structure/required-content"
-        | "structure/forbidden-content" => return "documentation",
-        "structure/forbidden-file" => return "security",
-        _ => {}
-    }
-    let prefix = rule.split('/').next().unwrap_or(plugin);
-    match prefix {
-        "markdown" | "license" => "documentation",
-        "secrets" | "security" | "gitleaks" => "security",
-        "structure" => "structure",
-        "manifest" => "manifests",
-        "workflows" => "ci",
-        _ => "hygiene",
-    }
+        .unwrap_or_else(|| registry.category(rule))
 }
 
 /// One category's part of the score.
@@ -90,11 +71,11 @@ fn one_decimal(value: f64) -> f64 {
 
 /// Scores `findings` (all of them, before `--max-findings`). A plugin's own
 /// failure (`ward/plugin-error`) says nothing about the repository: not counted.
-pub fn score(findings: &[Finding], config: &ScoreConfig) -> Score {
+pub fn score(findings: &[Finding], config: &ScoreConfig, registry: &Registry) -> Score {
     let mut penalty: BTreeMap<&str, f64> = BTreeMap::new();
     let mut counts: BTreeMap<&str, [usize; 3]> = BTreeMap::new();
     for finding in findings.iter().filter(|f| f.rule != PLUGIN_ERROR_RULE) {
-        let category = category_of(config, &finding.rule, &finding.plugin);
+        let category = category_of(config, registry, &finding.rule);
         *penalty.entry(category).or_default() += config.cost(finding.severity);
         let slot = match finding.severity {
             Severity::Error => 0,
@@ -179,10 +160,11 @@ mod tests {
     #[test]
     fn one_finding_costs_its_weight_in_its_category() {
         let config = ScoreConfig::default();
-        let clean = score(&[], &config);
+        let rules = registry(&[("text/bom", "hygiene")]);
+        let clean = score(&[], &config, &rules);
         assert_eq!(clean.total, 100.0);
         assert_eq!(clean.level, "excellent");
-        let one = score(&[finding("text/bom", Severity::Warning)], &config);
+        let one = score(&[finding("text/bom", Severity::Warning)], &config, &rules);
         let hygiene = one.categories.iter().find(|c| c.name == "hygiene").unwrap();
         assert_eq!(hygiene.score, 97.0);
         assert_eq!(hygiene.warnings, 1);
@@ -199,7 +181,11 @@ mod tests {
             .into_iter()
             .collect();
         config.validate().unwrap();
-        let s = score(&[finding("text/bom", Severity::Error)], &config);
+        let s = score(
+            &[finding("text/bom", Severity::Error)],
+            &config,
+            &registry(&[("text/bom", "hygiene")]),
+        );
         // security 60 with weight 4, five others 100 with weight 1: 540 / 9.
         assert_eq!(s.total, 82.2);
         assert_eq!(s.level, "good");
@@ -213,28 +199,45 @@ mod tests {
             .starts_with("unknown score category `docs`"));
     }
 
+    /// A registry of `(id, category)` rules.
+    fn registry(rules: &[(&str, &str)]) -> Registry {
+        Registry::new(
+            rules
+                .iter()
+                .map(|(id, category)| crate::registry::Registered {
+                    rule: ward_plugin_sdk::RuleInfo::new(id, "", Severity::Warning, "")
+                        .category(category),
+                    source: id.split('/').next().unwrap_or_default().into(),
+                    from_pack: false,
+                })
+                .collect(),
+        )
+        .unwrap()
+    }
+
     #[test]
-    fn categories_of_built_in_rules() {
-        let c = ScoreConfig::default();
+    fn a_rule_counts_in_its_own_category_unless_the_config_moves_it() {
+        let rules = registry(&[
+            ("markdown/broken-link", "documentation"),
+            ("structure/forbidden-file", "security"),
+            ("workflows/branch-pin", "ci"),
+        ]);
+        let mut c = ScoreConfig::default();
         assert_eq!(
-            category_of(&c, "markdown/broken-link", "markdown"),
+            category_of(&c, &rules, "markdown/broken-link"),
             "documentation"
         );
         assert_eq!(
-            category_of(&c, "structure/required-content", "structure"),
-            "documentation"
-        );
-        assert_eq!(
-            category_of(&c, "secrets/aws-access-key", "secrets"),
+            category_of(&c, &rules, "structure/forbidden-file"),
             "security"
         );
-        assert_eq!(category_of(&c, "workflows/branch-pin", "workflows"), "ci");
-        assert_eq!(category_of(&c, "manifest/syntax", "manifest"), "manifests");
-        assert_eq!(
-            category_of(&c, "structure/naming", "structure"),
-            "structure"
-        );
-        assert_eq!(category_of(&c, "text/bom", "text"), "hygiene");
-        assert_eq!(category_of(&c, "team/custom", "team"), "hygiene");
+        assert_eq!(category_of(&c, &rules, "workflows/branch-pin"), "ci");
+        // A rule no plugin declares (a plugin that was not loaded) is hygiene.
+        assert_eq!(category_of(&c, &rules, "team/custom"), "hygiene");
+        c.rules = [("workflows/*".to_string(), "security".to_string())]
+            .into_iter()
+            .collect();
+        c.validate().unwrap();
+        assert_eq!(category_of(&c, &rules, "workflows/branch-pin"), "security");
     }
 }

@@ -56,6 +56,8 @@ impl Validator for Example {
                     // A phrase on a line: judged line by line, so it also
                     // runs on files too large to hold whole.
                     line_local: true,
+                    category: ward_plugin_sdk::category::HYGIENE.into(),
+                    tally_by_directory: false,
                 },
                 RuleInfo {
                     id: "example/missing-readme".into(),
@@ -64,6 +66,8 @@ impl Validator for Example {
                     docs: "## Bad\nA repository with only `src/`.\n\n## Good\nA `README.md` beside `src/`.".into(),
                     fixable: false,
                     line_local: false,
+                    category: ward_plugin_sdk::category::HYGIENE.into(),
+                    tally_by_directory: false,
                 },
             ],
         }

@@ -18,14 +18,18 @@ const SPDX_MARKER: &str = "SPDX-License-Identifier:";
 
 /// The plugin's rules.
 pub fn rules() -> Vec<RuleInfo> {
-    vec![
+    let rules = vec![
         RuleInfo::new(MISSING_HEADER, "A source file without a license header", Severity::Warning,
             "## What it does\nChecks that files matching `header-files` (globs; none by default, so the rule is opt-in) carry `SPDX-License-Identifier:` or the configured `header` text (found by its first line) in their first `header-lines` lines (default 10).\n\n## Fix\nWith `header` and/or `spdx = \"MIT\"` set, `ward check --fix` inserts the header and the `SPDX-License-Identifier:` line at the top, in the comment syntax of the file's language (`//`, `#`, `--`, `;;`, `%`, `/* */`, `<!-- -->`; after a `#!` line or an XML declaration). Files in languages ward does not know are left alone.\n\n## Bad\n```rust\nfn main() {}\n```\n\n## Good\n```rust\n// SPDX-License-Identifier: MIT\nfn main() {}\n```").fixable(),
         RuleInfo::new(UNRECOGNIZED, "A license file whose text no known license matches", Severity::Warning,
             "## What it does\nCompares `LICENSE`, `LICENCE` and `COPYING` files at the top of the repository with the SPDX license texts (the detector cargo-deny uses) and reports a text that matches none with at least `min-confidence` (default 0.8).\n\n## Why is this bad?\nA hand-edited license is legally unclear, and tools that collect licenses cannot classify it.\n\n## Bad\nAn MIT text with a clause added.\n\n## Good\nThe unmodified MIT text."),
         RuleInfo::new(DETECTED, "The license a license file was recognised as", Severity::Info,
             "## What it does\nWith `report-detected = true`, reports as information the SPDX id each top-level license file matches and how closely, so the report says what license the repository carries.\n\n## Bad\n(nothing: this rule only informs)\n\n## Good\n`LICENSE: MIT (99% match)`."),
-    ]
+    ];
+    rules
+        .into_iter()
+        .map(|r| r.category(ward_plugin_sdk::category::DOCUMENTATION))
+        .collect()
 }
 
 /// The `[plugins.license]` table.

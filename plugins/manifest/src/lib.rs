@@ -20,7 +20,7 @@ const CHANGELOG_FORMAT: &str = "manifest/changelog-format";
 
 /// The plugin's rules.
 pub fn rules() -> Vec<RuleInfo> {
-    vec![
+    let rules = vec![
         RuleInfo::new(SYNTAX, "A JSON, YAML, TOML or XML file that does not parse", Severity::Error,
             "## What it does\nParses `.json`, `.yml`/`.yaml`, `.toml` and XML files (`.xml`, `.csproj`, `.props`, `.targets`, `.plist`, `.xsd`, `.xsl`, `.svg`) and reports the first error at its line and column. XML may have a DOCTYPE (no external DTD is fetched); XML nested more than 256 elements deep (libxml2's limit) is reported as not parsed, where the parser's stack would overflow. JSON-with-comments files (`tsconfig*.json`, `jsconfig*.json`, `.vscode/`, `.devcontainer/`, `*.jsonc`, `.eslintrc.json`) are skipped, and so are YAML templates that do not parse and contain `{{`.\n\n## Bad\n```json\n{\"name\": \"app\",}\n```\n\n## Good\n```json\n{\"name\": \"app\"}\n```"),
         RuleInfo::new(DUPLICATE_KEY, "A key written twice in one JSON or YAML object", Severity::Error,
@@ -29,7 +29,11 @@ pub fn rules() -> Vec<RuleInfo> {
             "## What it does\nCompares the version in `Cargo.toml`, `package.json`, `pyproject.toml`, `composer.json`, a `VERSION` file and the newest release heading of `CHANGELOG.md` (those at the repository top that declare one; `version-sources` chooses). Each file that disagrees with the majority is reported at the line of its version.\n\n## Bad\n`Cargo.toml` 1.4.0, `package.json` 1.3.2.\n\n## Good\nBoth 1.4.0."),
         RuleInfo::new(CHANGELOG_FORMAT, "A CHANGELOG.md heading that breaks Keep a Changelog", Severity::Warning,
             "## What it does\nChecks `CHANGELOG.md` headings: `# Changelog`, then `## [Unreleased]` or `## [1.2.3] - 2024-05-01` (a `v` before the version and a compare link after the brackets are fine), with `### Added`, `Changed`, `Deprecated`, `Removed`, `Fixed` or `Security` sections. Each heading that strays is reported when the file says it follows Keep a Changelog (it mentions `keepachangelog.com` or \"Keep a Changelog\", as the format's template does); a changelog in another format gets one finding, at its first stray heading, with the count of the others. Switch it off with `\"manifest/changelog-format\" = \"off\"`.\n\n## Bad\n```markdown\n## Version 1.2 (May)\n### New stuff\n```\n\n## Good\n```markdown\n## [1.2.0] - 2024-05-01\n### Added\n```"),
-    ]
+    ];
+    rules
+        .into_iter()
+        .map(|r| r.category(ward_plugin_sdk::category::MANIFESTS))
+        .collect()
 }
 
 /// The `[plugins.manifest]` table.

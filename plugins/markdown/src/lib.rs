@@ -23,14 +23,18 @@ const EXTERNAL_LINK: &str = "markdown/external-link";
 
 /// The plugin's rules.
 pub fn rules() -> Vec<RuleInfo> {
-    vec![
+    let rules = vec![
         RuleInfo::new(BROKEN_LINK, "A relative link or image whose target does not exist", Severity::Error,
             "## What it does\nFinds links and images in Markdown files (`.md`, `.markdown`) whose relative target is not a file or directory of the repository, at the link's line and column. `/path` is relative to the repository root, anything else to the file's directory; a target outside the repository is broken too. Query strings are ignored and `%20`-style escapes decoded.\n\n## Bad\n```markdown\nSee [the guide](docs/guide.md) (renamed to docs/manual.md).\n```\n\n## Good\n```markdown\nSee [the guide](docs/manual.md).\n```"),
         RuleInfo::new(BROKEN_ANCHOR, "A link to a #anchor that no heading of its target has", Severity::Error,
             "## What it does\nFinds links whose `#anchor` matches no heading of the target Markdown file (or of the same file, for `#anchor` alone), with GitHub's rules for turning a heading into an anchor: lower case, punctuation dropped, spaces to hyphens, `-1`, `-2`… for repeats. `id` and `name` attributes of HTML in the file count too. Anchors into other kinds of files (`src/a.rs#L10`) are not checked.\n\n## Bad\n```markdown\n## Installing\n\nSee [install](#installation).\n```\n\n## Good\n```markdown\n## Installation\n\nSee [install](#installation).\n```"),
         RuleInfo::new(EXTERNAL_LINK, "An external URL (listed, never fetched)", Severity::Info,
             "## What it does\nOff by default: with `[plugins.markdown] list-external = true`, reports every external link (`https:`, `http:`, `//host`…) as information, so `ward check --format json` lists them for a link checker that may go online. ward itself never opens a connection.\n\n## Bad\n(nothing: this rule only lists)\n\n## Good\n`[docs](https://example.com/docs)` listed with its position."),
-    ]
+    ];
+    rules
+        .into_iter()
+        .map(|r| r.category(ward_plugin_sdk::category::DOCUMENTATION))
+        .collect()
 }
 
 /// The `[plugins.markdown]` table.

@@ -221,7 +221,8 @@ pub fn translate(text: &str, source_name: &str, pack_name: &str) -> Result<Trans
          # Regexes are gitleaks' own; check with `ward test-rules`.\n\
          name = {}\n\
          description = {}\n\
-         redact = true\n",
+         redact = true\n\
+         category = \"security\"\n",
         toml_string(pack_name),
         toml_string(if config.title.is_empty() {
             "gitleaks rules"

@@ -59,6 +59,8 @@ struct RawPack {
     description: String,
     #[serde(default)]
     redact: bool,
+    /// The health-score category of the pack's rules (default: hygiene).
+    category: Option<Spanned<String>>,
     #[serde(default)]
     allow: Vec<Spanned<String>>,
     #[serde(default)]
@@ -93,6 +95,7 @@ struct RawRule {
     #[serde(default)]
     allow: Vec<Spanned<String>>,
     redact: Option<bool>,
+    category: Option<Spanned<String>>,
     #[serde(default)]
     examples: RawExamples,
 }
@@ -171,6 +174,8 @@ pub struct Rule {
     pub(crate) allow: Vec<Allow>,
     /// Whether what it finds is a secret, to redact in every output.
     pub redact: bool,
+    /// The health-score category of its findings.
+    pub category: String,
     /// Strings the rule must find.
     pub examples_match: Vec<Example>,
     /// Strings the rule must not find.
@@ -201,6 +206,8 @@ impl Rule {
             // Rule packs are hosted by the engine, which runs them on pieces of
             // large files whatever this says.
             line_local: false,
+            category: self.category.clone(),
+            tally_by_directory: false,
         }
     }
 
@@ -432,6 +439,24 @@ pub fn parse(source: &PackSource) -> Result<Pack, PackError> {
             stem
         }
     };
+    let category_of = |c: &Spanned<String>| {
+        let name = c.get_ref();
+        if ward_plugin_sdk::category::ALL.contains(&name.as_str()) {
+            Ok(name.clone())
+        } else {
+            Err(ctx.error(
+                c.span(),
+                format!(
+                    "unknown category `{name}`; the categories are {}",
+                    ward_plugin_sdk::category::ALL.join(", ")
+                ),
+            ))
+        }
+    };
+    let pack_category = match &raw.category {
+        Some(c) => category_of(c)?,
+        None => ward_plugin_sdk::category::HYGIENE.to_string(),
+    };
     let pack_allow = raw
         .allow
         .iter()
@@ -539,6 +564,10 @@ pub fn parse(source: &PackSource) -> Result<Pack, PackError> {
             exclude_path_patterns,
             allow,
             redact: r.redact.unwrap_or(raw.redact),
+            category: match &r.category {
+                Some(c) => category_of(c)?,
+                None => pack_category.clone(),
+            },
             examples_match: r.examples.matches.iter().map(example).collect(),
             examples_no_match: r.examples.no_match.iter().map(example).collect(),
             origin: format!("{}:{}", source.name, ctx.line(r.id.span().start)),

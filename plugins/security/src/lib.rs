@@ -19,7 +19,7 @@ const NATIVE_EXECUTABLES: &[&str] = &[
 
 /// The plugin's rules.
 pub fn rules() -> Vec<RuleInfo> {
-    vec![
+    let rules = vec![
         RuleInfo::new(EXEC_BIT, "An executable file that is not a script or a binary", Severity::Warning,
             "## What it does\nFinds text files with an executable bit but no `#!` line.\n\n## Why is this bad?\nUsually a mode copied from another filesystem; running it does something surprising.\n\n## Bad\n`README.md` with mode 755.\n\n## Good\n`README.md` with mode 644 (`git update-index --chmod=-x README.md`)."),
         RuleInfo::new(SHEBANG, "A script with a #! line that is not executable", Severity::Warning,
@@ -28,7 +28,11 @@ pub fn rules() -> Vec<RuleInfo> {
             "## What it does\nFinds files with the world-writable bit (`o+w`).\n\n## Bad\nMode 666 or 777.\n\n## Good\nMode 644 or 755."),
         RuleInfo::new(SETUID, "A setuid or setgid file", Severity::Error,
             "## What it does\nFinds files with the setuid or setgid bit.\n\n## Why is this bad?\nRunning them grants their owner's or group's rights; a repository should never carry that.\n\n## Bad\nMode 4755.\n\n## Good\nMode 755."),
-    ]
+    ];
+    rules
+        .into_iter()
+        .map(|r| r.category(ward_plugin_sdk::category::SECURITY))
+        .collect()
 }
 
 /// The validator.

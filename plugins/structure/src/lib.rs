@@ -20,7 +20,7 @@ pub use config::Settings;
 
 /// Every rule of the plugin with its docs.
 pub fn rules() -> Vec<RuleInfo> {
-    vec![
+    let rules = vec![
         RuleInfo::new("structure/required-file", "A file the repository must have is missing", Severity::Error,
             "## What it does\nChecks that each `required` name exists at the top of the repository, matched case-insensitively with any extension (`README` matches `readme.md`). An entry may be a list of alternatives: `[\"LICENSE\", \"COPYING\"]`.\n\nDefault: a README and a LICENSE. Also available: `CHANGELOG`, `SECURITY.md`, `CONTRIBUTING.md`, `.editorconfig`, `.gitignore`, `CODEOWNERS` (looked for in `.github/` and `docs/` too).\n\n## Bad\nA repository with `src/` only.\n\n## Good\n`README.md` and `LICENSE` beside `src/`."),
         RuleInfo::new("structure/required-dir", "A directory the repository must have is missing", Severity::Error,
@@ -43,7 +43,20 @@ pub fn rules() -> Vec<RuleInfo> {
             "## What it does\nFor each file glob under `[plugins.structure.content]`, reports every match of the regexes in `forbidden`, at its line and column.\n\n```toml\n[plugins.structure.content.\"**/*.md\"]\nforbidden = ['(?i)lorem ipsum', 'TBD']\n```\n\n## Bad\n`## Usage\\nTBD`\n\n## Good\n`## Usage\\nRun ward check .`"),
         RuleInfo::new("structure/symlink-escape", "A symlink whose target is outside the repository", Severity::Error,
             "## What it does\nFinds symbolic links whose target, resolved from the link's directory without following any link, lies outside the repository (or is absolute).\n\n## Why is this bad?\nThe link works on one machine and leaks or breaks everywhere else; tools that follow it read outside the checkout.\n\n## Bad\n`config -> ../../etc/app`.\n\n## Good\n`config -> ./defaults/app`."),
-    ]
+    ];
+    rules
+        .into_iter()
+        .map(|r| {
+            let category = match r.id.as_str() {
+                "structure/required-file"
+                | content::REQUIRED_CONTENT
+                | content::FORBIDDEN_CONTENT => ward_plugin_sdk::category::DOCUMENTATION,
+                "structure/forbidden-file" => ward_plugin_sdk::category::SECURITY,
+                _ => ward_plugin_sdk::category::STRUCTURE,
+            };
+            r.category(category)
+        })
+        .collect()
 }
 
 /// The validator.

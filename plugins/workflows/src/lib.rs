@@ -18,7 +18,7 @@ const BRANCH_PIN: &str = "workflows/branch-pin";
 
 /// The plugin's rules.
 pub fn rules() -> Vec<RuleInfo> {
-    vec![
+    let rules = vec![
         RuleInfo::new(SYNTAX, "A workflow file that is not valid YAML", Severity::Error,
             "## What it does\nParses each `.github/workflows/*.yml` and `*.yaml` file and reports the first syntax error at its line and column.\n\n## Why is this bad?\nGitHub rejects the whole workflow: nothing in it runs, and the failure shows only in the Actions tab.\n\n## Bad\n```yaml\non: [push\njobs: {}\n```\n\n## Good\n```yaml\non: [push]\njobs: {}\n```"),
         RuleInfo::new(MISSING_KEY, "A workflow without `on:` or `jobs:`", Severity::Error,
@@ -29,7 +29,11 @@ pub fn rules() -> Vec<RuleInfo> {
             "## What it does\nReports `uses: owner/repo` (or `owner/repo/path`) with no `@ref`. Local actions (`./…`) and `docker://` images are not checked.\n\n## Why is this bad?\nWithout a ref the workflow does not run at all; GitHub requires one.\n\n## Bad\n```yaml\n- uses: actions/checkout\n```\n\n## Good\n```yaml\n- uses: actions/checkout@v4\n```"),
         RuleInfo::new(BRANCH_PIN, "An action pinned to a branch instead of a tag or commit", Severity::Warning,
             "## What it does\nReports `uses: owner/repo@REF` where `REF` is neither a full 40-character commit SHA nor a version tag (`v4`, `v1.2.3`, `1.0`).\n\n## Why is this bad?\nA branch moves: every run may execute different code, which is how a compromised action reaches your secrets.\n\n## Bad\n```yaml\n- uses: actions/checkout@main\n```\n\n## Good\n```yaml\n- uses: actions/checkout@v4\n- uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683\n```"),
-    ]
+    ];
+    rules
+        .into_iter()
+        .map(|r| r.category(ward_plugin_sdk::category::CI))
+        .collect()
 }
 
 /// The `[plugins.workflows]` table: nothing to set yet.

@@ -1,4 +1,4 @@
-//! `--format json`: one object, schema documented in the README.
+//! `--format json`: one object, schema documented in docs/formats.md.
 
 use serde::Serialize;
 

@@ -30,6 +30,8 @@ pub struct Report<'a> {
     pub findings: &'a [Finding],
     /// Every known rule by id, for help texts and tool metadata.
     pub rules: HashMap<&'a str, &'a RuleInfo>,
+    /// Rules whose findings the text summary counts per directory.
+    pub tallied: std::collections::HashSet<&'a str>,
     /// Regular files read.
     pub files_scanned: usize,
     /// Bytes read.
@@ -53,11 +55,15 @@ pub struct Report<'a> {
 }
 
 impl Report<'_> {
-    /// `text/todo` findings counted per directory (`.` for the top), when
-    /// there are any: where the debt piles up.
+    /// Findings of the tallied rules (to-do markers) counted per directory
+    /// (`.` for the top), when there are any: where the debt piles up.
     pub fn markers_by_directory(&self) -> std::collections::BTreeMap<String, usize> {
         let mut counts = std::collections::BTreeMap::new();
-        for finding in self.findings.iter().filter(|f| f.rule == "text/todo") {
+        for finding in self
+            .findings
+            .iter()
+            .filter(|f| self.tallied.contains(f.rule.as_str()))
+        {
             let dir = finding
                 .path
                 .rsplit_once('/')

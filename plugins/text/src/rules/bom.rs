@@ -27,6 +27,8 @@ concatenation, and shows as `ï»¿` in tools that do not expect it.\n\n\
             .into(),
         fixable: true,
         line_local: false,
+        category: ward_plugin_sdk::category::HYGIENE.into(),
+        tally_by_directory: false,
     }
 }
 

@@ -25,6 +25,8 @@ every append shows the last line as changed.\n\n\
             .into(),
         fixable: true,
         line_local: true,
+        category: ward_plugin_sdk::category::HYGIENE.into(),
+        tally_by_directory: false,
     }
 }
 

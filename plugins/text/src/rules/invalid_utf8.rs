@@ -27,6 +27,8 @@ diffs and web views that assume UTF-8.\n\n\
             .into(),
         fixable: false,
         line_local: true,
+        category: ward_plugin_sdk::category::HYGIENE.into(),
+        tally_by_directory: false,
     }
 }
 

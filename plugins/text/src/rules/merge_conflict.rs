@@ -29,6 +29,8 @@ A committed conflict is broken code or a broken document.\n\n\
             .into(),
         fixable: false,
         line_local: true,
+        category: ward_plugin_sdk::category::HYGIENE.into(),
+        tally_by_directory: false,
     }
 }
 

@@ -28,6 +28,8 @@ Mixed endings make whole-file diffs and confuse tools that guess the style from 
             .into(),
         fixable: true,
         line_local: false,
+        category: ward_plugin_sdk::category::HYGIENE.into(),
+        tally_by_directory: false,
     }
 }
 

@@ -28,6 +28,7 @@ Markers are debt nobody tracks; counting them shows where it piles up.\n\n\
 ## Good\n```python\nx = parse(s)  # see issue #412 for error handling\n```",
     )
     .line_local()
+    .tally_by_directory()
 }
 
 const MARKERS: &[&[u8]] = &[b"TODO", b"FIXME", b"XXX", b"HACK"];

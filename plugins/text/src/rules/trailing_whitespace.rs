@@ -30,6 +30,8 @@ Invisible characters make noisy diffs and merge conflicts.\n\n\
             .into(),
         fixable: true,
         line_local: true,
+        category: ward_plugin_sdk::category::HYGIENE.into(),
+        tally_by_directory: false,
     }
 }
 

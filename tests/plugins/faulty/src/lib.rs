@@ -30,6 +30,8 @@ impl Validator for Faulty {
                 docs: String::new(),
                 fixable: false,
                 line_local: false,
+                category: String::new(),
+                tally_by_directory: false,
             }],
         }
     }
@@ -65,6 +67,19 @@ impl Validator for Faulty {
                 end_line: 1,
                 end_column: 2,
             }));
+            return;
+        }
+        if contains(file.bytes, b"FAULTY_INFO") {
+            out.push(
+                Finding::new("faulty/marked", "only worth knowing")
+                    .at(Span {
+                        line: 1,
+                        column: 1,
+                        end_line: 1,
+                        end_column: 2,
+                    })
+                    .with_severity(Severity::Info),
+            );
             return;
         }
         let span = if contains(file.bytes, b"FAULTY_OUT_OF_RANGE") {
