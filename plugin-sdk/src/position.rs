@@ -13,14 +13,30 @@ impl<'a> LineIndex<'a> {
     /// Indexes the line starts of `bytes`.
     pub fn new(bytes: &'a [u8]) -> Self {
         let mut line_starts = vec![0];
-        line_starts.extend(
-            bytes
-                .iter()
-                .enumerate()
-                .filter(|(_, b)| **b == b'\n')
-                .map(|(i, _)| i + 1),
-        );
+        line_starts.extend(memchr::memchr_iter(b'\n', bytes).map(|i| i + 1));
         LineIndex { bytes, line_starts }
+    }
+
+    /// How many lines there are: one more than there are `\n`s.
+    pub fn line_count(&self) -> u32 {
+        to_u32(self.line_starts.len())
+    }
+
+    /// The bytes of 1-based line `n` (clamped to the file), without its
+    /// `\n` or `\r\n`. A `\r` that ends the file ends no line: it is the
+    /// last line's last character.
+    pub fn line(&self, n: u32) -> &'a [u8] {
+        let i = (n as usize)
+            .saturating_sub(1)
+            .min(self.line_starts.len() - 1);
+        let start = self.line_starts[i];
+        match self.line_starts.get(i + 1) {
+            Some(next) => {
+                let line = &self.bytes[start..next - 1];
+                line.strip_suffix(b"\r").unwrap_or(line)
+            }
+            None => &self.bytes[start..],
+        }
     }
 
     /// The 1-based (line, column) of the byte at `offset`.
@@ -59,6 +75,18 @@ fn to_u32(n: usize) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_are_found_without_their_endings() {
+        let index = LineIndex::new(b"a\r\nbc\n\nlast\r");
+        assert_eq!(index.line_count(), 4);
+        assert_eq!(index.line(1), b"a");
+        assert_eq!(index.line(2), b"bc");
+        assert_eq!(index.line(3), b"");
+        assert_eq!(index.line(4), b"last\r");
+        assert_eq!(index.line(99), b"last\r");
+        assert_eq!(LineIndex::new(b"").line_count(), 1);
+    }
 
     #[test]
     fn positions_are_one_based_and_count_characters() {

@@ -110,6 +110,36 @@ fn a_panicking_plugin_yields_an_error_for_that_file_and_the_run_completes() {
     assert_eq!(code, 1);
 }
 
+/// `Finding::with_severity` replaces the rule's default for that finding;
+/// the user's `[rules]` still decide.
+#[test]
+fn a_severity_the_plugin_sets_reaches_the_report_unless_the_config_says_otherwise() {
+    let repo = repo(&[("a.txt", b"FAULTY_INFO\n"), ("b.txt", b"FAULTY_MARK\n")]);
+    let lib = plugin_library("ward_test_plugin_faulty");
+    let args = ["--no-default-plugins", "--plugin", lib.to_str().unwrap()];
+    let (code, report) = json(repo.path(), &args);
+    assert_eq!(
+        places(&report),
+        [
+            at("faulty/marked", "a.txt", 1, 1),
+            at("faulty/marked", "b.txt", 1, 1),
+        ]
+    );
+    assert_eq!(report["findings"][0]["severity"], "info");
+    assert_eq!(report["findings"][1]["severity"], "warning");
+    assert_eq!(code, 0);
+
+    std::fs::write(
+        repo.path().join("ward.toml"),
+        "[rules]\n\"faulty/marked\" = \"error\"\n",
+    )
+    .unwrap();
+    let (code, report) = json(repo.path(), &args);
+    assert_eq!(report["findings"][0]["severity"], "error");
+    assert_eq!(report["findings"][1]["severity"], "error");
+    assert_eq!(code, 1);
+}
+
 #[test]
 fn out_of_range_positions_are_clamped_and_reported() {
     let repo = repo(&[("a.txt", b"FAULTY_OUT_OF_RANGE\n")]);

@@ -13,49 +13,9 @@ use crate::host::Lookup;
 /// Lines longer than this get no source snippet (a minified file would flood the terminal).
 const SNIPPET_MAX_LINE: usize = 1000;
 
-/// Byte offsets of line starts, built only for files that have findings.
-pub(super) struct Lines<'a> {
-    bytes: &'a [u8],
-    starts: Vec<usize>,
-}
-
-impl<'a> Lines<'a> {
-    pub(super) fn new(bytes: &'a [u8]) -> Self {
-        let mut starts = vec![0];
-        starts.extend(memchr::memchr_iter(b'\n', bytes).map(|i| i + 1));
-        Lines { bytes, starts }
-    }
-
-    /// 1-based (line, column) of a byte offset; columns count characters.
-    pub(super) fn position(&self, offset: usize) -> (u32, u32) {
-        let offset = offset.min(self.bytes.len());
-        let index = self.starts.partition_point(|&start| start <= offset) - 1;
-        let column = ward_plugin_sdk::char_count(&self.bytes[self.starts[index]..offset]) + 1;
-        (
-            u32::try_from(index + 1).unwrap_or(u32::MAX),
-            u32::try_from(column).unwrap_or(u32::MAX),
-        )
-    }
-
-    pub(super) fn count(&self) -> u32 {
-        u32::try_from(self.starts.len()).unwrap_or(u32::MAX)
-    }
-
-    /// The bytes of 1-based line `n`, without its ending.
-    pub(super) fn line(&self, n: u32) -> &'a [u8] {
-        let i = (n as usize).saturating_sub(1).min(self.starts.len() - 1);
-        let start = self.starts[i];
-        match self.starts.get(i + 1) {
-            Some(next) => {
-                let line = &self.bytes[start..next - 1];
-                line.strip_suffix(b"\r").unwrap_or(line)
-            }
-            // A `\r` that ends the file ends no line: it is the last line's
-            // last character (where `text/final-newline` reports, after it).
-            None => &self.bytes[start..],
-        }
-    }
-}
+/// Line starts of a file with findings: the SDK's index, which plugins use
+/// too, so both sides agree on every position.
+pub(super) type Lines<'a> = ward_plugin_sdk::LineIndex<'a>;
 
 fn char_len(line: &[u8]) -> u32 {
     u32::try_from(ward_plugin_sdk::char_count(line)).unwrap_or(u32::MAX)
@@ -78,6 +38,9 @@ pub(super) struct Raw {
     pub(super) end_column: u32,
     pub(super) fix: Vec<ward_plugin_sdk::Edit>,
     pub(super) secret: String,
+    /// The severity the plugin gave this finding (`Finding::with_severity`),
+    /// in place of the rule's default; the user's `[rules]` still win.
+    pub(super) severity: Option<Severity>,
 }
 
 impl Raw {
@@ -100,6 +63,7 @@ impl Raw {
                 })
                 .collect(),
             secret: ffi.secret.into_string(),
+            severity: Severity::from_ffi(ffi.severity),
         }
     }
 }
@@ -125,6 +89,7 @@ pub(super) fn convert(
         end_column,
         fix,
         secret,
+        severity: chosen,
     } = raw;
     let mask = |text: &str| -> String {
         if secret.is_empty() || show_secrets {
@@ -138,10 +103,15 @@ pub(super) fn convert(
         return vec![plugin_error(plugin, &path, message)];
     }
     let severity = match lookup(&rule) {
-        Lookup::Enabled(default) => match checks.config.severity(&rule, &path, default) {
-            Some(severity) => severity,
-            None => return Vec::new(),
-        },
+        Lookup::Enabled(default) => {
+            match checks
+                .config
+                .severity(&rule, &path, chosen.unwrap_or(default))
+            {
+                Some(severity) => severity,
+                None => return Vec::new(),
+            }
+        }
         Lookup::Disabled => return Vec::new(),
         Lookup::Unknown => {
             return vec![plugin_error(
@@ -156,7 +126,7 @@ pub(super) fn convert(
     let mut snippet = None;
     let mut anchor = secret.clone();
     if let Some(lines) = lines.filter(|_| line > 0) {
-        let last = lines.count();
+        let last = lines.line_count();
         let clamped_line = line.min(last);
         let clamped_column = column.clamp(1, char_len(lines.line(clamped_line)) + 1);
         if clamped_line != line || clamped_column != column {
@@ -316,7 +286,7 @@ fn make_snippet(lines: &Lines<'_>, line: u32, end_line: u32, secret: bool) -> Op
     let after = if secret { 0 } else { 1 };
     let last = end_line
         .saturating_add(after)
-        .min(lines.count())
+        .min(lines.line_count())
         .min(line + 8);
     let mut text = String::new();
     for n in first..=last {
@@ -365,6 +335,7 @@ pub(super) fn pack_findings(
             end_column,
             fix: Vec::new(),
             secret: found.secret.unwrap_or_default(),
+            severity: None,
         };
         let severity = packs.severities[found.rule];
         let lookup = |_: &str| Lookup::Enabled(severity);
