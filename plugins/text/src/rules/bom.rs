@@ -12,24 +12,32 @@ pub const RULE: Rule = Rule { info, check };
 
 const UTF8_BOM: &[u8] = b"\xef\xbb\xbf";
 
+const DOCS: &str = r"## What it does
+Finds files that start with the UTF-8 byte-order mark `EF BB BF`.
+
+## Why is this bad?
+UTF-8 has no byte order; the mark breaks shebangs, JSON parsers and concatenation, and shows as `ï»¿` in tools that do not expect it.
+
+## Bad
+```text
+\xEF\xBB\xBF#!/bin/sh
+```
+
+## Good
+```text
+#!/bin/sh
+```
+
+`--fix` removes the mark.";
+
 fn info() -> RuleInfo {
-    RuleInfo {
-        id: ID.into(),
-        summary: "A UTF-8 byte-order mark at the start of a file".into(),
-        default_severity: Severity::Warning,
-        docs: "## What it does\n\
-Finds files that start with the UTF-8 byte-order mark `EF BB BF`.\n\n\
-## Why is this bad?\n\
-UTF-8 has no byte order; the mark breaks shebangs, JSON parsers and \
-concatenation, and shows as `ï»¿` in tools that do not expect it.\n\n\
-## Bad\n```text\n\\xEF\\xBB\\xBF#!/bin/sh\n```\n\n## Good\n```text\n#!/bin/sh\n```\n\n\
-`--fix` removes the mark."
-            .into(),
-        fixable: true,
-        line_local: false,
-        category: ward_plugin_sdk::category::HYGIENE.into(),
-        tally_by_directory: false,
-    }
+    RuleInfo::new(
+        ID,
+        "A UTF-8 byte-order mark at the start of a file",
+        Severity::Warning,
+        DOCS,
+    )
+    .fixable()
 }
 
 fn check(file: &File<'_>, _: &Settings, out: &mut Vec<Finding>) {

@@ -10,24 +10,34 @@ pub const ID: &str = "text/final-newline";
 /// The rule.
 pub const RULE: Rule = Rule { info, check };
 
+const DOCS: &str = r"## What it does
+Finds non-empty text files whose last byte is not a line feed.
+
+## Why is this bad?
+POSIX tools expect a final newline; without it `cat` glues files together and every append shows the last line as changed.
+
+## Bad
+```text
+last line⏎(missing)
+```
+
+## Good
+```text
+last line
+
+```
+
+`--fix` appends the file's own line ending (`\r\n` in a CRLF file).";
+
 fn info() -> RuleInfo {
-    RuleInfo {
-        id: ID.into(),
-        summary: "A non-empty file that does not end with a newline".into(),
-        default_severity: Severity::Error,
-        docs: "## What it does\n\
-Finds non-empty text files whose last byte is not a line feed.\n\n\
-## Why is this bad?\n\
-POSIX tools expect a final newline; without it `cat` glues files together and \
-every append shows the last line as changed.\n\n\
-## Bad\n```text\nlast line⏎(missing)\n```\n\n## Good\n```text\nlast line\n\n```\n\n\
-`--fix` appends the file's own line ending (`\\r\\n` in a CRLF file)."
-            .into(),
-        fixable: true,
-        line_local: true,
-        category: ward_plugin_sdk::category::HYGIENE.into(),
-        tally_by_directory: false,
-    }
+    RuleInfo::new(
+        ID,
+        "A non-empty file that does not end with a newline",
+        Severity::Error,
+        DOCS,
+    )
+    .fixable()
+    .line_local()
 }
 
 fn check(file: &File<'_>, _: &Settings, out: &mut Vec<Finding>) {

@@ -12,24 +12,30 @@ pub const ID: &str = "text/invalid-utf8";
 /// The rule.
 pub const RULE: Rule = Rule { info, check };
 
+const DOCS: &str = r"## What it does
+Finds text files (no NUL byte in their first 8 KiB) that are not valid UTF-8, at the first invalid byte.
+
+## Why is this bad?
+Files in another encoding (Latin-1, Windows-1252) show as garbage in editors, diffs and web views that assume UTF-8.
+
+## Bad
+```text
+caf\xe9   (Latin-1 é)
+```
+
+## Good
+```text
+café   (UTF-8: \xc3\xa9)
+```";
+
 fn info() -> RuleInfo {
-    RuleInfo {
-        id: ID.into(),
-        summary: "A text file that is not valid UTF-8".into(),
-        default_severity: Severity::Error,
-        docs: "## What it does\n\
-Finds text files (no NUL byte in their first 8 KiB) that are not valid UTF-8, \
-at the first invalid byte.\n\n\
-## Why is this bad?\n\
-Files in another encoding (Latin-1, Windows-1252) show as garbage in editors, \
-diffs and web views that assume UTF-8.\n\n\
-## Bad\n```text\ncaf\\xe9   (Latin-1 é)\n```\n\n## Good\n```text\ncafé   (UTF-8: \\xc3\\xa9)\n```"
-            .into(),
-        fixable: false,
-        line_local: true,
-        category: ward_plugin_sdk::category::HYGIENE.into(),
-        tally_by_directory: false,
-    }
+    RuleInfo::new(
+        ID,
+        "A text file that is not valid UTF-8",
+        Severity::Error,
+        DOCS,
+    )
+    .line_local()
 }
 
 fn check(file: &File<'_>, _: &Settings, out: &mut Vec<Finding>) {

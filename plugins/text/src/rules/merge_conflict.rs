@@ -12,26 +12,34 @@ pub const ID: &str = "text/merge-conflict";
 /// The rule.
 pub const RULE: Rule = Rule { info, check };
 
+const DOCS: &str = r"## What it does
+Finds the conflict markers git writes into a file it could not merge: `<<<<<<< `, `||||||| `, `=======` and `>>>>>>> ` at the start of a line. A lone `=======` (a reStructuredText underline, say) counts only in a file that also has an opening or closing marker.
+
+## Why is this bad?
+A committed conflict is broken code or a broken document.
+
+## Bad
+```text
+<<<<<<< HEAD
+port = 80
+=======
+port = 8080
+>>>>>>> feature
+```
+
+## Good
+```text
+port = 8080
+```";
+
 fn info() -> RuleInfo {
-    RuleInfo {
-        id: ID.into(),
-        summary: "A leftover merge conflict marker".into(),
-        default_severity: Severity::Error,
-        docs: "## What it does\n\
-Finds the conflict markers git writes into a file it could not merge: \
-`<<<<<<< `, `||||||| `, `=======` and `>>>>>>> ` at the start of a line. \
-A lone `=======` (a reStructuredText underline, say) counts only in a file \
-that also has an opening or closing marker.\n\n\
-## Why is this bad?\n\
-A committed conflict is broken code or a broken document.\n\n\
-## Bad\n```text\n<<<<<<< HEAD\nport = 80\n=======\nport = 8080\n>>>>>>> feature\n```\n\n\
-## Good\n```text\nport = 8080\n```"
-            .into(),
-        fixable: false,
-        line_local: true,
-        category: ward_plugin_sdk::category::HYGIENE.into(),
-        tally_by_directory: false,
-    }
+    RuleInfo::new(
+        ID,
+        "A leftover merge conflict marker",
+        Severity::Error,
+        DOCS,
+    )
+    .line_local()
 }
 
 const MARKER_LEN: usize = 7;

@@ -12,25 +12,34 @@ pub const ID: &str = "text/mixed-line-endings";
 /// The rule.
 pub const RULE: Rule = Rule { info, check };
 
+const DOCS: &str = r#"## What it does
+Finds files whose lines end in both `\n` and `\r\n`. With `[plugins.text] line-endings = "lf"` (or `"crlf"`) every line must end that way. The finding points at the first line that breaks the rule and counts the rest.
+
+## Why is this bad?
+Mixed endings make whole-file diffs and confuse tools that guess the style from the first line.
+
+## Bad
+```text
+first⏎
+second␍⏎
+```
+
+## Good
+```text
+first⏎
+second⏎
+```
+
+`--fix` rewrites every line ending to the policy's style (in `auto`, the majority style; LF on a tie)."#;
+
 fn info() -> RuleInfo {
-    RuleInfo {
-        id: ID.into(),
-        summary: "A file that mixes LF and CRLF line endings, or breaks the line-ending policy".into(),
-        default_severity: Severity::Error,
-        docs: "## What it does\n\
-Finds files whose lines end in both `\\n` and `\\r\\n`. With \
-`[plugins.text] line-endings = \"lf\"` (or `\"crlf\"`) every line must end that way. \
-The finding points at the first line that breaks the rule and counts the rest.\n\n\
-## Why is this bad?\n\
-Mixed endings make whole-file diffs and confuse tools that guess the style from the first line.\n\n\
-## Bad\n```text\nfirst⏎\nsecond␍⏎\n```\n\n## Good\n```text\nfirst⏎\nsecond⏎\n```\n\n\
-`--fix` rewrites every line ending to the policy's style (in `auto`, the majority style; LF on a tie)."
-            .into(),
-        fixable: true,
-        line_local: false,
-        category: ward_plugin_sdk::category::HYGIENE.into(),
-        tally_by_directory: false,
-    }
+    RuleInfo::new(
+        ID,
+        "A file that mixes LF and CRLF line endings, or breaks the line-ending policy",
+        Severity::Error,
+        DOCS,
+    )
+    .fixable()
 }
 
 fn check(file: &File<'_>, settings: &Settings, out: &mut Vec<Finding>) {

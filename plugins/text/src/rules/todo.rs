@@ -12,20 +12,28 @@ pub const ID: &str = "text/todo";
 /// The rule.
 pub const RULE: Rule = Rule { info, check };
 
+const DOCS: &str = r"## What it does
+Off by default: with `[plugins.text] todo = true`, finds `TODO`, `FIXME`, `XXX` and `HACK` written in capitals as a word inside a comment (after `//`, `#`, `/*`, `*`, `--`, `;`, `<!--` or `%` on the same line). The summary then counts the markers per directory.
+
+## Why is this bad?
+Markers are debt nobody tracks; counting them shows where it piles up.
+
+## Bad
+```python
+x = parse(s)  # TODO: handle errors
+```
+
+## Good
+```python
+x = parse(s)  # see issue #412 for error handling
+```";
+
 fn info() -> RuleInfo {
     RuleInfo::new(
         ID,
         "A TODO, FIXME, XXX or HACK marker in a comment",
         Severity::Info,
-        "## What it does\n\
-Off by default: with `[plugins.text] todo = true`, finds `TODO`, `FIXME`, \
-`XXX` and `HACK` written in capitals as a word inside a comment (after `//`, \
-`#`, `/*`, `*`, `--`, `;`, `<!--` or `%` on the same line). The summary then \
-counts the markers per directory.\n\n\
-## Why is this bad?\n\
-Markers are debt nobody tracks; counting them shows where it piles up.\n\n\
-## Bad\n```python\nx = parse(s)  # TODO: handle errors\n```\n\n\
-## Good\n```python\nx = parse(s)  # see issue #412 for error handling\n```",
+        DOCS,
     )
     .line_local()
     .tally_by_directory()

@@ -12,27 +12,33 @@ pub const ID: &str = "text/trailing-whitespace";
 /// The rule.
 pub const RULE: Rule = Rule { info, check };
 
+const DOCS: &str = r"## What it does
+Finds spaces and tabs at the end of a line. The `\r` of a CRLF line ending is part of the ending, not whitespace. In Markdown files (`.md`, `.markdown`) the last two spaces of a line of text are a hard line break and stay, as with pre-commit's `--markdown-linebreak-ext`; only whitespace before them is reported. `[plugins.text] markdown-line-breaks = false` reports them too.
+
+## Why is this bad?
+Invisible characters make noisy diffs and merge conflicts.
+
+## Bad
+```text
+let x = 1;␠␠
+```
+
+## Good
+```text
+let x = 1;
+```
+
+`--fix` deletes the trailing characters.";
+
 fn info() -> RuleInfo {
-    RuleInfo {
-        id: ID.into(),
-        summary: "Spaces or tabs before the end of a line".into(),
-        default_severity: Severity::Error,
-        docs: "## What it does\n\
-Finds spaces and tabs at the end of a line. The `\\r` of a CRLF line ending is \
-part of the ending, not whitespace. In Markdown files (`.md`, `.markdown`) the \
-last two spaces of a line of text are a hard line break and stay, as with \
-pre-commit's `--markdown-linebreak-ext`; only whitespace before them is \
-reported. `[plugins.text] markdown-line-breaks = false` reports them too.\n\n\
-## Why is this bad?\n\
-Invisible characters make noisy diffs and merge conflicts.\n\n\
-## Bad\n```text\nlet x = 1;␠␠\n```\n\n## Good\n```text\nlet x = 1;\n```\n\n\
-`--fix` deletes the trailing characters."
-            .into(),
-        fixable: true,
-        line_local: true,
-        category: ward_plugin_sdk::category::HYGIENE.into(),
-        tally_by_directory: false,
-    }
+    RuleInfo::new(
+        ID,
+        "Spaces or tabs before the end of a line",
+        Severity::Error,
+        DOCS,
+    )
+    .fixable()
+    .line_local()
 }
 
 fn is_markdown(path: &str) -> bool {

@@ -1,0 +1,76 @@
+//! `license/unrecognized`
+
+use ward_plugin_sdk::{category, Finding, RuleInfo, Severity};
+
+use super::LicenseText;
+use crate::LicensePlugin;
+
+/// The rule's id.
+pub const ID: &str = "license/unrecognized";
+
+const DOCS: &str = r"## What it does
+Compares `LICENSE`, `LICENCE` and `COPYING` files at the top of the repository with the SPDX license texts (the detector cargo-deny uses) and reports a text that matches none with at least `min-confidence` (default 0.8).
+
+## Why is this bad?
+A hand-edited license is legally unclear, and tools that collect licenses cannot classify it.
+
+## Bad
+An MIT text with a clause added.
+
+## Good
+The unmodified MIT text.";
+
+/// The rule's metadata.
+pub fn info() -> RuleInfo {
+    RuleInfo::new(
+        ID,
+        "A license file whose text no known license matches",
+        Severity::Warning,
+        DOCS,
+    )
+    .category(category::DOCUMENTATION)
+}
+
+/// Reports a license file that matches no known license well enough.
+pub fn check(plugin: &LicensePlugin, text: &LicenseText<'_>, out: &mut Vec<Finding>) {
+    if text.score < plugin.min_confidence {
+        out.push(
+            Finding::new(
+                ID,
+                format!(
+                    "no known license text matches (closest: {} at {}%)",
+                    text.name,
+                    text.percent()
+                ),
+            )
+            .in_path(text.path),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tests::{licenses, MIT};
+
+    #[test]
+    fn a_made_up_license_is_flagged_and_mit_is_not() {
+        let made_up = licenses(&[(
+            "COPYING",
+            "You may use this software on Tuesdays only, if you ask nicely first.\n",
+        )]);
+        assert_eq!(made_up.len(), 1);
+        assert_eq!(
+            (made_up[0].0.as_str(), made_up[0].1.as_str()),
+            (ID, "COPYING")
+        );
+        assert!(
+            made_up[0]
+                .2
+                .starts_with("no known license text matches (closest: "),
+            "{}",
+            made_up[0].2
+        );
+        assert!(licenses(&[("LICENSE", MIT)]).iter().all(|f| f.0 != ID));
+    }
+}
