@@ -1,10 +1,31 @@
-//! Versions declared by manifests, and Keep a Changelog headings.
+//! `manifest/version-mismatch`
 
 use serde::Deserialize;
 use toml::Spanned;
-use ward_plugin_sdk::{EntryKind, Finding, LineIndex, Repo, Span};
+use ward_plugin_sdk::{category, EntryKind, Finding, LineIndex, Repo, RuleInfo, Severity, Span};
 
-use crate::{CHANGELOG_FORMAT, VERSION_MISMATCH};
+/// The rule's id.
+pub const ID: &str = "manifest/version-mismatch";
+
+const DOCS: &str = r"## What it does
+Compares the version in `Cargo.toml`, `package.json`, `pyproject.toml`, `composer.json`, a `VERSION` file and the newest release heading of `CHANGELOG.md` (those at the repository top that declare one; `version-sources` chooses). Each file that disagrees with the majority is reported at the line of its version.
+
+## Bad
+`Cargo.toml` 1.4.0, `package.json` 1.3.2.
+
+## Good
+Both 1.4.0.";
+
+/// The rule's metadata.
+pub fn info() -> RuleInfo {
+    RuleInfo::new(
+        ID,
+        "Manifests that declare different project versions",
+        Severity::Error,
+        DOCS,
+    )
+    .category(category::MANIFESTS)
+}
 
 /// Every source the plugin knows, in the order that breaks ties.
 pub const DEFAULT_SOURCES: &[&str] = &[
@@ -124,7 +145,7 @@ fn declared(source: &str, bytes: &[u8]) -> Option<Declared> {
 }
 
 /// Reports each source whose version disagrees with the majority.
-pub fn check_versions(repo: &Repo<'_>, sources: &[String], out: &mut Vec<Finding>) {
+pub fn check(repo: &Repo<'_>, sources: &[String], out: &mut Vec<Finding>) {
     let mut found: Vec<(&str, Declared)> = Vec::new();
     for source in sources {
         let present = repo
@@ -164,7 +185,7 @@ pub fn check_versions(repo: &Repo<'_>, sources: &[String], out: &mut Vec<Finding
         if d.version != reference {
             out.push(
                 Finding::new(
-                    VERSION_MISMATCH,
+                    ID,
                     format!(
                         "version {} here, but {} say{} {reference}",
                         d.version,
@@ -184,108 +205,54 @@ pub fn check_versions(repo: &Repo<'_>, sources: &[String], out: &mut Vec<Finding
     }
 }
 
-const SECTIONS: &[&str] = &[
-    "Added",
-    "Changed",
-    "Deprecated",
-    "Removed",
-    "Fixed",
-    "Security",
-];
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tests::plugin;
+    use ward_plugin_sdk::Validator;
 
-fn is_date(text: &str) -> bool {
-    let b = text.as_bytes();
-    b.len() == 10
-        && b[4] == b'-'
-        && b[7] == b'-'
-        && b.iter()
-            .enumerate()
-            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
-}
+    #[test]
+    fn versions_disagreeing_with_the_majority_are_reported_at_their_line() {
+        let files: Vec<(&str, &str)> = vec![
+            (
+                "Cargo.toml",
+                "[package]\nname = \"a\"\nversion = \"1.4.0\"\n",
+            ),
+            (
+                "package.json",
+                "{\n  \"name\": \"a\",\n  \"version\": \"1.3.2\"\n}\n",
+            ),
+            ("VERSION", "v1.4.0\n"),
+            (
+                "CHANGELOG.md",
+                "# Changelog\n\n## [Unreleased]\n\n## [1.4.0] - 2024-05-01\n",
+            ),
+        ];
+        let out = ward_plugin_sdk::testing::check_repo(&plugin(serde_json::Value::Null), &files);
+        let found: Vec<(String, String, u32, String)> = out
+            .into_iter()
+            .map(|f| (f.rule, f.path, f.span.line, f.message))
+            .collect();
+        assert_eq!(
+            found,
+            [(
+                ID.into(),
+                "package.json".into(),
+                3,
+                "version 1.3.2 here, but Cargo.toml, VERSION, CHANGELOG.md say 1.4.0".into()
+            )]
+        );
+    }
 
-fn release_heading_ok(heading: &str) -> bool {
-    let Some(rest) = heading.strip_prefix('[') else {
-        return false;
-    };
-    let Some((version, rest)) = rest.split_once(']') else {
-        return false;
-    };
-    // `## [1.2.3](https://…/compare/v1.2.2...v1.2.3) - 2024-05-01`: the link
-    // inline instead of in a definition below, as release-plz and git-cliff
-    // write it.
-    let rest = match rest.strip_prefix('(').and_then(|r| r.split_once(')')) {
-        Some((_, after)) => after,
-        None => rest,
-    };
-    if version.eq_ignore_ascii_case("unreleased") {
-        return rest.is_empty();
-    }
-    // `v1.2.3`, as tags are named and auto-changelog writes headings.
-    let version = version.strip_prefix(['v', 'V']).unwrap_or(version);
-    let version_ok = version.chars().next().is_some_and(|c| c.is_ascii_digit());
-    let rest = rest.trim_end_matches(" [YANKED]");
-    version_ok && rest.strip_prefix(" - ").is_some_and(is_date)
-}
-
-/// Keep a Changelog headings: each bad one at its line, or only the first
-/// in a changelog that does not say it follows the format.
-pub fn check_changelog(text: &str, out: &mut Vec<Finding>) {
-    let mut problems: Vec<(u32, String, u32)> = Vec::new();
-    let mut in_fence = false;
-    let mut saw_title = false;
-    for (n, line) in text.lines().enumerate() {
-        let number = u32::try_from(n + 1).unwrap_or(u32::MAX);
-        if line.trim_start().starts_with("```") {
-            in_fence = !in_fence;
-            continue;
-        }
-        if in_fence {
-            continue;
-        }
-        let problem = if let Some(title) = line.strip_prefix("# ") {
-            let ok = !saw_title && title.trim().eq_ignore_ascii_case("changelog");
-            saw_title = true;
-            (!ok).then(|| format!("`{line}`: the title is `# Changelog`, once"))
-        } else if let Some(heading) = line.strip_prefix("## ") {
-            (!release_heading_ok(heading.trim())).then(|| {
-                format!(
-                    "`{line}`: a release heading is `## [Unreleased]` or `## [1.2.3] - YYYY-MM-DD`"
-                )
-            })
-        } else if let Some(section) = line.strip_prefix("### ") {
-            (!SECTIONS.contains(&section.trim()))
-                .then(|| format!("`{line}`: sections are {}", SECTIONS.join(", ")))
-        } else {
-            None
-        };
-        if let Some(message) = problem {
-            let width = u32::try_from(line.chars().count()).unwrap_or(u32::MAX);
-            problems.push((number, message, width));
-        }
-    }
-    // A changelog in another format would get a finding for every heading
-    // of every release: a wall of the same news. It gets one, at its first
-    // heading, until the file says it follows Keep a Changelog (its template
-    // links keepachangelog.com); then each heading that strays is reported.
-    let total = problems.len();
-    let lower = text.to_ascii_lowercase();
-    let claims = lower.contains("keepachangelog.com") || lower.contains("keep a changelog");
-    if !claims && total > 1 {
-        problems.truncate(1);
-        let more = match total - 1 {
-            1 => "1 more heading differs".to_string(),
-            n => format!("{n} more headings differ"),
-        };
-        problems[0].1.push_str(&format!(
-            " ({more}; each is reported once the file links keepachangelog.com)"
-        ));
-    }
-    for (number, message, width) in problems {
-        out.push(Finding::new(CHANGELOG_FORMAT, message).at(Span {
-            line: number,
-            column: 1,
-            end_line: number,
-            end_column: width + 1,
-        }));
+    #[test]
+    fn unknown_version_sources_are_config_errors() {
+        let err = crate::ManifestPlugin::new(&ward_plugin_sdk::PluginConfig {
+            settings: serde_json::json!({"version-sources": ["setup.py"]}),
+            enabled_rules: None,
+            root: None,
+        })
+        .err()
+        .unwrap();
+        assert!(err.starts_with("unknown version source `setup.py`"));
     }
 }

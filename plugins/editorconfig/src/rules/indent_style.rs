@@ -1,0 +1,113 @@
+//! `editorconfig/indent-style`
+
+use ec4rs::property::IndentStyle;
+use ward_plugin_sdk::{File, Finding, RuleInfo, Severity};
+
+use super::{indentation, lines, point, Props};
+
+/// The rule's id.
+pub const ID: &str = "editorconfig/indent-style";
+
+const DOCS: &str = r"## What it does
+Under `indent_style = space`, finds lines indented with a tab; under `indent_style = tab`, lines indented with `indent_size` spaces or more. Reported once per file, at the first such line, with the count.
+
+## Bad
+```text
+[*.py]
+indent_style = space
+```
+and a line starting with a tab.
+
+## Good
+The line indented with spaces.";
+
+/// The rule's metadata.
+pub fn info() -> RuleInfo {
+    RuleInfo::new(
+        ID,
+        "Indentation with tabs where .editorconfig says spaces, or the reverse",
+        Severity::Error,
+        DOCS,
+    )
+}
+
+/// Reports, once per file, lines indented against `indent_style`.
+pub fn check(file: &File<'_>, props: &Props, out: &mut Vec<Finding>) {
+    let Some(style) = props.style else {
+        return;
+    };
+    let mut first: Option<(u32, usize)> = None;
+    let mut count = 0usize;
+    for (number, _, content, _) in lines(file.bytes) {
+        let Some(indent) = indentation(content) else {
+            continue;
+        };
+        let wrong = match style {
+            IndentStyle::Spaces => indent.iter().position(|b| *b == b'\t'),
+            IndentStyle::Tabs => indent
+                .starts_with(&vec![b' '; props.size.unwrap_or(4).max(1)])
+                .then_some(0),
+        };
+        if let Some(column) = wrong {
+            count += 1;
+            first.get_or_insert((number, column));
+        }
+    }
+    let Some((line, column)) = first else {
+        return;
+    };
+    let (what, want) = match style {
+        IndentStyle::Spaces => ("a tab", "indent_style = space"),
+        IndentStyle::Tabs => ("spaces", "indent_style = tab"),
+    };
+    out.push(
+        Finding::new(
+            ID,
+            format!(
+                "indented with {what} but .editorconfig says {want} ({count} line{})",
+                if count == 1 { "" } else { "s" }
+            ),
+        )
+        .at(point(line, u32::try_from(column + 1).unwrap_or(1), 1)),
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::testing::{Repo, CONFIG};
+
+    #[test]
+    fn tabs_under_space_and_spaces_under_tab() {
+        let repo = Repo::new(CONFIG);
+        assert_eq!(
+            repo.check(
+                ID,
+                "a.py",
+                b"def f():\n\treturn 1\n   x = 2\n        y = 3\n\tz\n",
+            ),
+            [(
+                ID.into(),
+                2,
+                1,
+                "indented with a tab but .editorconfig says indent_style = space (2 lines)".into()
+            )]
+        );
+        assert_eq!(
+            repo.check(ID, "Makefile", b"all:\n    echo hi\n"),
+            [(
+                ID.into(),
+                2,
+                1,
+                "indented with spaces but .editorconfig says indent_style = tab (1 line)".into()
+            )]
+        );
+        assert_eq!(repo.check(ID, "Makefile", b"all:\n\techo hi\n"), []);
+    }
+
+    #[test]
+    fn files_no_section_applies_to_get_nothing() {
+        let repo = Repo::new("root = true\n[*.py]\nindent_style = space\n");
+        assert_eq!(repo.check(ID, "a.js", b"\tx\n"), []);
+    }
+}
