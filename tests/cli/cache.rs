@@ -114,3 +114,36 @@ fn no_cache_writes_nothing() {
     run(repo.path(), cache.path(), &["--no-cache"]);
     assert_eq!(std::fs::read_dir(cache.path()).unwrap().count(), 0);
 }
+
+/// A cache that cannot be written costs the next run time, never this run's
+/// results: ward says so on stderr and reports as usual.
+#[test]
+fn a_cache_that_cannot_be_written_is_a_warning() {
+    let repo = repo(&[("a.txt", b"x  \n")]);
+    age(repo.path());
+    let blocked = repo.path().join("not-a-dir");
+    std::fs::write(&blocked, b"a file where the cache directory should be\n").unwrap();
+    let out = ward(
+        repo.path(),
+        &[
+            "check",
+            "--format",
+            "json",
+            "--cache-dir",
+            blocked.join("cache").to_str().unwrap(),
+        ],
+    )
+    .output()
+    .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("warning: cannot write the result cache"),
+        "{stderr}"
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        places(&report),
+        [at("text/trailing-whitespace", "a.txt", 1, 2)]
+    );
+    assert_eq!(out.status.code(), Some(1));
+}

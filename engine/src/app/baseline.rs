@@ -13,7 +13,9 @@ pub(super) fn run(args: &BaselineArgs) -> miette::Result<u8> {
         .output
         .clone()
         .unwrap_or_else(|| run.root.join(baseline::DEFAULT_FILE));
-    write_atomically(&path, baseline::render(&run.outcome.findings).as_bytes())
+    let text = baseline::render(&run.outcome.findings)
+        .map_err(|e| miette::miette!("cannot write the baseline as JSON: {e}"))?;
+    write_atomically(&path, text.as_bytes())
         .map_err(|e| miette::miette!("cannot write the baseline {}: {e}", path.display()))?;
     eprintln!(
         "ward: recorded {} findings in {}",

@@ -105,8 +105,8 @@ pub(super) fn run(args: &CheckArgs) -> miette::Result<u8> {
         );
     }
     let text = match args.format {
-        Format::Json => render::json::render(&report),
-        Format::Sarif => render::sarif::render(&report),
+        Format::Json => render::json::render(&report).map_err(as_json_error)?,
+        Format::Sarif => render::sarif::render(&report).map_err(as_json_error)?,
         Format::Junit => render::junit::render(&report),
         Format::Github => render::github::render(&report),
         Format::Text => {
@@ -159,9 +159,10 @@ pub(super) fn run(args: &CheckArgs) -> miette::Result<u8> {
             })?;
         }
         if let Some(path) = &args.audit_log {
-            observe::append_line(path, &observe::audit_line(&facts)).map_err(|e| {
-                miette::miette!("cannot append to the audit log {}: {e}", path.display())
-            })?;
+            observe::append_line(path, &observe::audit_line(&facts).map_err(as_json_error)?)
+                .map_err(|e| {
+                    miette::miette!("cannot append to the audit log {}: {e}", path.display())
+                })?;
         }
     }
     // The process exits after this: freeing the tree, the cache and the
@@ -169,4 +170,8 @@ pub(super) fn run(args: &CheckArgs) -> miette::Result<u8> {
     // corpus) took 10 ms of a 200 ms cached run, on one thread.
     std::mem::forget(run);
     Ok(code)
+}
+
+fn as_json_error(e: serde_json::Error) -> miette::Report {
+    miette::miette!("cannot write the report as JSON: {e}")
 }

@@ -6,6 +6,9 @@ use crate::report::merge;
 
 pub(super) fn run(args: &MergeArgs) -> miette::Result<u8> {
     let merged = merge::merge(&args.reports)?;
-    emit(&merged, args.output.as_deref(), "merged report")?;
+    for warning in &merged.warnings {
+        eprintln!("ward: warning: {warning}");
+    }
+    emit(&merged.text, args.output.as_deref(), "merged report")?;
     Ok(EXIT_CLEAN)
 }

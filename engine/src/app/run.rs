@@ -140,7 +140,9 @@ pub(super) fn scan_repository(
         progress.finish();
     }
     if let Some(cache) = &mut cache {
-        cache.save();
+        if let Err(e) = cache.save() {
+            eprintln!("warning: {e}");
+        }
     }
     finding::finalize(&mut outcome.findings);
     let mut baselined = 0;
@@ -189,7 +191,12 @@ fn walk_tree(
             .map(|p| source::relative(root, &source::absolute(p)))
             .filter(|p| !p.is_empty())
             .collect();
-        return git::staged_tree(root, &only, &config.exclude, config.max_file_size());
+        return Ok(git::staged_tree(
+            root,
+            &only,
+            &config.exclude,
+            config.max_file_size(),
+        )?);
     }
     let mut tree = source::collect(root, &args.paths, &config.exclude, walk);
     if root.join(".git").exists() {

@@ -17,7 +17,8 @@ pub(super) fn run(args: &ScoreArgs) -> miette::Result<u8> {
     let score = score::score(&run.outcome.findings, &run.config.score, &run.registry);
     let text = match args.format {
         ListFormat::Json => {
-            let mut json = serde_json::to_string_pretty(&score).unwrap_or_default();
+            let mut json = serde_json::to_string_pretty(&score)
+                .map_err(|e| miette::miette!("cannot write the score as JSON: {e}"))?;
             json.push('\n');
             json
         }

@@ -22,7 +22,7 @@ pub(super) fn resolve_config(args: &PluginArgs, start: &Path) -> miette::Result<
                 eprintln!("ward: using config {}", path.display());
             }
             if !discovered {
-                return config::discover::load(&path);
+                return Ok(config::discover::load(&path)?);
             }
             let mut allowed = vec![source::find_root(start)];
             allowed.extend(config::discover::user_config_dir());
@@ -55,7 +55,10 @@ pub(super) fn load_all(args: &PluginArgs, config: &Config) -> miette::Result<Loa
         args.allow_repo_plugins
             || std::env::var_os("WARD_ALLOW_REPO_PLUGINS").is_some_and(|v| v == "1"),
     )?;
-    let packs = packs::load(config, args.no_default_plugins)?;
+    let packs::Packs { packs, warnings } = packs::load(config, args.no_default_plugins)?;
+    for warning in &warnings {
+        eprintln!("warning: {warning}");
+    }
     let registry = Registry::new(host::registered(&plugins, &packs))?;
     let loaded = Loaded {
         plugins,

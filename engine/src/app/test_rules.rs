@@ -8,12 +8,16 @@ use crate::host::packs;
 pub(super) fn run(args: &TestRulesArgs) -> miette::Result<u8> {
     let packs = if args.packs.is_empty() {
         let config = resolve_config(&args.plugin, &start_dir(&[]))?;
-        packs::load(&config, args.plugin.no_default_plugins)?
+        let loaded = packs::load(&config, args.plugin.no_default_plugins)?;
+        for warning in &loaded.warnings {
+            eprintln!("warning: {warning}");
+        }
+        loaded.packs
     } else {
         args.packs
             .iter()
             .map(|path| packs::load_file(path))
-            .collect::<miette::Result<Vec<_>>>()?
+            .collect::<Result<Vec<_>, _>>()?
     };
     let mut out = String::new();
     let (mut rules, mut examples, mut failures) = (0, 0, 0);

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::error::{ConfigReadError, Origin};
+use super::error::{ConfigReadError, LoadError, Origin};
 use super::{parse, Config, CONFIG_NAMES};
 
 /// The nearest config file in `start` or one of its ancestors.
@@ -24,7 +24,7 @@ pub const PRESETS: &[(&str, &str)] = &[
 ];
 
 /// Reads and checks a config file and everything it extends.
-pub fn load(path: &Path) -> miette::Result<Config> {
+pub fn load(path: &Path) -> Result<Config, LoadError> {
     let mut stack = Vec::new();
     load_layered(path, &mut stack, None)
 }
@@ -33,7 +33,7 @@ pub fn load(path: &Path) -> miette::Result<Config> {
 /// packs, gitleaks files) must lie inside `allowed` directories (the
 /// repository, the user's config directory), so a crafted repository cannot
 /// make ward read `/etc` or a home directory.
-pub fn load_confined(path: &Path, allowed: &[PathBuf]) -> miette::Result<Config> {
+pub fn load_confined(path: &Path, allowed: &[PathBuf]) -> Result<Config, LoadError> {
     let mut stack = Vec::new();
     let config = load_layered(path, &mut stack, Some(allowed))?;
     for named in config.packs.iter().chain(&config.gitleaks) {
@@ -51,14 +51,14 @@ pub fn user_config_dir() -> Option<PathBuf> {
         .map(|base| base.join("ward"))
 }
 
-fn check_inside(path: &Path, origin: &Origin, allowed: &[PathBuf]) -> miette::Result<()> {
+fn check_inside(path: &Path, origin: &Origin, allowed: &[PathBuf]) -> Result<(), LoadError> {
     // A path that does not exist yet fails later with "cannot read"; here
     // only where it points matters, so resolve what can be resolved.
     let resolved = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
     if allowed.iter().any(|dir| resolved.starts_with(dir)) {
         return Ok(());
     }
-    Err(miette::Report::new(*origin.error(
+    Err(LoadError::Config(origin.error(
         format!("{} is outside the repository", path.display()),
         "named here",
         Some("a config found in the checked tree may only name files inside it; give other files with --config".into()),
@@ -69,13 +69,15 @@ fn load_layered(
     path: &Path,
     stack: &mut Vec<PathBuf>,
     allowed: Option<&[PathBuf]>,
-) -> miette::Result<Config> {
-    let text = std::fs::read_to_string(path).map_err(|source| ConfigReadError {
-        path: path.display().to_string(),
-        source,
+) -> Result<Config, LoadError> {
+    let text = std::fs::read_to_string(path).map_err(|source| {
+        LoadError::Read(ConfigReadError {
+            path: path.display().to_string(),
+            source,
+        })
     })?;
     let dir = path.parent().unwrap_or(Path::new("."));
-    let mut layer = parse(&text, &display_path(path), dir).map_err(|e| miette::Report::new(*e))?;
+    let mut layer = parse(&text, &display_path(path), dir).map_err(LoadError::Config)?;
     layer.file = Some(path.to_path_buf());
     stack.push(path.canonicalize().unwrap_or_else(|_| path.to_path_buf()));
     let mut merged = Config::default();
@@ -83,17 +85,17 @@ fn load_layered(
         let base = if let Some(name) = entry.strip_prefix("ward:") {
             let Some((_, text)) = PRESETS.iter().find(|(preset, _)| *preset == name) else {
                 let names: Vec<String> = PRESETS.iter().map(|(n, _)| format!("ward:{n}")).collect();
-                return Err(miette::Report::new(*origin.error(
+                return Err(LoadError::Config(origin.error(
                     format!("unknown preset `{entry}`"),
                     "extended here",
                     Some(format!("built-in presets: {}", names.join(", "))),
                 )));
             };
-            parse(text, &format!("preset {entry}"), dir).map_err(|e| miette::Report::new(*e))?
+            parse(text, &format!("preset {entry}"), dir).map_err(LoadError::Config)?
         } else {
             let target = dir.join(&entry);
             let canonical = target.canonicalize().map_err(|e| {
-                miette::Report::new(*origin.error(
+                LoadError::Config(origin.error(
                     format!("cannot read {}: {e}", target.display()),
                     "extended here",
                     None,
@@ -103,7 +105,7 @@ fn load_layered(
                 check_inside(&canonical, &origin, allowed)?;
             }
             if stack.contains(&canonical) {
-                return Err(miette::Report::new(*origin.error(
+                return Err(LoadError::Config(origin.error(
                     format!("`{entry}` extends itself through a cycle"),
                     "extended here",
                     Some("remove one of the `extends` entries that lead back to this file".into()),

@@ -54,3 +54,16 @@ impl Origin {
         })
     }
 }
+
+/// Why a config could not be loaded.
+#[derive(Debug, thiserror::Error, Diagnostic)]
+pub enum LoadError {
+    /// Wrong at a place in a config file.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Config(Box<ConfigError>),
+    /// A config file that could not be read at all.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Read(ConfigReadError),
+}

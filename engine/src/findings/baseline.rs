@@ -24,6 +24,32 @@ struct Entry {
     fingerprint: String,
 }
 
+/// Why a baseline could not be used.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum BaselineError {
+    /// The file could not be read.
+    #[error("cannot read baseline {path}: {source}")]
+    #[diagnostic(code(ward::baseline), help("make one with `ward baseline`"))]
+    Read {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    /// It is not a baseline ward wrote.
+    #[error("{path}:{line}:{column}: not a ward baseline: {detail}")]
+    #[diagnostic(code(ward::baseline))]
+    Invalid {
+        path: String,
+        line: usize,
+        column: usize,
+        detail: String,
+    },
+    /// A baseline of a format this ward does not read.
+    #[error("{path}: baseline version {version} is not one this ward reads (1)")]
+    #[diagnostic(code(ward::baseline))]
+    Version { path: String, version: u32 },
+}
+
 /// A loaded baseline.
 pub struct Baseline {
     known: HashSet<Entry>,
@@ -32,23 +58,24 @@ pub struct Baseline {
 impl Baseline {
     /// Reads a baseline file; a missing or malformed one is an error (exit 2),
     /// never silently an empty baseline that would report everything.
-    pub fn load(path: &Path) -> miette::Result<Self> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| miette::miette!("cannot read baseline {}: {e}", path.display()))?;
-        let file: BaselineFile = serde_json::from_str(&text).map_err(|e| {
-            miette::miette!(
-                "{}:{}:{}: not a ward baseline: {e}",
-                path.display(),
-                e.line(),
-                e.column()
-            )
+    pub fn load(path: &Path) -> Result<Self, BaselineError> {
+        let shown = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|source| BaselineError::Read {
+            path: shown.clone(),
+            source,
         })?;
+        let file: BaselineFile =
+            serde_json::from_str(&text).map_err(|e| BaselineError::Invalid {
+                path: shown.clone(),
+                line: e.line(),
+                column: e.column(),
+                detail: e.to_string(),
+            })?;
         if file.version != 1 {
-            return Err(miette::miette!(
-                "{}: baseline version {} is not one this ward reads (1)",
-                path.display(),
-                file.version
-            ));
+            return Err(BaselineError::Version {
+                path: shown,
+                version: file.version,
+            });
         }
         Ok(Baseline {
             known: file.findings.into_iter().collect(),
@@ -66,7 +93,7 @@ impl Baseline {
 }
 
 /// The baseline file for `findings`, sorted, as JSON.
-pub fn render(findings: &[Finding]) -> String {
+pub fn render(findings: &[Finding]) -> serde_json::Result<String> {
     let mut entries: Vec<Entry> = findings
         .iter()
         .map(|f| Entry {
@@ -83,7 +110,7 @@ pub fn render(findings: &[Finding]) -> String {
         version: 1,
         findings: entries,
     };
-    let mut out = serde_json::to_string_pretty(&file).unwrap_or_default();
+    let mut out = serde_json::to_string_pretty(&file)?;
     out.push('\n');
-    out
+    Ok(out)
 }

@@ -11,6 +11,7 @@ use miette::Diagnostic;
 use ward_plugin_sdk::abi::{PluginModRef, ValidatorBox};
 use ward_plugin_sdk::{Manifest, Severity};
 
+use crate::config::error::ConfigError;
 use crate::config::Config;
 use crate::registry::{self, Registered};
 
@@ -91,6 +92,20 @@ pub struct PluginError {
     message: String,
     #[help]
     help: Option<String>,
+}
+
+/// A plugin that refused its settings: at the settings' place in the
+/// config when they come from one.
+#[derive(Debug, thiserror::Error, Diagnostic)]
+pub enum ActivateError {
+    /// The settings came from a config file.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Config(Box<ConfigError>),
+    /// No config file to point at.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Plugin(PluginError),
 }
 
 fn builtin_modules() -> Vec<PluginModRef> {
@@ -226,7 +241,7 @@ pub fn activate(
     plugins: &[LoadedPlugin],
     config: &Config,
     root: &std::path::Path,
-) -> miette::Result<Vec<ActivePlugin>> {
+) -> Result<Vec<ActivePlugin>, ActivateError> {
     let mut active = Vec::new();
     for plugin in plugins {
         let name = &plugin.manifest.name;
@@ -281,13 +296,12 @@ pub fn activate(
                 let message = format!("plugin `{name}` rejected its settings: {message}");
                 return Err(match origin {
                     Some(origin) => {
-                        miette::Report::new(*origin.error(message, "these settings", None))
+                        ActivateError::Config(origin.error(message, "these settings", None))
                     }
-                    None => PluginError {
+                    None => ActivateError::Plugin(PluginError {
                         message,
                         help: None,
-                    }
-                    .into(),
+                    }),
                 });
             }
         }

@@ -12,6 +12,7 @@ use miette::{Diagnostic, NamedSource, SourceSpan};
 use ward_plugin_sdk::Severity;
 use ward_rules::{gitleaks, Pack, PackError, PackSource, RuleSet};
 
+use crate::config::error::ConfigError;
 use crate::config::{Config, ConfigPath};
 
 /// Packs compiled into the binary: (file name, text).
@@ -45,6 +46,45 @@ impl From<PackError> for PackDiagnostic {
     }
 }
 
+/// Why the rule packs could not be loaded.
+#[derive(Debug, thiserror::Error, Diagnostic)]
+pub enum PackLoadError {
+    /// A pack or gitleaks configuration the config names, wrong at that place.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Config(Box<ConfigError>),
+    /// A pack file given on the command line could not be read.
+    #[error("cannot read rule pack {path}: {source}")]
+    #[diagnostic(code(ward::rule_pack))]
+    Read {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    /// A pack that does not parse, shown at its place.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Pack(Box<PackDiagnostic>),
+    /// Two packs with one name: their rule ids would collide.
+    #[error(
+        "two rule packs are named `{name}`: {first} and {second}; give one a different `name`"
+    )]
+    #[diagnostic(code(ward::rule_pack))]
+    SameName {
+        name: String,
+        first: String,
+        second: String,
+    },
+}
+
+/// The packs of a run, and what the user should know about them.
+pub struct Packs {
+    /// The packs, shipped ones first.
+    pub packs: Vec<LoadedPack>,
+    /// Rules of a gitleaks configuration that were left out, one line each.
+    pub warnings: Vec<String>,
+}
+
 /// A pack and where it came from.
 #[derive(Debug)]
 pub struct LoadedPack {
@@ -56,9 +96,9 @@ pub struct LoadedPack {
     pub text_hash: String,
 }
 
-fn read(path: &ConfigPath) -> miette::Result<String> {
+fn read(path: &ConfigPath) -> Result<String, PackLoadError> {
     std::fs::read_to_string(&path.path).map_err(|e| {
-        miette::Report::new(*path.origin.error(
+        PackLoadError::Config(path.origin.error(
             format!("cannot read {}: {e}", path.path.display()),
             "named here",
             None,
@@ -66,9 +106,10 @@ fn read(path: &ConfigPath) -> miette::Result<String> {
     })
 }
 
-fn parse_pack(name: String, text: String, builtin: bool) -> miette::Result<LoadedPack> {
+fn parse_pack(name: String, text: String, builtin: bool) -> Result<LoadedPack, PackLoadError> {
     let text_hash = crate::source::digest::key_of(&[text.as_bytes()]);
-    let pack = ward_rules::parse(&PackSource { name, text }).map_err(PackDiagnostic::from)?;
+    let pack = ward_rules::parse(&PackSource { name, text })
+        .map_err(|e| PackLoadError::Pack(Box::new(PackDiagnostic::from(e))))?;
     Ok(LoadedPack {
         pack,
         builtin,
@@ -77,17 +118,20 @@ fn parse_pack(name: String, text: String, builtin: bool) -> miette::Result<Loade
 }
 
 /// Parses one pack file given by path (for `ward test-rules FILE`).
-pub fn load_file(path: &std::path::Path) -> miette::Result<LoadedPack> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| miette::miette!("cannot read rule pack {}: {e}", path.display()))?;
+pub fn load_file(path: &std::path::Path) -> Result<LoadedPack, PackLoadError> {
+    let text = std::fs::read_to_string(path).map_err(|source| PackLoadError::Read {
+        path: path.display().to_string(),
+        source,
+    })?;
     parse_pack(path.display().to_string(), text, false)
 }
 
 /// The shipped packs (unless `no_default`), then the config's packs and
-/// gitleaks configurations. Warnings about untranslatable gitleaks rules go
-/// to stderr, naming each rule.
-pub fn load(config: &Config, no_default: bool) -> miette::Result<Vec<LoadedPack>> {
+/// gitleaks configurations, with a warning naming each gitleaks rule that
+/// could not be translated.
+pub fn load(config: &Config, no_default: bool) -> Result<Packs, PackLoadError> {
     let mut packs = Vec::new();
+    let mut warnings = Vec::new();
     if !no_default {
         for (file, text) in SHIPPED {
             packs.push(parse_pack(
@@ -105,25 +149,28 @@ pub fn load(config: &Config, no_default: bool) -> miette::Result<Vec<LoadedPack>
         let text = read(path)?;
         let name = path.path.display().to_string();
         let translation = gitleaks::translate(&text, &name, "gitleaks").map_err(|e| {
-            miette::Report::new(*path.origin.error(e, "this gitleaks configuration", None))
+            PackLoadError::Config(path.origin.error(e, "this gitleaks configuration", None))
         })?;
-        for warning in &translation.warnings {
-            eprintln!("warning: {name}: {warning}");
-        }
+        warnings.extend(
+            translation
+                .warnings
+                .iter()
+                .map(|warning| format!("{name}: {warning}")),
+        );
         packs.push(parse_pack(name, translation.pack_toml, false)?);
     }
     let mut seen = HashMap::new();
     for loaded in &packs {
         if let Some(other) = seen.insert(loaded.pack.name.clone(), loaded.pack.source_name.clone())
         {
-            return Err(miette::miette!(
-                "two rule packs are named `{}`: {other} and {}; give one a different `name`",
-                loaded.pack.name,
-                loaded.pack.source_name
-            ));
+            return Err(PackLoadError::SameName {
+                name: loaded.pack.name.clone(),
+                first: other,
+                second: loaded.pack.source_name.clone(),
+            });
         }
     }
-    Ok(packs)
+    Ok(Packs { packs, warnings })
 }
 
 /// The enabled pack rules of a run, compiled.

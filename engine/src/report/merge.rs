@@ -12,8 +12,10 @@ use serde_json::{json, Map, Value};
 
 /// What kind of report a file holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
+pub enum Kind {
+    /// A ward JSON report.
     Json,
+    /// A SARIF 2.1.0 log.
     Sarif,
 }
 
@@ -27,38 +29,100 @@ fn kind_of(value: &Value) -> Option<Kind> {
     }
 }
 
-/// Reads and merges `reports`; returns the merged document as text.
-pub fn merge(reports: &[PathBuf]) -> miette::Result<String> {
+/// Why reports could not be merged.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum MergeError {
+    /// A report could not be read.
+    #[error("cannot read {path}: {source}")]
+    #[diagnostic(code(ward::merge))]
+    Read {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    /// A report is not JSON.
+    #[error("{path} is not JSON: {detail}")]
+    #[diagnostic(code(ward::merge))]
+    NotJson { path: String, detail: String },
+    /// A report is JSON of another kind.
+    #[error("{path} is neither a ward JSON report nor a SARIF 2.1.0 log")]
+    #[diagnostic(code(ward::merge))]
+    Unknown { path: String },
+    /// JSON reports and SARIF logs given together.
+    #[error("{path} is {kind:?} but {first} is {first_kind:?}")]
+    #[diagnostic(
+        code(ward::merge),
+        help("merge JSON reports with JSON reports and SARIF logs with SARIF logs")
+    )]
+    Mixed {
+        path: String,
+        kind: Kind,
+        first: String,
+        first_kind: Kind,
+    },
+    /// The same repository or shard twice.
+    #[error("{what} is in both {earlier} and {path}: merging both would count its findings twice")]
+    #[diagnostic(
+        code(ward::merge),
+        help("give each report once; name different repositories apart with `ward check --repository NAME`")
+    )]
+    Twice {
+        what: String,
+        earlier: String,
+        path: String,
+    },
+    /// A report whose content does not fit its kind.
+    #[error("{0}")]
+    #[diagnostic(code(ward::merge))]
+    Malformed(String),
+    /// The merged report could not be written as JSON.
+    #[error("cannot write the merged report as JSON: {0}")]
+    #[diagnostic(code(ward::merge))]
+    Write(#[from] serde_json::Error),
+}
+
+/// A merged report, and what the user should know about it (a shard
+/// missing from a sharded run, say).
+pub struct Merged {
+    /// The merged document.
+    pub text: String,
+    /// One line per warning.
+    pub warnings: Vec<String>,
+}
+
+/// Reads and merges `reports`.
+pub fn merge(reports: &[PathBuf]) -> Result<Merged, MergeError> {
     let mut inputs = Vec::new();
     for path in reports {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| miette::miette!("cannot read {}: {e}", path.display()))?;
-        let value: Value = serde_json::from_str(&text)
-            .map_err(|e| miette::miette!("{} is not JSON: {e}", path.display()))?;
-        let kind = kind_of(&value).ok_or_else(|| {
-            miette::miette!(
-                "{} is neither a ward JSON report nor a SARIF 2.1.0 log",
-                path.display()
-            )
+        let shown = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|source| MergeError::Read {
+            path: shown.clone(),
+            source,
         })?;
+        let value: Value = serde_json::from_str(&text).map_err(|e| MergeError::NotJson {
+            path: shown.clone(),
+            detail: e.to_string(),
+        })?;
+        let kind = kind_of(&value).ok_or(MergeError::Unknown { path: shown })?;
         inputs.push((path.as_path(), kind, value));
     }
     let kind = inputs[0].1;
     if let Some((path, other, _)) = inputs.iter().find(|(_, k, _)| *k != kind) {
-        return Err(miette::miette!(
-            help = "merge JSON reports with JSON reports and SARIF logs with SARIF logs",
-            "{} is {other:?} but {} is {kind:?}",
-            path.display(),
-            inputs[0].0.display()
-        ));
+        return Err(MergeError::Mixed {
+            path: path.display().to_string(),
+            kind: *other,
+            first: inputs[0].0.display().to_string(),
+            first_kind: kind,
+        });
     }
+    let mut warnings = Vec::new();
     let merged = match kind {
-        Kind::Json => merge_json(&inputs)?,
-        Kind::Sarif => merge_sarif(&inputs)?,
+        Kind::Json => merge_json(&inputs, &mut warnings)?,
+        Kind::Sarif => merge_sarif(&inputs, &mut warnings)?,
     };
-    let mut out = serde_json::to_string_pretty(&merged).unwrap_or_default();
-    out.push('\n');
-    Ok(out)
+    let mut text = serde_json::to_string_pretty(&merged)?;
+    text.push('\n');
+    Ok(Merged { text, warnings })
 }
 
 /// The name a report without one is known by: its file's stem.
@@ -75,7 +139,12 @@ struct Seen {
 }
 
 impl Seen {
-    fn add(&mut self, repository: &str, shard: Option<String>, path: &Path) -> miette::Result<()> {
+    fn add(
+        &mut self,
+        repository: &str,
+        shard: Option<String>,
+        path: &Path,
+    ) -> Result<(), MergeError> {
         let parts = self.parts.entry(repository.to_string()).or_default();
         let clash = match &shard {
             // A whole run clashes with anything else of the same repository.
@@ -87,12 +156,11 @@ impl Seen {
                 Some(shard) => format!("shard {shard} of repository `{repository}`"),
                 None => format!("repository `{repository}`"),
             };
-            return Err(miette::miette!(
-                help = "give each report once; name different repositories apart with `ward check --repository NAME`",
-                "{what} is in both {} and {}: merging both would count its findings twice",
-                earlier.display(),
-                path.display()
-            ));
+            return Err(MergeError::Twice {
+                what,
+                earlier: earlier.display().to_string(),
+                path: path.display().to_string(),
+            });
         }
         parts.insert(shard, path.to_path_buf());
         Ok(())
@@ -155,7 +223,10 @@ impl Totals {
     }
 }
 
-fn merge_json(inputs: &[(&Path, Kind, Value)]) -> miette::Result<Value> {
+fn merge_json(
+    inputs: &[(&Path, Kind, Value)],
+    warnings: &mut Vec<String>,
+) -> Result<Value, MergeError> {
     let mut seen = Seen::default();
     let mut totals: BTreeMap<String, Totals> = BTreeMap::new();
     let mut findings: Vec<Value> = Vec::new();
@@ -200,9 +271,7 @@ fn merge_json(inputs: &[(&Path, Kind, Value)]) -> miette::Result<Value> {
             }
         }
     }
-    for gap in seen.gaps() {
-        eprintln!("ward: warning: {gap}");
-    }
+    warnings.extend(seen.gaps());
     findings.sort_by_cached_key(order_key);
 
     let mut per_repository: BTreeMap<String, (u64, [u64; 3])> = BTreeMap::new();
@@ -286,7 +355,10 @@ fn order_key(finding: &Value) -> (String, String, u64, u64, String, String) {
 /// and whether every input run succeeded.
 type RunParts = (Value, BTreeMap<String, Value>, Vec<Value>, bool);
 
-fn merge_sarif(inputs: &[(&Path, Kind, Value)]) -> miette::Result<Value> {
+fn merge_sarif(
+    inputs: &[(&Path, Kind, Value)],
+    warnings: &mut Vec<String>,
+) -> Result<Value, MergeError> {
     let mut seen = Seen::default();
     // One output run per repository, in name order.
     let mut runs: BTreeMap<String, RunParts> = BTreeMap::new();
@@ -358,9 +430,7 @@ fn merge_sarif(inputs: &[(&Path, Kind, Value)]) -> miette::Result<Value> {
             entry.0["properties"] = Value::Object(properties);
         }
     }
-    for gap in seen.gaps() {
-        eprintln!("ward: warning: {gap}");
-    }
+    warnings.extend(seen.gaps());
     let runs: Vec<Value> = runs
         .into_values()
         .map(|(mut run, rules, mut results, succeeded)| {

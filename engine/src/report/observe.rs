@@ -292,7 +292,7 @@ struct Counts {
 }
 
 /// One JSON line (with its `\n`) describing the run for the audit log.
-pub fn audit_line(facts: &RunFacts<'_>) -> String {
+pub fn audit_line(facts: &RunFacts<'_>) -> serde_json::Result<String> {
     let count = |s: Severity| facts.findings.iter().filter(|f| f.severity == s).count();
     let end = facts.started + facts.duration;
     let host = host_name();
@@ -340,9 +340,9 @@ pub fn audit_line(facts: &RunFacts<'_>) -> String {
         },
         exit_code: facts.exit_code,
     };
-    let mut out = serde_json::to_string(&line).unwrap_or_default();
+    let mut out = serde_json::to_string(&line)?;
     out.push('\n');
-    out
+    Ok(out)
 }
 
 /// Appends `line` with one `write` on a file opened with `O_APPEND`: the

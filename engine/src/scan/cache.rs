@@ -114,6 +114,19 @@ pub fn default_dir() -> Option<PathBuf> {
         .map(|base| base.join("ward"))
 }
 
+/// The cache file could not be written: the run's results stand, the next
+/// run is only slower.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[error("cannot write the result cache {path}: {detail}")]
+#[diagnostic(
+    code(ward::cache),
+    help("pass --no-cache, or --cache-dir DIR to keep it elsewhere")
+)]
+pub struct CacheWriteError {
+    path: String,
+    detail: String,
+}
+
 impl Cache {
     /// Opens the cache for the repository at `root` under `dir`; `key`
     /// fingerprints everything that decides findings.
@@ -197,7 +210,7 @@ impl Cache {
     /// Writes the cache back (atomically) if this run changed it; failures
     /// only cost speed. The entries stay with the cache, for the caller to
     /// free or not (a process about to exit need not).
-    pub fn save(&mut self) {
+    pub fn save(&mut self) -> Result<(), CacheWriteError> {
         let new = std::mem::take(
             self.new
                 .get_mut()
@@ -207,7 +220,7 @@ impl Cache {
         // Every entry read back unchanged and none gone: the file is current.
         let current = !*self.changed.get_mut() && new.is_empty() && kept == self.old.len();
         if current {
-            return;
+            return Ok(());
         }
         let mut files = std::mem::take(&mut self.old);
         files.retain(|_, stored| *stored.used.get_mut());
@@ -217,13 +230,20 @@ impl Cache {
             key: self.key.clone(),
             files,
         };
-        if let Ok(bytes) = postcard::to_extend(&file, MAGIC.to_vec()) {
-            if let Some(dir) = self.path.parent() {
-                let _ = std::fs::create_dir_all(dir);
-            }
-            let _ = crate::source::write::write_atomically(&self.path, &bytes);
-        }
+        let written = postcard::to_extend(&file, MAGIC.to_vec())
+            .map_err(|e| e.to_string())
+            .and_then(|bytes| {
+                if let Some(dir) = self.path.parent() {
+                    std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+                }
+                crate::source::write::write_atomically(&self.path, &bytes)
+                    .map_err(|e| e.to_string())
+            });
         self.old = file.files;
+        written.map_err(|detail| CacheWriteError {
+            path: self.path.display().to_string(),
+            detail,
+        })
     }
 }
 

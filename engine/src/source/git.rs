@@ -13,19 +13,42 @@ use ward_plugin_sdk::EntryKind;
 
 use crate::source::{Entry, Tree};
 
-fn git(dir: &Path, args: &[&str]) -> miette::Result<Vec<u8>> {
+/// What went wrong asking git.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum GitError {
+    /// The `git` command could not be started.
+    #[error("cannot run git: {0}")]
+    #[diagnostic(
+        code(ward::git),
+        help("ward needs git on PATH for --staged and install-hook")
+    )]
+    Run(#[source] std::io::Error),
+    /// git ran and refused.
+    #[error("git {args} failed: {stderr}")]
+    #[diagnostic(code(ward::git))]
+    Failed { args: String, stderr: String },
+    /// `--staged` outside a git work tree.
+    #[error("{0}")]
+    #[diagnostic(code(ward::git), help("--staged checks a git repository's index"))]
+    NotARepository(Box<GitError>),
+    /// `git cat-file --batch` broke off or answered what was not asked.
+    #[error("reading git cat-file: {0}")]
+    #[diagnostic(code(ward::git))]
+    CatFile(String),
+}
+
+fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>, GitError> {
     let output = Command::new("git")
         .current_dir(dir)
         .args(args)
         .stderr(Stdio::piped())
         .output()
-        .map_err(|e| miette::miette!("cannot run git: {e}"))?;
+        .map_err(GitError::Run)?;
     if !output.status.success() {
-        return Err(miette::miette!(
-            "git {} failed: {}",
-            args.join(" "),
-            String::from_utf8_lossy(&output.stderr).trim()
-        ));
+        return Err(GitError::Failed {
+            args: args.join(" "),
+            stderr: String::from_utf8_lossy(&output.stderr).trim().to_string(),
+        });
     }
     Ok(output.stdout)
 }
@@ -46,15 +69,15 @@ pub fn head(top: &Path) -> (Option<String>, Option<String>) {
 }
 
 /// The top level of the work tree that holds `dir`.
-pub fn toplevel(dir: &Path) -> miette::Result<PathBuf> {
+pub fn toplevel(dir: &Path) -> Result<PathBuf, GitError> {
     let out = git(dir, &["rev-parse", "--show-toplevel"])
-        .map_err(|e| miette::miette!(help = "--staged checks a git repository's index", "{e}"))?;
+        .map_err(|e| GitError::NotARepository(Box::new(e)))?;
     Ok(PathBuf::from(String::from_utf8_lossy(&out).trim_end()))
 }
 
 /// Where git runs hooks from for the repository that holds `dir`
 /// (honours `core.hooksPath` and worktrees).
-pub fn hooks_dir(dir: &Path) -> miette::Result<PathBuf> {
+pub fn hooks_dir(dir: &Path) -> Result<PathBuf, GitError> {
     let out = git(dir, &["rev-parse", "--git-path", "hooks"])?;
     let path = PathBuf::from(String::from_utf8_lossy(&out).trim_end());
     Ok(if path.is_absolute() {
@@ -103,7 +126,7 @@ pub fn staged_tree(
     only: &[String],
     exclude: &GlobSet,
     limit: u64,
-) -> miette::Result<Tree> {
+) -> Result<Tree, GitError> {
     let names = git(
         top,
         &[
@@ -196,18 +219,18 @@ enum Blob {
 }
 
 /// Reads blobs through one `git cat-file --batch`, in order.
-fn read_blobs(top: &Path, entries: &[&IndexEntry], limit: u64) -> miette::Result<Vec<Blob>> {
+fn read_blobs(top: &Path, entries: &[&IndexEntry], limit: u64) -> Result<Vec<Blob>, GitError> {
     let mut child = Command::new("git")
         .current_dir(top)
         .args(["cat-file", "--batch"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()
-        .map_err(|e| miette::miette!("cannot run git cat-file: {e}"))?;
+        .map_err(GitError::Run)?;
     let mut stdin = child
         .stdin
         .take()
-        .ok_or_else(|| miette::miette!("git cat-file has no stdin"))?;
+        .ok_or_else(|| GitError::CatFile("no stdin".into()))?;
     let ids: String = entries.iter().map(|e| format!("{}\n", e.object)).collect();
     // Write from a thread: git answers while we write, and a large list
     // would otherwise fill both pipes and stall.
@@ -218,13 +241,13 @@ fn read_blobs(top: &Path, entries: &[&IndexEntry], limit: u64) -> miette::Result
         child
             .stdout
             .take()
-            .ok_or_else(|| miette::miette!("git cat-file has no stdout"))?,
+            .ok_or_else(|| GitError::CatFile("no stdout".into()))?,
     );
     let mut blobs = Vec::with_capacity(entries.len());
     for entry in entries {
         let mut header = String::new();
         out.read_line(&mut header)
-            .map_err(|e| miette::miette!("reading git cat-file: {e}"))?;
+            .map_err(|e| GitError::CatFile(e.to_string()))?;
         // "<oid> blob <size>" or "<oid> missing"
         let size: u64 = header
             .trim_end()
@@ -232,11 +255,7 @@ fn read_blobs(top: &Path, entries: &[&IndexEntry], limit: u64) -> miette::Result
             .next()
             .and_then(|s| s.parse().ok())
             .ok_or_else(|| {
-                miette::miette!(
-                    "git cat-file: no blob for {}: {}",
-                    entry.path,
-                    header.trim_end()
-                )
+                GitError::CatFile(format!("no blob for {}: {}", entry.path, header.trim_end()))
             })?;
         let mut content = Vec::new();
         let mut blob = (&mut out).take(size);
@@ -248,10 +267,10 @@ fn read_blobs(top: &Path, entries: &[&IndexEntry], limit: u64) -> miette::Result
             content.reserve_exact(usize::try_from(size).unwrap_or(0));
             blob.read_to_end(&mut content).map(|n| n as u64)
         }
-        .map_err(|e| miette::miette!("reading git cat-file: {e}"))?;
+        .map_err(|e| GitError::CatFile(e.to_string()))?;
         let mut newline = [0u8; 1];
         out.read_exact(&mut newline)
-            .map_err(|e| miette::miette!("reading git cat-file: {e}"))?;
+            .map_err(|e| GitError::CatFile(e.to_string()))?;
         blobs.push(if size > limit {
             Blob::TooLarge(size)
         } else {

@@ -88,7 +88,7 @@ pub const DEFAULT_FORBIDDEN: &[&str] = &[
 ];
 
 /// `.env.*` files that hold placeholders by convention, not secrets.
-const ENV_TEMPLATES: &[&str] = &[
+pub(crate) const ENV_TEMPLATES: &[&str] = &[
     "example", "sample", "template", "dist", "defaults", "schema",
 ];
 

@@ -1,18 +1,12 @@
-//! `structure/required-content` and `structure/forbidden-content`: what key
-//! files must and must not say, per file glob, from
-//! `[plugins.structure.content."GLOB"]`.
+//! What key files must and must not say, per file glob, from
+//! `[plugins.structure.content."GLOB"]`: the settings of
+//! `structure/required-content` and `structure/forbidden-content`, compiled.
 
 use std::collections::BTreeMap;
 
 use globset::{Glob, GlobMatcher};
 use regex::bytes::Regex;
 use serde::Deserialize;
-use ward_plugin_sdk::{Finding, LineIndex, Span};
-
-/// Rule ids.
-pub const REQUIRED_CONTENT: &str = "structure/required-content";
-/// Rule ids.
-pub const FORBIDDEN_CONTENT: &str = "structure/forbidden-content";
 
 /// One `[plugins.structure.content."GLOB"]` table.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -28,10 +22,10 @@ pub struct ContentSettings {
 
 /// One glob's content rules, compiled.
 pub struct ContentRule {
-    glob: GlobMatcher,
-    headings: Vec<String>,
-    patterns: Vec<(String, Regex)>,
-    forbidden: Vec<(String, Regex)>,
+    pub glob: GlobMatcher,
+    pub headings: Vec<String>,
+    pub patterns: Vec<(String, Regex)>,
+    pub forbidden: Vec<(String, Regex)>,
 }
 
 /// Compiles the `content` table.
@@ -88,71 +82,6 @@ pub fn markdown_headings(text: &str) -> Vec<String> {
         }
     }
     headings
-}
-
-impl ContentRule {
-    /// Checks one file against this glob's rules.
-    pub fn check(
-        &self,
-        path: &str,
-        bytes: &[u8],
-        required_on: bool,
-        forbidden_on: bool,
-        out: &mut Vec<Finding>,
-    ) {
-        if !self.glob.is_match(path) {
-            return;
-        }
-        let text = String::from_utf8_lossy(bytes);
-        if required_on {
-            let mut missing = Vec::new();
-            if !self.headings.is_empty() {
-                let present: Vec<String> = markdown_headings(&text)
-                    .iter()
-                    .map(|h| h.to_lowercase())
-                    .collect();
-                for heading in &self.headings {
-                    if !present.contains(&heading.trim().to_lowercase()) {
-                        missing.push(format!("heading `{heading}`"));
-                    }
-                }
-            }
-            for (pattern, regex) in &self.patterns {
-                if !regex.is_match(bytes) {
-                    missing.push(format!("`{pattern}`"));
-                }
-            }
-            if !missing.is_empty() {
-                out.push(
-                    Finding::new(REQUIRED_CONTENT, format!("missing {}", missing.join(", "))).at(
-                        Span {
-                            line: 1,
-                            column: 1,
-                            end_line: 1,
-                            end_column: 1,
-                        },
-                    ),
-                );
-            }
-        }
-        if forbidden_on && !self.forbidden.is_empty() {
-            let index = LineIndex::new(bytes);
-            for (pattern, regex) in &self.forbidden {
-                for found in regex.find_iter(bytes) {
-                    out.push(
-                        Finding::new(
-                            FORBIDDEN_CONTENT,
-                            format!(
-                                "`{}` matches forbidden `{pattern}`",
-                                String::from_utf8_lossy(found.as_bytes())
-                            ),
-                        )
-                        .at(index.span(found.start(), found.end())),
-                    );
-                }
-            }
-        }
-    }
 }
 
 #[cfg(test)]

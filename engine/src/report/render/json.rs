@@ -57,7 +57,7 @@ struct BySeverity {
 }
 
 /// Renders the report as pretty JSON with a trailing newline.
-pub fn render(report: &Report<'_>) -> String {
+pub fn render(report: &Report<'_>) -> serde_json::Result<String> {
     let json = JsonReport {
         version: 1,
         tool: Tool {
@@ -95,8 +95,7 @@ pub fn render(report: &Report<'_>) -> String {
             }),
         },
     };
-    // Serializing plain structs of strings and numbers cannot fail.
-    let mut out = serde_json::to_string_pretty(&json).unwrap_or_default();
+    let mut out = serde_json::to_string_pretty(&json)?;
     out.push('\n');
-    out
+    Ok(out)
 }

@@ -14,7 +14,7 @@ fn level(severity: Severity) -> &'static str {
 }
 
 /// Renders the report as one SARIF log with one run.
-pub fn render(report: &Report<'_>) -> String {
+pub fn render(report: &Report<'_>) -> serde_json::Result<String> {
     let mut rule_ids: Vec<&str> = report.rules.keys().copied().collect();
     rule_ids.sort_unstable();
     let index = |id: &str| rule_ids.binary_search(&id).ok();
@@ -89,9 +89,9 @@ pub fn render(report: &Report<'_>) -> String {
             "properties": run_properties(report),
         }]
     });
-    let mut out = serde_json::to_string_pretty(&log).unwrap_or_default();
+    let mut out = serde_json::to_string_pretty(&log)?;
     out.push('\n');
-    out
+    Ok(out)
 }
 
 /// The repository's name (kept by `ward merge`) and the shard, if any.
