@@ -2,6 +2,8 @@
 //! inputs, reported by divan as time per call and bytes per second
 //! (`cargo bench --bench plugins`). Inputs are made here, deterministically,
 //! so the figures need no corpus.
+// A benchmark that cannot set up should stop loudly.
+#![allow(clippy::unwrap_used)]
 
 use divan::counter::BytesCount;
 use divan::Bencher;

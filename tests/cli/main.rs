@@ -1,4 +1,6 @@
 //! Black-box tests of the `ward` binary over fixture repositories.
+// Test helpers unwrap: a failing unwrap is a failing test.
+#![allow(clippy::unwrap_used)]
 
 mod adoption;
 mod cache;

@@ -15,6 +15,8 @@ fn a_2_gb_binary_file_is_not_read_past_its_first_pieces() {
     // lines was all of it.
     let mut command = ward(repo.path(), &["check", "--format", "json"]);
     #[cfg(unix)]
+    // SAFETY: the closure runs in the forked child before exec and only
+    // calls setrlimit, which is async-signal-safe.
     unsafe {
         use std::os::unix::process::CommandExt;
         command.pre_exec(|| {

@@ -93,6 +93,7 @@ mod tests {
         let dir = tempfile::TempDir::new().unwrap();
         let fifo = dir.path().join("fifo");
         let name = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+        // SAFETY: `name` is a valid NUL-terminated path that outlives the call.
         assert_eq!(unsafe { libc::mkfifo(name.as_ptr(), 0o644) }, 0);
         let error = read_limited(&fifo, 10, 100).unwrap_err();
         assert_eq!(error.to_string(), "no longer a regular file");

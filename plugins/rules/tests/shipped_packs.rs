@@ -1,4 +1,6 @@
 //! The packs shipped in `rules/`: every rule documented and proven by its examples.
+// Test helpers unwrap: a failing unwrap is a failing test.
+#![allow(clippy::unwrap_used)]
 
 use ward_rules::{parse, test_examples, PackSource};
 
