@@ -21,5 +21,6 @@ mod registry;
 #[path = "../reliability/mod.rs"]
 mod reliability;
 mod secrets;
+mod snapshots;
 mod support;
 mod text_plugin;

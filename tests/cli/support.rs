@@ -67,11 +67,54 @@ pub fn ward(dir: &Path, args: &[&str]) -> Command {
     cmd
 }
 
+/// How long one ward run may take in a test: the slowest real one takes
+/// seconds, so a run past this hangs (a FIFO opened, a pipe never closed).
+const RUN_LIMIT: std::time::Duration = std::time::Duration::from_secs(300);
+
+/// Runs `cmd` to the end like `Command::output`, but kills it and fails
+/// the test if it runs past [`RUN_LIMIT`].
+pub fn output(cmd: &mut Command) -> std::process::Output {
+    use std::io::Read;
+    use std::process::Stdio;
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Drained on threads: a full pipe would stall the child.
+    let drain = |mut pipe: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            let _ = pipe.read_to_end(&mut bytes);
+            bytes
+        })
+    };
+    let stdout = drain(Box::new(child.stdout.take().unwrap()));
+    let stderr = drain(Box::new(child.stderr.take().unwrap()));
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > RUN_LIMIT {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("ward ran for more than {RUN_LIMIT:?}: {cmd:?}");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    };
+    std::process::Output {
+        status,
+        stdout: stdout.join().unwrap(),
+        stderr: stderr.join().unwrap(),
+    }
+}
+
 /// Runs ward with `--format json` and returns (exit code, report).
 pub fn json(dir: &Path, args: &[&str]) -> (i32, Value) {
     let mut all = vec!["check", "--format", "json"];
     all.extend_from_slice(args);
-    let output = ward(dir, &all).output().unwrap();
+    let output = output(&mut ward(dir, &all));
     let stdout = String::from_utf8(output.stdout).unwrap();
     let report = serde_json::from_str(&stdout).unwrap_or_else(|e| {
         panic!(
