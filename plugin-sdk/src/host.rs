@@ -1,4 +1,5 @@
-//! Loading plugin `cdylib`s: for the engine and any other host.
+//! The host side of the plugin boundary: loading plugin `cdylib`s, and
+//! [`Plugin`], the safe type a host runs built-in and loaded plugins through.
 //!
 //! Two steps: a plain `libloading` look-up of the ABI-version symbol, so a
 //! library built for another ABI is refused with one clear line; then
@@ -8,8 +9,13 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use abi_stable::library::lib_header_from_path;
+use abi_stable::sabi_trait::TD_Opaque;
+use abi_stable::std_types::{RResult, RSlice, RStr, RString, RVec};
 
-use crate::abi::PluginModRef;
+use crate::abi::{
+    FileInputFfi, FindingFfi, PluginModRef, RepoEntryFfi, RepoInputFfi, RepoReaderFfi,
+    RepoReaderFfi_TO, ValidatorBox,
+};
 use crate::{ABI_VERSION, ABI_VERSION_SYMBOL};
 
 /// Why a plugin library was refused.
@@ -128,4 +134,306 @@ fn abi_version(path: &Path) -> Result<u32, LoadError> {
     // some platforms; abi_stable keeps plugins loaded for the process too.
     std::mem::forget(library);
     Ok(version)
+}
+
+/// A plugin as a host runs it, linked in or loaded from a library: the one
+/// type behind which every FFI conversion of the host side happens, so a
+/// host never touches `abi_stable` types itself.
+#[derive(Clone, Copy)]
+pub struct Plugin {
+    module: PluginModRef,
+}
+
+impl Plugin {
+    /// A plugin linked into the host.
+    pub fn builtin<V: crate::Validator>() -> Self {
+        Plugin {
+            module: crate::module::<V>(),
+        }
+    }
+
+    /// Loads a plugin library, as [`load`] does.
+    ///
+    /// Loading native code runs it: only load libraries you trust.
+    pub fn load(path: &Path) -> Result<Self, LoadError> {
+        load(path).map(|module| Plugin { module })
+    }
+
+    /// The plugin's manifest; the error says what is wrong with its JSON.
+    pub fn manifest(&self) -> Result<crate::Manifest, String> {
+        let json = (self.module.manifest())();
+        serde_json::from_str(json.as_str()).map_err(|e| e.to_string())
+    }
+
+    /// A validator made from a [`crate::PluginConfig`] as JSON; the error is
+    /// the plugin's own message (a setting it rejects, say).
+    pub fn create(&self, config_json: &str) -> Result<Instance, String> {
+        match (self.module.create())(RStr::from_str(config_json)) {
+            RResult::ROk(validator) => Ok(Instance { validator }),
+            RResult::RErr(message) => Err(message.into_string()),
+        }
+    }
+}
+
+/// A configured validator of a [`Plugin`].
+pub struct Instance {
+    validator: ValidatorBox,
+}
+
+/// A file the host hands to [`Instance::check_files`].
+#[derive(Clone, Copy, Debug)]
+pub struct HostFile<'a> {
+    /// Repository-relative path with `/` separators.
+    pub path: &'a str,
+    /// The content (a whole file, or a piece of whole lines of a large one).
+    pub bytes: &'a [u8],
+    /// Whether the host judged the file binary.
+    pub is_binary: bool,
+    /// Unix permission bits.
+    pub mode: u32,
+}
+
+/// A finding as a plugin reported it, before the host checks it (rule id,
+/// positions, caps): plugin output is never trusted as it comes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reported {
+    /// The rule id the plugin gave.
+    pub rule: String,
+    /// Repository-relative path; empty for the repository as a whole.
+    pub path: String,
+    /// The message.
+    pub message: String,
+    /// 1-based line (0: the whole file).
+    pub line: u32,
+    /// 1-based column in characters.
+    pub column: u32,
+    /// Line where the finding ends.
+    pub end_line: u32,
+    /// Column one past its last character.
+    pub end_column: u32,
+    /// The edits that fix it.
+    pub fix: Vec<crate::Edit>,
+    /// The secret the finding is about, to mask everywhere (empty if none).
+    pub secret: String,
+    /// The severity the plugin chose for this finding, if it chose one.
+    pub severity: Option<crate::Severity>,
+}
+
+impl Reported {
+    fn from_ffi(ffi: FindingFfi) -> Self {
+        Reported {
+            rule: ffi.rule.into_string(),
+            path: ffi.path.into_string(),
+            message: ffi.message.into_string(),
+            line: ffi.line,
+            column: ffi.column,
+            end_line: ffi.end_line,
+            end_column: ffi.end_column,
+            fix: ffi
+                .fix
+                .into_iter()
+                .map(|e| crate::Edit {
+                    start: usize::try_from(e.start).unwrap_or(usize::MAX),
+                    end: usize::try_from(e.end).unwrap_or(usize::MAX),
+                    replacement: e.replacement.into_string(),
+                })
+                .collect(),
+            secret: ffi.secret.into_string(),
+            severity: crate::Severity::from_ffi(ffi.severity),
+        }
+    }
+}
+
+/// Reads repository files for a plugin's repository check.
+struct Reader<'a> {
+    read: &'a (dyn Fn(&str) -> Result<Vec<u8>, String> + Sync),
+}
+
+impl RepoReaderFfi for Reader<'_> {
+    fn read(&self, path: RStr<'_>) -> RResult<RVec<u8>, RString> {
+        match (self.read)(path.as_str()) {
+            Ok(bytes) => RResult::ROk(bytes.into()),
+            Err(message) => RResult::RErr(message.into()),
+        }
+    }
+}
+
+impl Instance {
+    /// Checks a batch of files.
+    pub fn check_files(&self, files: &[HostFile<'_>]) -> Vec<Reported> {
+        let inputs: Vec<FileInputFfi<'_>> = files
+            .iter()
+            .map(|f| FileInputFfi {
+                path: RStr::from_str(f.path),
+                bytes: RSlice::from_slice(f.bytes),
+                is_binary: f.is_binary,
+                mode: f.mode,
+            })
+            .collect();
+        self.validator
+            .check_files(RSlice::from_slice(&inputs))
+            .into_iter()
+            .map(Reported::from_ffi)
+            .collect()
+    }
+
+    /// Checks the repository whose entries are `entries`; `read` reads a
+    /// repository-relative path on the plugin's behalf (the host decides
+    /// what it may read).
+    pub fn check_repo(
+        &self,
+        entries: &[crate::RepoEntry<'_>],
+        read: &(dyn Fn(&str) -> Result<Vec<u8>, String> + Sync),
+    ) -> Vec<Reported> {
+        let entries: Vec<RepoEntryFfi<'_>> = entries
+            .iter()
+            .map(|e| RepoEntryFfi {
+                path: RStr::from_str(e.path),
+                kind: match e.kind {
+                    crate::EntryKind::File => 0,
+                    crate::EntryKind::Dir => 1,
+                    crate::EntryKind::Symlink => 2,
+                    crate::EntryKind::Other => 3,
+                },
+                size: e.size,
+                mode: e.mode,
+                link_target: RStr::from_str(e.link_target.unwrap_or("")),
+            })
+            .collect();
+        let reader = Reader { read };
+        let input = RepoInputFfi {
+            entries: RSlice::from_slice(&entries),
+            reader: RepoReaderFfi_TO::from_ptr(&reader, TD_Opaque),
+        };
+        self.validator
+            .check_repo(&input)
+            .into_iter()
+            .map(Reported::from_ffi)
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Edit, File, Finding, Manifest, PluginConfig, Repo, RuleInfo, Severity, Span};
+
+    /// Reports each file as it sees it, and the first line of README.md.
+    struct Echo;
+
+    impl crate::Validator for Echo {
+        fn manifest() -> Manifest {
+            Manifest {
+                name: "echo".into(),
+                version: "1.0.0".into(),
+                description: String::new(),
+                rules: vec![RuleInfo::new("echo/seen", "seen", Severity::Warning, "")],
+            }
+        }
+
+        fn new(config: &PluginConfig) -> Result<Self, String> {
+            match config.settings.get("refuse") {
+                Some(_) => Err("refused".into()),
+                None => Ok(Echo),
+            }
+        }
+
+        fn check_file(&self, file: &File<'_>, out: &mut Vec<Finding>) {
+            out.push(
+                Finding::new(
+                    "echo/seen",
+                    format!("{} {} {:o}", file.bytes.len(), file.is_binary, file.mode),
+                )
+                .at(Span {
+                    line: 1,
+                    column: 2,
+                    end_line: 1,
+                    end_column: 3,
+                })
+                .with_fix(vec![Edit {
+                    start: 0,
+                    end: 1,
+                    replacement: "x".into(),
+                }])
+                .with_severity(Severity::Info),
+            );
+        }
+
+        fn check_repo(&self, repo: &Repo<'_>, out: &mut Vec<Finding>) {
+            let text = match repo.read("README.md") {
+                Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+                Err(e) => e,
+            };
+            let kinds: Vec<String> = repo
+                .entries()
+                .iter()
+                .map(|e| format!("{:?}", e.kind))
+                .collect();
+            out.push(Finding::new(
+                "echo/seen",
+                format!("{text} {}", kinds.join(",")),
+            ));
+        }
+    }
+
+    #[test]
+    fn a_plugin_runs_through_the_host_wrapper_with_every_field_intact() {
+        let plugin = Plugin::builtin::<Echo>();
+        assert_eq!(plugin.manifest().unwrap().name, "echo");
+        assert_eq!(
+            plugin.create(r#"{"settings": {"refuse": true}}"#).err(),
+            Some("refused".to_string())
+        );
+        let instance = plugin.create(r#"{"settings": null}"#).unwrap();
+        let found = instance.check_files(&[HostFile {
+            path: "a.txt",
+            bytes: b"abc",
+            is_binary: true,
+            mode: 0o755,
+        }]);
+        assert_eq!(
+            found,
+            [Reported {
+                rule: "echo/seen".into(),
+                path: "a.txt".into(),
+                message: "3 true 755".into(),
+                line: 1,
+                column: 2,
+                end_line: 1,
+                end_column: 3,
+                fix: vec![Edit {
+                    start: 0,
+                    end: 1,
+                    replacement: "x".into()
+                }],
+                secret: String::new(),
+                severity: Some(Severity::Info),
+            }]
+        );
+        let entries = [
+            crate::RepoEntry {
+                path: "README.md",
+                kind: crate::EntryKind::File,
+                size: 5,
+                mode: 0o644,
+                link_target: None,
+            },
+            crate::RepoEntry {
+                path: "l",
+                kind: crate::EntryKind::Symlink,
+                size: 0,
+                mode: 0o777,
+                link_target: Some("x"),
+            },
+        ];
+        let read = |path: &str| match path {
+            "README.md" => Ok(b"hello".to_vec()),
+            other => Err(format!("no {other}")),
+        };
+        let found = instance.check_repo(&entries, &read);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].message, "hello File,Symlink");
+        assert_eq!(found[0].path, "");
+        assert_eq!(found[0].severity, None);
+    }
 }

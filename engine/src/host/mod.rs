@@ -6,9 +6,8 @@ pub mod packs;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use abi_stable::std_types::{RResult, RStr};
 use miette::Diagnostic;
-use ward_plugin_sdk::abi::{PluginModRef, ValidatorBox};
+use ward_plugin_sdk::host::{Instance, Plugin};
 use ward_plugin_sdk::{Manifest, Severity};
 
 use crate::config::error::ConfigError;
@@ -49,15 +48,15 @@ pub struct LoadedPlugin {
     pub manifest: Manifest,
     /// Where it came from.
     pub source: PluginSource,
-    module: PluginModRef,
+    plugin: Plugin,
 }
 
 /// A configured plugin, ready to check files.
 pub struct ActivePlugin {
     /// The plugin's name.
     pub name: String,
-    /// The validator behind the ABI.
-    pub validator: ValidatorBox,
+    /// The configured validator.
+    pub validator: Instance,
     /// Default severity of each rule enabled for some file.
     pub severities: HashMap<String, Severity>,
     /// Every rule the manifest declares, enabled or not.
@@ -108,22 +107,21 @@ pub enum ActivateError {
     Plugin(PluginError),
 }
 
-fn builtin_modules() -> Vec<PluginModRef> {
+fn builtin_plugins() -> Vec<Plugin> {
     vec![
-        ward_plugin_sdk::module::<ward_plugin_text::TextPlugin>(),
-        ward_plugin_sdk::module::<ward_plugin_structure::StructurePlugin>(),
-        ward_plugin_sdk::module::<ward_plugin_security::SecurityPlugin>(),
-        ward_plugin_sdk::module::<ward_plugin_manifest::ManifestPlugin>(),
-        ward_plugin_sdk::module::<ward_plugin_license::LicensePlugin>(),
-        ward_plugin_sdk::module::<ward_plugin_editorconfig::EditorconfigPlugin>(),
-        ward_plugin_sdk::module::<ward_plugin_workflows::WorkflowsPlugin>(),
-        ward_plugin_sdk::module::<ward_plugin_markdown::MarkdownPlugin>(),
+        Plugin::builtin::<ward_plugin_text::TextPlugin>(),
+        Plugin::builtin::<ward_plugin_structure::StructurePlugin>(),
+        Plugin::builtin::<ward_plugin_security::SecurityPlugin>(),
+        Plugin::builtin::<ward_plugin_manifest::ManifestPlugin>(),
+        Plugin::builtin::<ward_plugin_license::LicensePlugin>(),
+        Plugin::builtin::<ward_plugin_editorconfig::EditorconfigPlugin>(),
+        Plugin::builtin::<ward_plugin_workflows::WorkflowsPlugin>(),
+        Plugin::builtin::<ward_plugin_markdown::MarkdownPlugin>(),
     ]
 }
 
-fn read_manifest(module: PluginModRef, source: &PluginSource) -> Result<Manifest, PluginError> {
-    let json = (module.manifest())();
-    serde_json::from_str(json.as_str()).map_err(|e| PluginError {
+fn read_manifest(plugin: &Plugin, source: &PluginSource) -> Result<Manifest, PluginError> {
+    plugin.manifest().map_err(|e| PluginError {
         message: format!("plugin {source} returned an invalid manifest: {e}"),
         help: None,
     })
@@ -151,12 +149,12 @@ pub fn load(
         }
     };
     if !no_default_plugins {
-        for module in builtin_modules() {
-            let manifest = read_manifest(module, &PluginSource::BuiltIn)?;
+        for plugin in builtin_plugins() {
+            let manifest = read_manifest(&plugin, &PluginSource::BuiltIn)?;
             add(LoadedPlugin {
                 manifest,
                 source: PluginSource::BuiltIn,
-                module,
+                plugin,
             });
         }
     }
@@ -184,7 +182,7 @@ pub fn load(
 }
 
 fn load_library(path: &Path, verbose: bool) -> Result<LoadedPlugin, PluginError> {
-    let module = ward_plugin_sdk::host::load(path).map_err(|e| PluginError {
+    let plugin = Plugin::load(path).map_err(|e| PluginError {
         message: e.to_string(),
         help: if verbose {
             e.detail().map(str::to_string)
@@ -193,7 +191,7 @@ fn load_library(path: &Path, verbose: bool) -> Result<LoadedPlugin, PluginError>
         },
     })?;
     let source = PluginSource::Library(path.to_path_buf());
-    let manifest = read_manifest(module, &source)?;
+    let manifest = read_manifest(&plugin, &source)?;
     if manifest.name.is_empty() || manifest.name.contains(['/', ' ']) {
         return Err(PluginError {
             message: format!(
@@ -207,7 +205,7 @@ fn load_library(path: &Path, verbose: bool) -> Result<LoadedPlugin, PluginError>
     Ok(LoadedPlugin {
         manifest,
         source,
-        module,
+        plugin,
     })
 }
 
@@ -275,8 +273,8 @@ pub fn activate(
             .filter(|r| r.line_local && severities.contains_key(&r.id))
             .map(|r| r.id.clone())
             .collect();
-        match (plugin.module.create())(RStr::from_str(&json)) {
-            RResult::ROk(validator) => active.push(ActivePlugin {
+        match plugin.plugin.create(&json) {
+            Ok(validator) => active.push(ActivePlugin {
                 name: name.clone(),
                 validator,
                 severities,
@@ -292,7 +290,7 @@ pub fn activate(
                     PluginSource::BuiltIn => None,
                 },
             }),
-            RResult::RErr(message) => {
+            Err(message) => {
                 let message = format!("plugin `{name}` rejected its settings: {message}");
                 return Err(match origin {
                     Some(origin) => {

@@ -2,7 +2,6 @@
 //! the config, positions checked against the file, snippets, secrets masked,
 //! fingerprints.
 
-use ward_plugin_sdk::abi::FindingFfi;
 use ward_plugin_sdk::{Severity, PLUGIN_ERROR_RULE};
 
 use super::outcome::Checks;
@@ -28,45 +27,7 @@ pub(super) fn plugin_error(plugin: &str, path: &str, message: String) -> Finding
 }
 
 /// A finding as a plugin or rule pack reported it, before the engine checks it.
-pub(super) struct Raw {
-    pub(super) rule: String,
-    pub(super) path: String,
-    pub(super) message: String,
-    pub(super) line: u32,
-    pub(super) column: u32,
-    pub(super) end_line: u32,
-    pub(super) end_column: u32,
-    pub(super) fix: Vec<ward_plugin_sdk::Edit>,
-    pub(super) secret: String,
-    /// The severity the plugin gave this finding (`Finding::with_severity`),
-    /// in place of the rule's default; the user's `[rules]` still win.
-    pub(super) severity: Option<Severity>,
-}
-
-impl Raw {
-    pub(super) fn from_ffi(ffi: FindingFfi) -> Self {
-        Raw {
-            rule: ffi.rule.into_string(),
-            path: ffi.path.into_string(),
-            message: ffi.message.into_string(),
-            line: ffi.line,
-            column: ffi.column,
-            end_line: ffi.end_line,
-            end_column: ffi.end_column,
-            fix: ffi
-                .fix
-                .into_iter()
-                .map(|e| ward_plugin_sdk::Edit {
-                    start: usize::try_from(e.start).unwrap_or(usize::MAX),
-                    end: usize::try_from(e.end).unwrap_or(usize::MAX),
-                    replacement: e.replacement.into_string(),
-                })
-                .collect(),
-            secret: ffi.secret.into_string(),
-            severity: Severity::from_ffi(ffi.severity),
-        }
-    }
-}
+pub(super) type Raw = ward_plugin_sdk::host::Reported;
 
 /// Turns a raw finding into a report finding: effective severity,
 /// positions checked against the file, snippet, redaction and fingerprint.

@@ -1,11 +1,10 @@
 //! The file pass: a batch of files read once and handed to every plugin and
 //! rule pack, their findings converted, suppressed and cached.
 
-use abi_stable::std_types::{RSlice, RStr};
-use ward_plugin_sdk::abi::FileInputFfi;
+use ward_plugin_sdk::host::HostFile;
 use ward_plugin_sdk::Severity;
 
-use super::convert::{convert, mask_neighbouring_secrets, pack_findings, plugin_error, Lines, Raw};
+use super::convert::{convert, mask_neighbouring_secrets, pack_findings, plugin_error, Lines};
 use super::outcome::{Checks, Outcome, BINARY_PROBE, KEYWORD_PASS, MAX_FINDINGS_PER_FILE};
 use super::stream;
 use crate::finding::Finding;
@@ -66,11 +65,11 @@ pub(super) fn check_batch(batch: &[&Entry], checks: &Checks<'_>) -> Outcome {
             )),
         }
     }
-    let inputs: Vec<FileInputFfi<'_>> = contents
+    let inputs: Vec<HostFile<'_>> = contents
         .iter()
-        .map(|(entry, bytes)| FileInputFfi {
-            path: RStr::from_str(&entry.path),
-            bytes: RSlice::from_slice(bytes),
+        .map(|(entry, bytes)| HostFile {
+            path: &entry.path,
+            bytes,
             is_binary: memchr::memchr(0, &bytes[..bytes.len().min(BINARY_PROBE)]).is_some(),
             mode: entry.mode,
         })
@@ -81,7 +80,7 @@ pub(super) fn check_batch(batch: &[&Entry], checks: &Checks<'_>) -> Outcome {
         .collect();
     for plugin in checks.plugins {
         let started = checks.timings.then(std::time::Instant::now);
-        let found = plugin.validator.check_files(RSlice::from_slice(&inputs));
+        let found = plugin.validator.check_files(&inputs);
         if let Some(started) = started {
             *outcome
                 .timings
@@ -91,8 +90,8 @@ pub(super) fn check_batch(batch: &[&Entry], checks: &Checks<'_>) -> Outcome {
         }
         let mut per_file: std::collections::HashMap<String, usize> =
             std::collections::HashMap::new();
-        for ffi in found {
-            let count = per_file.entry(ffi.path.to_string()).or_insert(0);
+        for reported in found {
+            let count = per_file.entry(reported.path.clone()).or_insert(0);
             *count += 1;
             if *count > MAX_FINDINGS_PER_FILE {
                 continue;
@@ -102,16 +101,12 @@ pub(super) fn check_batch(batch: &[&Entry], checks: &Checks<'_>) -> Outcome {
             // scanned once per finding.
             let lines = contents
                 .iter()
-                .position(|(entry, _)| entry.path == ffi.path.as_str())
+                .position(|(entry, _)| entry.path == reported.path)
                 .map(|i| line_index[i].get_or_init(|| Lines::new(&contents[i].1)));
             let lookup = |rule: &str| plugin.lookup(rule);
-            outcome.findings.extend(convert(
-                Raw::from_ffi(ffi),
-                &plugin.name,
-                &lookup,
-                lines,
-                checks,
-            ));
+            outcome
+                .findings
+                .extend(convert(reported, &plugin.name, &lookup, lines, checks));
         }
         for (path, count) in per_file
             .into_iter()

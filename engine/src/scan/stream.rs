@@ -5,12 +5,11 @@
 
 use std::io::Read;
 
-use abi_stable::std_types::{RSlice, RStr};
 use rayon::prelude::*;
-use ward_plugin_sdk::abi::FileInputFfi;
+use ward_plugin_sdk::host::HostFile;
 use ward_plugin_sdk::{Severity, PLUGIN_ERROR_RULE};
 
-use super::convert::{convert, pack_findings, plugin_error, Lines, Raw};
+use super::convert::{convert, pack_findings, plugin_error, Lines};
 use super::outcome::{Checks, Outcome, Timings, BINARY_PROBE, KEYWORD_PASS, MAX_FINDINGS_PER_FILE};
 use crate::finding::Finding;
 use crate::host::ActivePlugin;
@@ -391,34 +390,27 @@ fn check_piece(
 ) -> PieceOutcome {
     let mut done = PieceOutcome::default();
     let lines = Lines::new(&piece.bytes);
-    let input = FileInputFfi {
-        path: RStr::from_str(&entry.path),
-        bytes: RSlice::from_slice(&piece.bytes),
+    let input = HostFile {
+        path: &entry.path,
+        bytes: &piece.bytes,
         is_binary: false,
         mode: entry.mode,
     };
     for plugin in plugins {
         let started = checks.timings.then(std::time::Instant::now);
-        let found = plugin
-            .validator
-            .check_files(RSlice::from_slice(std::slice::from_ref(&input)));
+        let found = plugin.validator.check_files(std::slice::from_ref(&input));
         if let Some(started) = started {
             *done.timings.plugins.entry(plugin.name.clone()).or_default() += started.elapsed();
         }
-        for ffi in found {
-            let rule = ffi.rule.as_str();
+        for reported in found {
+            let rule = reported.rule.as_str();
             if rule != PLUGIN_ERROR_RULE && !plugin.line_local.contains(rule) {
                 continue;
             }
             let lookup = |rule: &str| plugin.lookup(rule);
-            let lines = (ffi.path.as_str() == entry.path).then_some(&lines);
-            done.findings.extend(convert(
-                Raw::from_ffi(ffi),
-                &plugin.name,
-                &lookup,
-                lines,
-                checks,
-            ));
+            let lines = (reported.path == entry.path).then_some(&lines);
+            done.findings
+                .extend(convert(reported, &plugin.name, &lookup, lines, checks));
         }
     }
     if let Some(packs) = checks.packs {
