@@ -3,7 +3,7 @@
 use ec4rs::property::IndentStyle;
 use ward_plugin_sdk::{File, Finding, RuleInfo, Severity};
 
-use super::{indentation, lines, point, Props};
+use super::{first_bad_indent, lines_text, point, Props};
 
 /// The rule's id.
 pub const ID: &str = "editorconfig/indent-size";
@@ -36,26 +36,18 @@ pub fn check(file: &File<'_>, props: &Props, out: &mut Vec<Finding>) {
     if n == 0 {
         return;
     }
-    let mut first: Option<(u32, usize)> = None;
-    let mut count = 0usize;
-    for (number, _, content, _) in lines(file.bytes) {
-        let Some(indent) = indentation(content) else {
-            continue;
-        };
-        // ` * ` continuation lines of block comments sit one space off by design.
-        let comment = content[indent.len()..].starts_with(b"*");
-        if !indent.contains(&b'\t') && indent.len() % n != 0 && !comment {
-            count += 1;
-            first.get_or_insert((number, indent.len()));
-        }
-    }
-    if let Some((line, width)) = first {
+    // ` * ` continuation lines of block comments sit one space off by design.
+    let judge = |indent: &[u8], rest: &[u8]| {
+        (!indent.contains(&b'\t') && indent.len() % n != 0 && !rest.starts_with(b"*"))
+            .then_some(indent.len())
+    };
+    if let Some((line, width, count)) = first_bad_indent(file.bytes, judge) {
         out.push(
             Finding::new(
                 ID,
                 format!(
-                    "indented by {width} spaces, not a multiple of indent_size = {n} ({count} line{})",
-                    if count == 1 { "" } else { "s" }
+                    "indented by {width} spaces, not a multiple of indent_size = {n} ({})",
+                    lines_text(count)
                 ),
             )
             .at(point(line, 1, u32::try_from(width).unwrap_or(1))),

@@ -3,7 +3,7 @@
 use ec4rs::property::IndentStyle;
 use ward_plugin_sdk::{File, Finding, RuleInfo, Severity};
 
-use super::{indentation, lines, point, Props};
+use super::{first_bad_indent, lines_text, point, Props};
 
 /// The rule's id.
 pub const ID: &str = "editorconfig/indent-style";
@@ -36,24 +36,12 @@ pub fn check(file: &File<'_>, props: &Props, out: &mut Vec<Finding>) {
     let Some(style) = props.style else {
         return;
     };
-    let mut first: Option<(u32, usize)> = None;
-    let mut count = 0usize;
-    for (number, _, content, _) in lines(file.bytes) {
-        let Some(indent) = indentation(content) else {
-            continue;
-        };
-        let wrong = match style {
-            IndentStyle::Spaces => indent.iter().position(|b| *b == b'\t'),
-            IndentStyle::Tabs => indent
-                .starts_with(&vec![b' '; props.size.unwrap_or(4).max(1)])
-                .then_some(0),
-        };
-        if let Some(column) = wrong {
-            count += 1;
-            first.get_or_insert((number, column));
-        }
-    }
-    let Some((line, column)) = first else {
+    let a_tab_of_spaces = vec![b' '; props.size.unwrap_or(4).max(1)];
+    let judge = |indent: &[u8], _: &[u8]| match style {
+        IndentStyle::Spaces => indent.iter().position(|b| *b == b'\t'),
+        IndentStyle::Tabs => indent.starts_with(&a_tab_of_spaces).then_some(0),
+    };
+    let Some((line, column, count)) = first_bad_indent(file.bytes, judge) else {
         return;
     };
     let (what, want) = match style {
@@ -64,8 +52,8 @@ pub fn check(file: &File<'_>, props: &Props, out: &mut Vec<Finding>) {
         Finding::new(
             ID,
             format!(
-                "indented with {what} but .editorconfig says {want} ({count} line{})",
-                if count == 1 { "" } else { "s" }
+                "indented with {what} but .editorconfig says {want} ({})",
+                lines_text(count)
             ),
         )
         .at(point(line, u32::try_from(column + 1).unwrap_or(1), 1)),

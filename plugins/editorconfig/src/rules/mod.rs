@@ -79,6 +79,32 @@ pub(crate) fn indentation(content: &[u8]) -> Option<&[u8]> {
     (end > 0 && end < content.len()).then(|| &content[..end])
 }
 
+/// The first indented line a rule objects to, as (line, the number the rule
+/// asks for, its place or width), and how many lines it objects to: each
+/// indentation rule reports once per file, counting the rest.
+pub(crate) fn first_bad_indent(
+    bytes: &[u8],
+    judge: impl Fn(&[u8], &[u8]) -> Option<usize>,
+) -> Option<(u32, usize, usize)> {
+    let mut first: Option<(u32, usize)> = None;
+    let mut count = 0usize;
+    for (number, _, content, _) in lines(bytes) {
+        let Some(indent) = indentation(content) else {
+            continue;
+        };
+        if let Some(at) = judge(indent, &content[indent.len()..]) {
+            count += 1;
+            first.get_or_insert((number, at));
+        }
+    }
+    first.map(|(line, at)| (line, at, count))
+}
+
+/// `1 line`, `2 lines`.
+pub(crate) fn lines_text(count: usize) -> String {
+    format!("{count} line{}", if count == 1 { "" } else { "s" })
+}
+
 pub(crate) fn point(line: u32, column: u32, width: u32) -> Span {
     Span {
         line,
