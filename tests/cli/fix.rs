@@ -1,10 +1,6 @@
 //! `--fix`: exact bytes after, atomic and careful writes, re-check.
 
-use crate::support::{at, json, places, plugin_library, repo, ward};
-
-fn read(dir: &std::path::Path, path: &str) -> Vec<u8> {
-    std::fs::read(dir.join(path)).unwrap()
-}
+use crate::support::{at, json, places, plugin_library, read, repo, ward};
 
 #[test]
 fn fix_rewrites_exactly_what_the_rules_say_and_reports_what_remains() {

@@ -4,6 +4,7 @@
 
 mod adoption;
 mod cache;
+mod classes;
 mod config;
 mod content;
 mod fix;

@@ -226,3 +226,8 @@ pub fn plugin_library(name: &str) -> PathBuf {
     });
     library_path(name)
 }
+
+/// The bytes of `path` under `dir`.
+pub fn read(dir: &std::path::Path, path: &str) -> Vec<u8> {
+    std::fs::read(dir.join(path)).unwrap()
+}

@@ -31,6 +31,7 @@ pub(super) fn run(args: &CheckArgs) -> miette::Result<u8> {
             &run.root,
             &run.outcome.findings,
             &run.outcome.stamps,
+            &run.outcome.unfixable,
             args.dry_run,
         );
         if args.dry_run {

@@ -200,6 +200,12 @@ pub struct ScanArgs {
     #[arg(long)]
     pub no_ignore: bool,
 
+    /// Check vendored directories too (`vendor/`, `node_modules/`,
+    /// `third_party/`...), which are someone else's code and skipped by
+    /// default; `include-vendored = true` in ward.toml does the same.
+    #[arg(long)]
+    pub include_vendored: bool,
+
     /// Check the content staged in the git index (what the next commit will
     /// hold), not the working tree: for a plain .git/hooks/pre-commit.
     #[arg(long, conflicts_with = "repo_only")]

@@ -120,7 +120,20 @@ pub(super) fn scan_repository(
             progress.advance(files);
         }
     };
+    // Hygiene rules of plugins and packs (not the engine's own diagnostics)
+    // stay quiet on generated files and test fixtures.
+    let hygiene_rules: std::collections::HashSet<&str> = loaded
+        .registry
+        .rules()
+        .iter()
+        .filter(|r| {
+            r.source != crate::registry::ENGINE
+                && r.rule.category_or_default() == ward_plugin_sdk::category::HYGIENE
+        })
+        .map(|r| r.rule.id.as_str())
+        .collect();
     let checks = scan::Checks {
+        hygiene_rules: &hygiene_rules,
         plugins: &active,
         packs: active_packs.as_ref(),
         config: &config,
@@ -184,6 +197,12 @@ fn walk_tree(
     config: &Config,
     walk: source::WalkOptions,
 ) -> miette::Result<source::Tree> {
+    let vendored = if args.include_vendored || config.include_vendored == Some(true) {
+        Vec::new()
+    } else {
+        source::classes::vendored_globs()
+    };
+    let exclude = config.exclude_with(&vendored);
     if args.staged {
         let only: Vec<String> = args
             .paths
@@ -194,11 +213,11 @@ fn walk_tree(
         return Ok(git::staged_tree(
             root,
             &only,
-            &config.exclude,
+            &exclude,
             config.max_file_size(),
         )?);
     }
-    let mut tree = source::collect(root, &args.paths, &config.exclude, walk);
+    let mut tree = source::collect(root, &args.paths, &exclude, walk);
     if root.join(".git").exists() {
         // Explicit files (a hook's batch): ask git about those only.
         let only: Vec<String> = if tree.walked_dir {

@@ -49,6 +49,8 @@ struct RawConfig {
     overrides: Vec<RawOverride>,
     #[serde(default)]
     score: Option<ScoreConfig>,
+    #[serde(default)]
+    include_vendored: Option<bool>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -114,6 +116,8 @@ pub struct Config {
     pub texts: Vec<String>,
     /// `[score]`: weights of the health score.
     pub score: ScoreConfig,
+    /// Check vendored directories too (`include-vendored = true`).
+    pub include_vendored: Option<bool>,
 }
 
 impl Config {
@@ -122,6 +126,17 @@ impl Config {
         for plugin in &mut self.plugin_paths {
             plugin.from_repository = true;
         }
+    }
+
+    /// `exclude` with `more` globs (the vendored directories, unless the
+    /// run includes them).
+    pub fn exclude_with(&self, more: &[String]) -> GlobSet {
+        if more.is_empty() {
+            return self.exclude.clone();
+        }
+        let mut patterns = self.exclude_patterns.clone();
+        patterns.extend_from_slice(more);
+        build_exclude(&patterns).unwrap_or_else(|_| self.exclude.clone())
     }
 
     /// Files larger than this are skipped with an info finding.
@@ -164,6 +179,7 @@ impl Config {
     /// from `later` win.
     fn merge(&mut self, later: Config) {
         self.exclude_patterns.extend(later.exclude_patterns);
+        self.include_vendored = later.include_vendored.or(self.include_vendored);
         self.exclude = build_exclude(&self.exclude_patterns).unwrap_or_else(|_| GlobSet::empty());
         self.rules.extend(later.rules);
         self.overrides.extend(later.overrides);
@@ -233,6 +249,7 @@ impl Default for Config {
             extends: Vec::new(),
             texts: Vec::new(),
             score: ScoreConfig::default(),
+            include_vendored: None,
         }
     }
 }
@@ -353,6 +370,7 @@ pub fn parse(text: &str, name: &str, dir: &Path) -> Result<Config, Box<ConfigErr
     })?;
 
     Ok(Config {
+        include_vendored: raw.include_vendored,
         file: None,
         exclude,
         exclude_patterns,

@@ -134,6 +134,7 @@ pub fn run(
     root: &Path,
     findings: &[Finding],
     stamps: &std::collections::HashMap<String, Stamp>,
+    unfixable: &std::collections::HashMap<String, String>,
     dry_run: bool,
 ) -> Applied {
     let mut by_file: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
@@ -153,6 +154,10 @@ pub fn run(
                     clean_stale(dir);
                 }
             }
+        }
+        if let Some(why) = unfixable.get(path) {
+            applied.skipped.push(skipped(path, why.clone()));
+            continue;
         }
         let Some(stamp) = stamps.get(path) else {
             applied.skipped.push(skipped(

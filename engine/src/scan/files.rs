@@ -5,17 +5,18 @@ use ward_plugin_sdk::host::HostFile;
 use ward_plugin_sdk::Severity;
 
 use super::convert::{convert, mask_neighbouring_secrets, pack_findings, plugin_error, Lines};
-use super::outcome::{Checks, Outcome, BINARY_PROBE, KEYWORD_PASS, MAX_FINDINGS_PER_FILE};
+use super::outcome::{Checks, Outcome, KEYWORD_PASS, MAX_FINDINGS_PER_FILE};
 use super::stream;
 use crate::finding::Finding;
 use crate::registry::UNREADABLE;
+use crate::source::classes::{self, Classes};
 use crate::source::read::{read_limited, Stamp};
 use crate::source::Entry;
 
 pub(super) fn check_batch(batch: &[&Entry], checks: &Checks<'_>) -> Outcome {
     let limit = checks.config.max_file_size();
     let mut outcome = Outcome::default();
-    let mut contents: Vec<(&Entry, Vec<u8>)> = Vec::with_capacity(batch.len());
+    let mut contents: Vec<(&Entry, Vec<u8>, Classes)> = Vec::with_capacity(batch.len());
     for entry in batch {
         if let Some(crate::scan::cache::Hit::Unchanged(found)) =
             checks.cache.and_then(|c| c.lookup(entry))
@@ -50,12 +51,20 @@ pub(super) fn check_batch(batch: &[&Entry], checks: &Checks<'_>) -> Outcome {
                     outcome.findings.extend(found);
                     continue;
                 }
+                let classes = classes::of(&entry.path, &bytes);
                 if checks.stamp_files && entry.staged.is_none() {
-                    if let Some(stamp) = Stamp::of(&entry.abs, &bytes) {
-                        outcome.stamps.insert(entry.path.clone(), stamp);
+                    match unfixable(classes, &bytes) {
+                        Some(why) => {
+                            outcome.unfixable.insert(entry.path.clone(), why);
+                        }
+                        None => {
+                            if let Some(stamp) = Stamp::of(&entry.abs, &bytes) {
+                                outcome.stamps.insert(entry.path.clone(), stamp);
+                            }
+                        }
                     }
                 }
-                contents.push((entry, bytes));
+                contents.push((entry, bytes, classes));
             }
             Err(e) => outcome.findings.push(Finding::engine(
                 UNREADABLE,
@@ -67,10 +76,10 @@ pub(super) fn check_batch(batch: &[&Entry], checks: &Checks<'_>) -> Outcome {
     }
     let inputs: Vec<HostFile<'_>> = contents
         .iter()
-        .map(|(entry, bytes)| HostFile {
+        .map(|(entry, bytes, classes)| HostFile {
             path: &entry.path,
             bytes,
-            is_binary: memchr::memchr(0, &bytes[..bytes.len().min(BINARY_PROBE)]).is_some(),
+            is_binary: classes.contains(Classes::BINARY),
             mode: entry.mode,
         })
         .collect();
@@ -101,7 +110,7 @@ pub(super) fn check_batch(batch: &[&Entry], checks: &Checks<'_>) -> Outcome {
             // scanned once per finding.
             let lines = contents
                 .iter()
-                .position(|(entry, _)| entry.path == reported.path)
+                .position(|(entry, _, _)| entry.path == reported.path)
                 .map(|i| line_index[i].get_or_init(|| Lines::new(&contents[i].1)));
             let lookup = |rule: &str| plugin.lookup(rule);
             outcome
@@ -130,7 +139,7 @@ pub(super) fn check_batch(batch: &[&Entry], checks: &Checks<'_>) -> Outcome {
             Vec::new()
         };
         let mut pack_time = std::time::Duration::ZERO;
-        for (input, (entry, bytes)) in inputs.iter().zip(&contents) {
+        for (input, (entry, bytes, _)) in inputs.iter().zip(&contents) {
             if input.is_binary {
                 continue;
             }
@@ -169,10 +178,11 @@ pub(super) fn check_batch(batch: &[&Entry], checks: &Checks<'_>) -> Outcome {
                 pack_time.saturating_sub(in_rules);
         }
     }
+    quiet_hygiene(&contents, checks, &mut outcome);
     mask_neighbouring_secrets(&mut outcome.findings);
     apply_suppressions(&contents, checks, &mut outcome);
     if let Some(cache) = checks.cache {
-        for (entry, bytes) in &contents {
+        for (entry, bytes, _) in &contents {
             let mine: Vec<Finding> = outcome
                 .findings
                 .iter()
@@ -187,9 +197,13 @@ pub(super) fn check_batch(batch: &[&Entry], checks: &Checks<'_>) -> Outcome {
 
 /// Drops the findings that `ward:ignore` comments in their files hide, and
 /// reports comments that name unknown rules.
-fn apply_suppressions(contents: &[(&Entry, Vec<u8>)], checks: &Checks<'_>, outcome: &mut Outcome) {
+fn apply_suppressions(
+    contents: &[(&Entry, Vec<u8>, Classes)],
+    checks: &Checks<'_>,
+    outcome: &mut Outcome,
+) {
     let known = |rule: &str| checks.known_rules.contains(rule);
-    for (entry, bytes) in contents {
+    for (entry, bytes, _) in contents {
         let Some(suppressions) = crate::scan::suppress::parse(&entry.path, bytes, &known) else {
             continue;
         };
@@ -200,4 +214,43 @@ fn apply_suppressions(contents: &[(&Entry, Vec<u8>)], checks: &Checks<'_>, outco
         outcome.suppressed += before - outcome.findings.len();
         outcome.findings.extend(suppressions.problems);
     }
+}
+
+/// Drops hygiene findings (whitespace, line endings, editorconfig) on
+/// generated files and test fixtures: nobody edits those by hand, and a
+/// fixture's exact bytes are often what its test asserts.
+fn quiet_hygiene(
+    contents: &[(&Entry, Vec<u8>, Classes)],
+    checks: &Checks<'_>,
+    outcome: &mut Outcome,
+) {
+    let quiet: Vec<&str> = contents
+        .iter()
+        .filter(|(_, _, c)| c.contains(Classes::GENERATED) || c.contains(Classes::TEST_FIXTURE))
+        .map(|(entry, _, _)| entry.path.as_str())
+        .collect();
+    if quiet.is_empty() {
+        return;
+    }
+    outcome.findings.retain(|f| {
+        !(checks.hygiene_rules.contains(f.rule.as_str()) && quiet.contains(&f.path.as_str()))
+    });
+}
+
+/// Why `--fix` must leave a file alone, if it must: only plain UTF-8 text
+/// that no tool wrote and no test depends on byte for byte is rewritten.
+fn unfixable(classes: Classes, bytes: &[u8]) -> Option<String> {
+    if !classes.is_plain_text() {
+        return Some(format!(
+            "not fixed: the file is {}",
+            classes.names().join(" and ")
+        ));
+    }
+    let text = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    std::str::from_utf8(text).err().map(|e| {
+        format!(
+            "not fixed: the file is not valid UTF-8 (byte {})",
+            e.valid_up_to()
+        )
+    })
 }

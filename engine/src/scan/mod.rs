@@ -100,6 +100,7 @@ pub fn run(tree: &Tree, root: &Path, checks: &Checks<'_>) -> Outcome {
         outcome.bytes_scanned += part.bytes_scanned;
         outcome.suppressed += part.suppressed;
         outcome.stamps.extend(part.stamps);
+        outcome.unfixable.extend(part.unfixable);
         outcome.timings.add(part.timings);
     }
     for (name, time, found) in repo_results {

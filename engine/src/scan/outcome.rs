@@ -6,9 +6,6 @@ use crate::finding::Finding;
 use crate::host::packs::ActivePacks;
 use crate::host::ActivePlugin;
 
-/// A file is binary when its first 8 KiB hold a NUL byte (as git decides).
-pub(super) const BINARY_PROBE: usize = 8 * 1024;
-
 /// Findings kept per plugin and file: a plugin gone wrong (a million
 /// findings for one file) must not exhaust memory or bury the report.
 pub(super) const MAX_FINDINGS_PER_FILE: usize = 10_000;
@@ -29,6 +26,8 @@ pub struct Outcome {
     pub suppressed: usize,
     /// What each file looked like when it was read, for `--fix` (only then).
     pub stamps: std::collections::HashMap<String, crate::source::read::Stamp>,
+    /// Files `--fix` must leave alone, with the reason (only with `--fix`).
+    pub unfixable: std::collections::HashMap<String, String>,
     /// Where the time went (with `Checks::timings` only).
     pub timings: Timings,
 }
@@ -80,6 +79,9 @@ pub struct Checks<'a> {
     pub shard: Option<crate::source::shard::Shard>,
     /// Measure time per plugin and rule (`--timings`, `--metrics`).
     pub timings: bool,
+    /// Rules whose findings are dropped on generated files and test
+    /// fixtures: the hygiene category.
+    pub hygiene_rules: &'a std::collections::HashSet<&'a str>,
     /// Told of each batch of files done (the progress bar).
     pub progress: Option<&'a (dyn Fn(usize) + Sync)>,
 }

@@ -10,11 +10,12 @@ use ward_plugin_sdk::host::HostFile;
 use ward_plugin_sdk::{Severity, PLUGIN_ERROR_RULE};
 
 use super::convert::{convert, pack_findings, plugin_error, Lines};
-use super::outcome::{Checks, Outcome, Timings, BINARY_PROBE, KEYWORD_PASS, MAX_FINDINGS_PER_FILE};
+use super::outcome::{Checks, Outcome, Timings, KEYWORD_PASS, MAX_FINDINGS_PER_FILE};
 use crate::finding::Finding;
 use crate::host::ActivePlugin;
 use crate::registry::{FILE_TOO_LARGE, UNREADABLE};
 use crate::scan::suppress::Suppressions;
+use crate::source::classes;
 use crate::source::read::open_regular;
 use crate::source::Entry;
 
@@ -279,7 +280,7 @@ fn check_pieces<R: Read>(
     // No line-level rule reads a binary file: nothing past its first bytes
     // is read. This is decided before the first piece, which would read on
     // to the first newline: all of a 2 GB file of zeros.
-    let binary = memchr::memchr(0, pieces.head(BINARY_PROBE)?).is_some();
+    let binary = classes::is_binary(&entry.path, pieces.head(classes::PROBE)?);
     if binary {
         hasher = None;
     } else {

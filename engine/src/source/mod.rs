@@ -1,5 +1,6 @@
 //! What to check: the tree walk and explicitly named files.
 
+pub mod classes;
 pub mod digest;
 pub mod git;
 pub mod read;
