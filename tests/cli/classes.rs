@@ -113,3 +113,36 @@ fn fix_leaves_binary_generated_and_fixture_files_byte_for_byte() {
         )]
     );
 }
+
+/// `.gitattributes` decide before ward's own guesses, either way, nested
+/// files included: git reads them.
+#[test]
+fn gitattributes_say_binary_text_generated_and_vendored() {
+    use crate::hooks::git_repo;
+    let repo = git_repo();
+    let dir = repo.path();
+    write(dir, "README.md", b"# x\n");
+    write(dir, "LICENSE", crate::support::MIT_LICENSE.as_bytes());
+    write(dir, "ward.toml", b"");
+    write(
+        dir,
+        ".gitattributes",
+        b"*.dat binary\nlib/** linguist-vendored\n",
+    );
+    write(dir, "gen/.gitattributes", b"*.txt linguist-generated\n");
+    write(dir, "data/a.dat", UNTIDY);
+    write(dir, "lib/x.txt", UNTIDY);
+    write(dir, "gen/out.txt", UNTIDY);
+    // Looks binary by its control bytes, but the attributes say text.
+    write(dir, "notes/raw.log", b"\x01\x02\x03\x04 ok  \n");
+    write(dir, "notes/.gitattributes", b"*.log text\n");
+    let (_, report) = json(dir, &["--no-cache"]);
+    assert_eq!(
+        places(&report),
+        [at("text/trailing-whitespace", "notes/raw.log", 1, 8)]
+    );
+    let (_, report) = json(dir, &["--no-cache", "--fix"]);
+    assert_eq!(read(dir, "data/a.dat"), UNTIDY);
+    assert_eq!(read(dir, "gen/out.txt"), UNTIDY);
+    assert_eq!(places(&report), []);
+}

@@ -6,7 +6,7 @@ use std::process::Command;
 use crate::support::{at, json, places, write};
 
 /// git, isolated from the machine's and user's git config.
-fn git(dir: &Path, args: &[&str]) -> std::process::Output {
+pub(crate) fn git(dir: &Path, args: &[&str]) -> std::process::Output {
     Command::new("git")
         .current_dir(dir)
         .args(args)
@@ -20,7 +20,7 @@ fn git(dir: &Path, args: &[&str]) -> std::process::Output {
         .expect("git runs")
 }
 
-fn git_repo() -> tempfile::TempDir {
+pub(crate) fn git_repo() -> tempfile::TempDir {
     let dir = tempfile::TempDir::new().unwrap();
     assert!(git(dir.path(), &["init", "-q", "-b", "main"])
         .status

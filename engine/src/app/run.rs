@@ -197,6 +197,63 @@ fn walk_tree(
     config: &Config,
     walk: source::WalkOptions,
 ) -> miette::Result<source::Tree> {
+    let mut tree = walk_paths(args, root, config, walk)?;
+    let include_vendored = args.include_vendored || config.include_vendored == Some(true);
+    apply_gitattributes(&mut tree, root, args.staged, include_vendored);
+    Ok(tree)
+}
+
+/// Gives each file the classes `.gitattributes` set for it, and drops what
+/// they call vendored (unless the run includes vendored code). Git is asked
+/// only when some attributes file could say something.
+fn apply_gitattributes(tree: &mut source::Tree, root: &Path, staged: bool, include_vendored: bool) {
+    let git_dir = root.join(".git");
+    if !git_dir.exists() {
+        return;
+    }
+    let named_dirs = || {
+        tree.files()
+            .filter_map(|e| e.path.rsplit_once('/').map(|(dir, _)| dir.to_string()))
+            .collect::<std::collections::BTreeSet<String>>()
+    };
+    let any = git_dir.join("info/attributes").is_file()
+        || root.join(".gitattributes").is_file()
+        || tree
+            .entries
+            .iter()
+            .any(|e| e.path.ends_with(".gitattributes"))
+        || (!tree.walked_dir
+            && named_dirs().iter().any(|dir| {
+                std::path::Path::new(dir)
+                    .ancestors()
+                    .any(|a| root.join(a).join(".gitattributes").is_file())
+            }));
+    if !any {
+        return;
+    }
+    let paths: Vec<&str> = tree.files().map(|e| e.path.as_str()).collect();
+    let forced = git::attribute_classes(root, &paths, staged);
+    if forced.is_empty() {
+        return;
+    }
+    for entry in &mut tree.entries {
+        if let Some(f) = forced.get(&entry.path) {
+            entry.forced = *f;
+        }
+    }
+    if !include_vendored {
+        tree.entries
+            .retain(|e| !e.forced.set.contains(source::classes::Classes::VENDORED));
+    }
+}
+
+/// The walked (or staged) tree, before `.gitattributes` are applied.
+fn walk_paths(
+    args: &ScanArgs,
+    root: &Path,
+    config: &Config,
+    walk: source::WalkOptions,
+) -> miette::Result<source::Tree> {
     let vendored = if args.include_vendored || config.include_vendored == Some(true) {
         Vec::new()
     } else {

@@ -127,6 +127,13 @@ pub struct CacheWriteError {
     detail: String,
 }
 
+/// Whether a file's results may come from, or go to, the cache: not when
+/// `.gitattributes` say something of it, since the key does not cover them
+/// (an attribute added later must take effect at once).
+fn cacheable(entry: &Entry) -> bool {
+    entry.forced == crate::source::classes::Forced::default()
+}
+
 impl Cache {
     /// Opens the cache for the repository at `root` under `dir`; `key`
     /// fingerprints everything that decides findings.
@@ -152,6 +159,9 @@ impl Cache {
 
     /// The stored findings of `entry`, if its identity is unchanged.
     pub fn lookup(&self, entry: &Entry) -> Option<Hit> {
+        if !cacheable(entry) {
+            return None;
+        }
         let (modified, inode) = entry.stat?;
         let stored = self.old.get(&entry.path)?;
         if stored.size != entry.size || stored.modified != modified || stored.inode != inode {
@@ -166,6 +176,9 @@ impl Cache {
     /// The stored findings of a file whose identity changed but whose content
     /// (just read) did not, re-stored under its new identity.
     pub fn lookup_content(&self, entry: &Entry, bytes: &[u8]) -> Option<Vec<Finding>> {
+        if !cacheable(entry) {
+            return None;
+        }
         let stored = self.old.get(&entry.path)?;
         if stored.size != bytes.len() as u64 || stored.hash != content_hash(bytes) {
             return None;
@@ -189,6 +202,9 @@ impl Cache {
     /// [`Cache::store`] for a file read in pieces: `hash` is what
     /// [`ContentHasher`] made of them.
     pub fn store_hashed(&self, entry: &Entry, size: u64, hash: ContentHash, findings: &[Finding]) {
+        if !cacheable(entry) {
+            return;
+        }
         let Some((modified, inode)) = entry.stat else {
             return;
         };

@@ -51,7 +51,7 @@ pub(super) fn check_batch(batch: &[&Entry], checks: &Checks<'_>) -> Outcome {
                     outcome.findings.extend(found);
                     continue;
                 }
-                let classes = classes::of(&entry.path, &bytes);
+                let classes = entry.forced.apply(classes::of(&entry.path, &bytes));
                 if checks.stamp_files && entry.staged.is_none() {
                     match unfixable(classes, &bytes) {
                         Some(why) => {

@@ -149,6 +149,7 @@ mod batch_tests {
             staged_blob: None,
             link_target: None,
             stat: None,
+            forced: Default::default(),
         }
     }
 

@@ -280,7 +280,15 @@ fn check_pieces<R: Read>(
     // No line-level rule reads a binary file: nothing past its first bytes
     // is read. This is decided before the first piece, which would read on
     // to the first newline: all of a 2 GB file of zeros.
-    let binary = classes::is_binary(&entry.path, pieces.head(classes::PROBE)?);
+    let decided = if classes::is_binary(&entry.path, pieces.head(classes::PROBE)?) {
+        classes::Classes::BINARY
+    } else {
+        classes::Classes::TEXT
+    };
+    let binary = entry
+        .forced
+        .apply(decided)
+        .contains(classes::Classes::BINARY);
     if binary {
         hasher = None;
     } else {

@@ -68,6 +68,45 @@ impl Classes {
     }
 }
 
+/// Classes that `.gitattributes` set or unset for a path, over what ward
+/// would decide itself: `*.ai binary`, `*.txt text`, `gen/** linguist-generated`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Forced {
+    /// Classes the attributes give.
+    pub set: Classes,
+    /// Classes the attributes take away.
+    pub unset: Classes,
+}
+
+impl Forced {
+    /// `decided`, with the attributes' say on top.
+    pub fn apply(self, decided: Classes) -> Classes {
+        decided.with(self.set).without(self.unset)
+    }
+
+    /// What one attribute with one value (`set`, `unset`, or a value) says.
+    pub fn add(&mut self, attribute: &str, value: &str) {
+        let on = matches!(value, "set" | "true");
+        let off = matches!(value, "unset" | "false");
+        let (class, on, off) = match attribute {
+            // `binary` is the macro for `-diff -merge -text`.
+            "binary" => (Classes::BINARY, on, false),
+            "diff" => (Classes::BINARY, off, false),
+            "text" => (Classes::BINARY, off, on),
+            "linguist-generated" => (Classes::GENERATED, on, off),
+            "linguist-vendored" => (Classes::VENDORED, on, off),
+            _ => return,
+        };
+        if on {
+            self.set = self.set.with(class);
+            self.unset = self.unset.without(class);
+        } else if off {
+            self.unset = self.unset.with(class);
+            self.set = self.set.without(class);
+        }
+    }
+}
+
 /// Directories whose content is someone else's code.
 pub const VENDORED_DIRS: &[&str] = &[
     "vendor",
@@ -301,6 +340,30 @@ mod tests {
         // A marker far down is a mention, not a banner.
         let late = format!("{}// Code generated x\n", "line\n".repeat(10));
         assert!(!is_generated("a.go", late.as_bytes()));
+    }
+
+    #[test]
+    fn gitattributes_force_classes_either_way() {
+        let mut forced = Forced::default();
+        forced.add("binary", "set");
+        assert_eq!(forced.apply(Classes::TEXT), Classes::BINARY);
+        let mut text = Forced::default();
+        text.add("text", "set");
+        assert_eq!(text.apply(Classes::BINARY), Classes::TEXT);
+        let mut minus_text = Forced::default();
+        minus_text.add("text", "unset");
+        minus_text.add("linguist-generated", "true");
+        assert_eq!(
+            minus_text.apply(Classes::TEXT),
+            Classes::BINARY.with(Classes::GENERATED)
+        );
+        let mut not_generated = Forced::default();
+        not_generated.add("linguist-generated", "false");
+        not_generated.add("eol", "lf");
+        assert_eq!(not_generated.apply(Classes::GENERATED), Classes::TEXT);
+        let mut no_diff = Forced::default();
+        no_diff.add("diff", "unset");
+        assert_eq!(no_diff.apply(Classes::TEXT), Classes::BINARY);
     }
 
     #[test]

@@ -105,6 +105,72 @@ pub fn index_modes(top: &Path, only: &[String]) -> std::collections::HashMap<Str
         .collect()
 }
 
+/// What `.gitattributes` say of the classes of `paths`, read by git itself
+/// (`git check-attr`), so nested files, macros and `.git/info/attributes`
+/// mean what they mean to git. `cached` reads the attributes in the index.
+/// Paths nothing is said of are left out; outside a repository, nothing.
+pub fn attribute_classes(
+    top: &Path,
+    paths: &[&str],
+    cached: bool,
+) -> std::collections::HashMap<String, crate::source::classes::Forced> {
+    use crate::source::classes::Forced;
+    let mut args = vec!["check-attr", "-z", "--stdin"];
+    if cached {
+        args.push("--cached");
+    }
+    args.extend([
+        "binary",
+        "text",
+        "diff",
+        "linguist-generated",
+        "linguist-vendored",
+    ]);
+    let Ok(mut child) = Command::new("git")
+        .current_dir(top)
+        .args(&args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+    else {
+        return std::collections::HashMap::new();
+    };
+    let input: Vec<u8> = paths
+        .iter()
+        .flat_map(|p| p.bytes().chain(std::iter::once(0)))
+        .collect();
+    // Written from a thread: git answers while we write, and a long list
+    // would otherwise fill both pipes and stall.
+    let writer = child.stdin.take().map(|mut stdin| {
+        std::thread::spawn(move || {
+            let _ = stdin.write_all(&input);
+        })
+    });
+    let mut output = Vec::new();
+    if let Some(mut stdout) = child.stdout.take() {
+        let _ = stdout.read_to_end(&mut output);
+    }
+    if let Some(writer) = writer {
+        let _ = writer.join();
+    }
+    let _ = child.wait();
+    let mut found: std::collections::HashMap<String, Forced> = std::collections::HashMap::new();
+    let fields: Vec<&[u8]> = output.split(|b| *b == 0).collect();
+    for triple in fields.chunks_exact(3) {
+        let value = String::from_utf8_lossy(triple[2]);
+        if value == "unspecified" {
+            continue;
+        }
+        let path = String::from_utf8_lossy(triple[0]).into_owned();
+        found
+            .entry(path)
+            .or_default()
+            .add(&String::from_utf8_lossy(triple[1]), &value);
+    }
+    found
+}
+
 /// One index entry: mode, object id, path.
 struct IndexEntry {
     mode: u32,
@@ -207,6 +273,7 @@ pub fn staged_tree(
             staged_blob: streamed,
             link_target: None,
             stat: None,
+            forced: crate::source::classes::Forced::default(),
         });
     }
     tree.entries.sort_by(|a, b| a.path.cmp(&b.path));

@@ -37,6 +37,8 @@ pub struct Entry {
     pub link_target: Option<String>,
     /// Identity for the result cache: modification time (ns) and inode.
     pub stat: Option<(u128, u64)>,
+    /// What `.gitattributes` say of its classes.
+    pub forced: classes::Forced,
 }
 
 /// The entries to check, sorted by path, and what went wrong finding them.
@@ -182,6 +184,7 @@ impl Tree {
             staged_blob: None,
             link_target,
             stat: stat_of(meta),
+            forced: classes::Forced::default(),
         });
     }
 
