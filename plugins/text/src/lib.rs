@@ -222,4 +222,90 @@ mod tests {
         let err = TextPlugin::new(&config).err().unwrap();
         assert!(err.contains("unknown field `line-ending`"), "{err}");
     }
+
+    /// Applies non-overlapping edits, in order, as the engine does.
+    fn apply(bytes: &[u8], findings: &[Finding]) -> Vec<u8> {
+        let mut edits: Vec<&ward_plugin_sdk::Edit> =
+            findings.iter().flat_map(|f| f.fix.iter()).collect();
+        edits.sort_by_key(|e| (e.start, e.end));
+        let mut out = Vec::with_capacity(bytes.len() + 8);
+        let mut at = 0;
+        for edit in edits {
+            if edit.start < at {
+                continue; // overlaps the previous edit: the engine skips it too
+            }
+            out.extend_from_slice(&bytes[at..edit.start]);
+            out.extend_from_slice(edit.replacement.as_bytes());
+            at = edit.end;
+        }
+        out.extend_from_slice(&bytes[at..]);
+        out
+    }
+
+    /// What a fix may never change: everything but whitespace, line
+    /// endings and a byte-order mark.
+    fn substance(bytes: &[u8]) -> Vec<u8> {
+        let mut bytes = bytes;
+        while let Some(rest) = bytes.strip_prefix(b"\xef\xbb\xbf") {
+            bytes = rest;
+        }
+        bytes
+            .iter()
+            .copied()
+            .filter(|b| !matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+            .collect()
+    }
+
+    /// A property over many generated files: whatever the text plugin's
+    /// fixes do, they touch only whitespace, line endings, final newlines
+    /// and the BOM.
+    #[test]
+    fn fixes_only_ever_change_whitespace_line_endings_and_the_bom() {
+        const PIECES: &[&[u8]] = &[
+            b" ",
+            b"\t",
+            b"\r",
+            b"\n",
+            b"\r\n",
+            b"a",
+            b"x = 1",
+            b"\xc3\xa9",
+            b"\xef\xbb\xbf",
+            b"<<<<<<< HEAD",
+            b"=======",
+            b"  ",
+            b"\xe2\x80\x83",
+            b"# title",
+            b"\xff",
+        ];
+        let plugin = TextPlugin::new(&PluginConfig::default()).unwrap();
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for case in 0..3000 {
+            let len = (next() % 24) as usize;
+            let mut bytes = Vec::new();
+            if case % 5 == 0 {
+                bytes.extend_from_slice(b"\xef\xbb\xbf");
+            }
+            for _ in 0..len {
+                bytes.extend_from_slice(PIECES[(next() % PIECES.len() as u64) as usize]);
+            }
+            for path in ["a.txt", "README.md"] {
+                let found = ward_plugin_sdk::testing::check_file(&plugin, path, &bytes);
+                let fixed = apply(&bytes, &found);
+                assert_eq!(
+                    substance(&fixed),
+                    substance(&bytes),
+                    "{path} {:?} became {:?}",
+                    String::from_utf8_lossy(&bytes),
+                    String::from_utf8_lossy(&fixed)
+                );
+            }
+        }
+    }
 }
