@@ -101,6 +101,28 @@ fn a_baseline_hides_old_findings_and_survives_unrelated_edits() {
     );
 }
 
+/// `ward baseline` then `ward check`: nothing to configure.
+#[test]
+fn the_default_baseline_file_is_read_without_configuration() {
+    let repo = repo(&[("a.txt", b"one  \n")]);
+    let out = ward(repo.path(), &["baseline"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(
+            "ward-baseline.json; `ward check` reads it there and reports only new findings"
+        ),
+        "{stderr}"
+    );
+    write(repo.path(), "b.txt", b"two \n");
+    let (code, report) = json(repo.path(), &[]);
+    assert_eq!(
+        places(&report),
+        [at("text/trailing-whitespace", "b.txt", 1, 4)]
+    );
+    assert_eq!(report["summary"]["baselined"], 1);
+    assert_eq!(code, 1);
+}
+
 #[test]
 fn a_corrupt_baseline_is_an_error_not_an_empty_baseline() {
     let repo = repo(&[("a.txt", b"x \n"), ("ward-baseline.json", b"{ not json")]);

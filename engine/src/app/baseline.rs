@@ -17,8 +17,17 @@ pub(super) fn run(args: &BaselineArgs) -> miette::Result<u8> {
         .map_err(|e| miette::miette!("cannot write the baseline as JSON: {e}"))?;
     write_atomically(&path, text.as_bytes())
         .map_err(|e| miette::miette!("cannot write the baseline {}: {e}", path.display()))?;
+    let default = run.root.join(baseline::DEFAULT_FILE);
+    let how = if path == default {
+        "`ward check` reads it there and reports only new findings".to_string()
+    } else {
+        format!(
+            "use it with `ward check --baseline {}` or `baseline = ` in ward.toml",
+            path.display()
+        )
+    };
     eprintln!(
-        "ward: recorded {} findings in {}",
+        "ward: recorded {} findings in {}; {how}",
         run.outcome.findings.len(),
         path.display()
     );

@@ -59,10 +59,18 @@ pub(super) fn scan_repository(
     let loaded = load_all(&args.plugin, &config)?;
     let active = host::activate(&loaded.plugins, &config, &root)?;
     let active_packs = packs::activate(&loaded.packs, &config);
+    // `ward baseline` writes ward-baseline.json at the root: a check reads
+    // it there with no config (a regular file only, never a link).
     let baseline_file = options
         .baseline
         .map(Path::to_path_buf)
-        .or_else(|| config.baseline.clone());
+        .or_else(|| config.baseline.clone())
+        .or_else(|| {
+            let default = root.join(baseline::DEFAULT_FILE);
+            std::fs::symlink_metadata(&default)
+                .is_ok_and(|meta| meta.is_file())
+                .then_some(default)
+        });
     let baseline = match baseline_file.filter(|_| options.use_baseline) {
         Some(path) => Some(baseline::Baseline::load(&path)?),
         None => None,
