@@ -96,7 +96,9 @@ fn a_baseline_hides_old_findings_and_survives_unrelated_edits() {
     assert_eq!(report["summary"]["baselined"], 1);
     let text = String::from_utf8(ward(repo.path(), &["check"]).output().unwrap().stdout).unwrap();
     assert!(
-        text.ends_with("1 error, 0 warnings, 0 infos in 6 files (1 in the baseline).\n"),
+        text.ends_with(
+            "1 error, 0 warnings, 0 infos in 6 files (1 in the baseline).\n`ward check --fix` can fix 1 of them.\n"
+        ),
         "{text}"
     );
 }

@@ -84,8 +84,19 @@ fn sarif_carries_rules_results_regions_and_fingerprints() {
 fn junit_has_one_failing_case_per_finding_and_one_passing_case_when_clean() {
     let repo = fixture("text");
     let (_, stdout) = output(repo.path(), &["check", "--format", "junit"]);
-    assert!(stdout.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"ward\" tests=\"9\" failures=\"9\""), "{stdout}");
+    // Eight errors fail; the warning is below --fail-on, so its case passes
+    // with the finding as its output.
+    assert!(stdout.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"ward\" tests=\"9\" failures=\"8\""), "{stdout}");
     assert_eq!(stdout.matches("<testcase ").count(), 9);
+    assert_eq!(stdout.matches("<failure ").count(), 8);
+    assert!(stdout.contains(
+        "<testcase classname=\"text/bom\" name=\"bom.txt:1:1\" file=\"bom.txt\" line=\"1\" time=\"0\">\n      \
+         <system-out>warning: bom.txt:1:1 text/bom: UTF-8 byte-order mark</system-out>"
+    ), "{stdout}");
+    let (_, stdout) = output(
+        repo.path(),
+        &["check", "--format", "junit", "--fail-on", "warning"],
+    );
     assert_eq!(stdout.matches("<failure ").count(), 9);
     assert!(stdout.contains(
         "<testcase classname=\"text/merge-conflict\" name=\"conflict.txt:1:1\" file=\"conflict.txt\" line=\"1\" time=\"0\">\n      \

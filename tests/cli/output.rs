@@ -20,7 +20,9 @@ fn text_output_shows_rule_location_snippet_and_help() {
         "{stdout}"
     );
     assert!(
-        stdout.ends_with("1 error, 0 warnings, 0 infos in 4 files.\n"),
+        stdout.ends_with(
+            "1 error, 0 warnings, 0 infos in 4 files.\n`ward check --fix` can fix 1 of them.\n"
+        ),
         "{stdout}"
     );
 }
@@ -149,4 +151,39 @@ fn help_explains_and_usage_errors_exit_2() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
+}
+
+/// With `--max-findings`, the summary still counts every finding; a wall of
+/// findings points to `ward baseline`, and the fixable ones are counted.
+#[test]
+fn the_summary_counts_everything_and_says_what_to_do_next() {
+    let files: Vec<(String, &[u8])> = (0..60)
+        .map(|i| (format!("src/f{i:02}.txt"), &b"x \n"[..]))
+        .collect();
+    let refs: Vec<(&str, &[u8])> = files.iter().map(|(p, b)| (p.as_str(), *b)).collect();
+    let repo = crate::support::repo(&refs);
+    let out = ward(
+        repo.path(),
+        &[
+            "check",
+            "--no-cache",
+            "--color",
+            "never",
+            "--max-findings",
+            "5",
+        ],
+    )
+    .output()
+    .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout.ends_with(
+            "60 errors, 0 warnings, 0 infos in 63 files (55 more not shown).\n\
+             `ward check --fix` can fix 60 of them.\n\
+             Adopting ward on this repository? `ward baseline` records these 60 findings, \
+             and `ward check` then reports only new ones.\n"
+        ),
+        "{stdout}"
+    );
+    assert_eq!(stdout.matches("× 1 trailing whitespace character").count(), 5);
 }

@@ -87,14 +87,15 @@ fn any_finding_text_renders_valid_output_in_every_format() {
 
     let junit = run("junit");
     let doc = roxmltree::Document::parse(&junit).unwrap_or_else(|e| panic!("{e}: {junit}"));
-    let failure = doc
+    // A warning, below --fail-on: a passing case with the finding as output.
+    let output = doc
         .descendants()
-        .find(|n| n.has_tag_name("failure"))
+        .find(|n| n.has_tag_name("system-out"))
         .unwrap();
-    assert!(failure
-        .attribute("message")
+    assert!(output
+        .text()
         .unwrap()
-        .starts_with("\"quoted\" <b>&amp;</b> ]]>"));
+        .contains("\"quoted\" <b>&amp;</b> ]]>"));
 
     // One workflow command per line; nothing after it can start another.
     let github = run("github");

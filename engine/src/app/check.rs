@@ -75,8 +75,16 @@ pub(super) fn run(args: &CheckArgs) -> miette::Result<u8> {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| run.root.to_string_lossy().into_owned())
     });
+    let threshold = match args.fail_on {
+        FailOn::Error => Some(Severity::Error),
+        FailOn::Warning => Some(Severity::Warning),
+        FailOn::Info => Some(Severity::Info),
+        FailOn::Never => None,
+    };
     let report = render::Report {
         findings: shown,
+        all_findings: &outcome.findings,
+        fail_on: threshold,
         rules: run
             .registry
             .rules()
@@ -125,12 +133,6 @@ pub(super) fn run(args: &CheckArgs) -> miette::Result<u8> {
     };
     emit(&text, args.output.as_deref(), "report")?;
 
-    let threshold = match args.fail_on {
-        FailOn::Error => Some(Severity::Error),
-        FailOn::Warning => Some(Severity::Warning),
-        FailOn::Info => Some(Severity::Info),
-        FailOn::Never => None,
-    };
     let mut failed = threshold.is_some_and(|t| outcome.findings.iter().any(|f| f.severity >= t));
     if let Some(score) = &report.score {
         failed |= below_min_score(score, args.min_score);

@@ -26,16 +26,20 @@ fn escape(text: &str) -> String {
 
 /// Renders the report as a `<testsuites>` document.
 pub fn render(report: &Report<'_>) -> String {
-    let failures = report.findings.len();
+    // Findings below `--fail-on` are test cases that pass, with the finding
+    // as their output: they do not fail the build, so they fail no test.
+    let fails = |f: &crate::finding::Finding| report.fail_on.is_some_and(|t| f.severity >= t);
+    let failures = report.findings.iter().filter(|f| fails(f)).count();
+    let tests = report.findings.len();
     let seconds = report.duration.as_secs_f64();
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     out.push_str(&format!(
         "<testsuites name=\"ward\" tests=\"{tests}\" failures=\"{failures}\" errors=\"0\" time=\"{seconds:.3}\">\n",
-        tests = failures.max(1)
+        tests = tests.max(1)
     ));
     out.push_str(&format!(
         "  <testsuite name=\"ward\" tests=\"{tests}\" failures=\"{failures}\" errors=\"0\" skipped=\"0\" time=\"{seconds:.3}\">\n",
-        tests = failures.max(1)
+        tests = tests.max(1)
     ));
     if report.findings.is_empty() {
         out.push_str(&format!(
@@ -61,13 +65,23 @@ pub fn render(report: &Report<'_>) -> String {
             escape(&f.path),
             f.line
         ));
-        out.push_str(&format!(
-            "      <failure message=\"{}\" type=\"{kind}\">{} {}: {}</failure>\n",
-            escape(&f.message),
-            escape(&place),
-            escape(&f.rule),
-            escape(&f.message)
-        ));
+        let element = if fails(f) {
+            format!(
+                "      <failure message=\"{}\" type=\"{kind}\">{} {}: {}</failure>\n",
+                escape(&f.message),
+                escape(&place),
+                escape(&f.rule),
+                escape(&f.message)
+            )
+        } else {
+            format!(
+                "      <system-out>{kind}: {} {}: {}</system-out>\n",
+                escape(&place),
+                escape(&f.rule),
+                escape(&f.message)
+            )
+        };
+        out.push_str(&element);
         out.push_str("    </testcase>\n");
     }
     out.push_str("  </testsuite>\n</testsuites>\n");

@@ -30,6 +30,11 @@ pub struct Report<'a> {
     pub findings: &'a [Finding],
     /// Every known rule by id, for help texts and tool metadata.
     pub rules: HashMap<&'a str, &'a RuleInfo>,
+    /// Every finding of the run, with those `--max-findings` left out of
+    /// `findings`: the text summary's totals count these.
+    pub all_findings: &'a [Finding],
+    /// `--fail-on`: JUnit reports only findings at or above it as failures.
+    pub fail_on: Option<Severity>,
     /// Rules whose findings the text summary counts per directory.
     pub tallied: std::collections::HashSet<&'a str>,
     /// Regular files read.

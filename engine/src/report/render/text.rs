@@ -1,5 +1,6 @@
 //! `--format text`: miette diagnostics with source snippets.
 
+use std::collections::HashMap;
 use std::fmt;
 
 use rayon::prelude::*;
@@ -237,6 +238,7 @@ pub fn render(report: &Report<'_>, color: bool) -> String {
         .collect();
     let mut out = rendered.concat();
     out.push_str(&summary_line(report));
+    out.push_str(&guidance(report));
     let markers = report.markers_by_directory();
     if !markers.is_empty() {
         let mut by_count: Vec<(&String, &usize)> = markers.iter().collect();
@@ -283,10 +285,54 @@ fn summary_line(report: &Report<'_>) -> String {
     }
     format!(
         "{}, {}, {} in {files}{hidden}.\n",
-        plural(report.count(Severity::Error), "error"),
-        plural(report.count(Severity::Warning), "warning"),
-        plural(report.count(Severity::Info), "info"),
+        plural(count(report.all_findings, Severity::Error), "error"),
+        plural(count(report.all_findings, Severity::Warning), "warning"),
+        plural(count(report.all_findings, Severity::Info), "info"),
     )
+}
+
+fn count(findings: &[crate::finding::Finding], severity: Severity) -> usize {
+    findings.iter().filter(|f| f.severity == severity).count()
+}
+
+/// How many findings make a wall worth a baseline.
+const MANY: usize = 50;
+
+/// What to do next, after the totals: the rules that found most, how many
+/// findings `--fix` can fix, and, for a wall of old findings, `ward baseline`.
+fn guidance(report: &Report<'_>) -> String {
+    let all = report.all_findings;
+    let mut out = String::new();
+    let mut by_rule: HashMap<&str, usize> = HashMap::new();
+    for finding in all {
+        *by_rule.entry(finding.rule.as_str()).or_default() += 1;
+    }
+    if by_rule.len() > 1 {
+        let mut ranked: Vec<(&str, usize)> = by_rule.into_iter().collect();
+        ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        let more = ranked.len().saturating_sub(10);
+        let listed: Vec<String> = ranked
+            .iter()
+            .take(10)
+            .map(|(rule, n)| format!("{rule} {n}"))
+            .collect();
+        out.push_str(&format!("By rule: {}", listed.join(", ")));
+        if more > 0 {
+            out.push_str(&format!(", and {}", plural(more, "more rule")));
+        }
+        out.push_str(".\n");
+    }
+    let fixable = all.iter().filter(|f| f.fixable).count();
+    if fixable > 0 {
+        out.push_str(&format!("`ward check --fix` can fix {fixable} of them.\n"));
+    }
+    if all.len() >= MANY && report.baselined == 0 {
+        out.push_str(&format!(
+            "Adopting ward on this repository? `ward baseline` records these {} findings, and `ward check` then reports only new ones.\n",
+            all.len()
+        ));
+    }
+    out
 }
 
 #[cfg(test)]
