@@ -185,5 +185,8 @@ fn the_summary_counts_everything_and_says_what_to_do_next() {
         ),
         "{stdout}"
     );
-    assert_eq!(stdout.matches("× 1 trailing whitespace character").count(), 5);
+    assert_eq!(
+        stdout.matches("× 1 trailing whitespace character").count(),
+        5
+    );
 }

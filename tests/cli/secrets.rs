@@ -185,3 +185,16 @@ fn secrets_rules_can_be_switched_off() {
     assert_eq!(places(&report), []);
     assert_eq!(code, 0);
 }
+
+/// The inline markers of gitleaks, detect-secrets, gosec and SonarQube keep
+/// a judged line quiet, as they do in those tools.
+#[test]
+fn other_tools_inline_markers_are_respected() {
+    let token = ["ghp_", "Zq8Kx3Lm9Vb2Rt7Np4Wc6Yd1Fg5Hj0Ks2AaB"].concat();
+    let text = format!(
+        "a = \"{token}\" # gitleaks:allow\nb = \"{token}\"  # pragma: allowlist secret\nc := \"{token}\" // #nosec G101\nd = \"{token}\" // NOSONAR\ne = \"{token}\"\n"
+    );
+    let repo = repo(&[("keys.py", text.as_bytes())]);
+    let (_, report) = json(repo.path(), &["--no-cache"]);
+    assert_eq!(places(&report), [at("secrets/github-pat", "keys.py", 5, 6)]);
+}
