@@ -6,7 +6,7 @@ use ward_plugin_sdk::{category, Finding, RuleInfo, Severity, Span};
 pub const ID: &str = "manifest/changelog-format";
 
 const DOCS: &str = r#"## What it does
-Checks `CHANGELOG.md` headings: `# Changelog`, then `## [Unreleased]` or `## [1.2.3] - 2024-05-01` (a `v` before the version and a compare link after the brackets are fine), with `### Added`, `Changed`, `Deprecated`, `Removed`, `Fixed` or `Security` sections. Each heading that strays is reported when the file says it follows Keep a Changelog (it mentions `keepachangelog.com` or "Keep a Changelog", as the format's template does); a changelog in another format gets one finding, at its first stray heading, with the count of the others. Switch it off with `"manifest/changelog-format" = "off"`.
+Checks `CHANGELOG.md` headings: `# Changelog`, then `## [Unreleased]` or `## [1.2.3] - 2024-05-01` (a `v` before the version and a compare link after the brackets are fine), with `### Added`, `Changed`, `Deprecated`, `Removed`, `Fixed` or `Security` sections. Each heading that strays is reported when the file says it follows Keep a Changelog (it mentions `keepachangelog.com` or "Keep a Changelog", as the format's template does); a changelog in another format gets one finding, at its first stray heading, with the count of the others, and a conventional-changelog one (as release-please, semantic-release and standard-version write it: release headings ending in `(YYYY-MM-DD)`, `Features` and `Bug Fixes` sections) gets none. Switch it off with `"manifest/changelog-format" = "off"`.
 
 ## Bad
 ```markdown
@@ -74,6 +74,26 @@ fn release_heading_ok(heading: &str) -> bool {
     version_ok && rest.strip_prefix(" - ").is_some_and(is_date)
 }
 
+/// Whether the changelog is conventional-changelog's: release headings
+/// ending in `(YYYY-MM-DD)` (`## [1.2.0](…compare…) (2024-05-01)`,
+/// `### 1.1.1 (2024-04-02)`) or its `Features` and `Bug Fixes` sections.
+fn follows_conventional_changelog(text: &str) -> bool {
+    text.lines().any(|line| {
+        let heading = line.trim_start_matches('#');
+        if heading.len() == line.len() || !heading.starts_with(' ') {
+            return false;
+        }
+        let heading = heading.trim();
+        if matches!(heading, "Features" | "Bug Fixes" | "⚠ BREAKING CHANGES") {
+            return true;
+        }
+        heading
+            .strip_suffix(')')
+            .and_then(|h| h.rsplit_once(" ("))
+            .is_some_and(|(_, date)| is_date(date))
+    })
+}
+
 /// Keep a Changelog headings: each bad one at its line, or only the first
 /// in a changelog that does not say it follows the format.
 pub fn check(text: &str, out: &mut Vec<Finding>) {
@@ -117,6 +137,12 @@ pub fn check(text: &str, out: &mut Vec<Finding>) {
     let total = problems.len();
     let lower = text.to_ascii_lowercase();
     let claims = lower.contains("keepachangelog.com") || lower.contains("keep a changelog");
+    // release-please, semantic-release and standard-version write
+    // conventional-changelog's own format on purpose: not a Keep a
+    // Changelog gone wrong.
+    if !claims && follows_conventional_changelog(text) {
+        return;
+    }
     if !claims && total > 1 {
         problems.truncate(1);
         let more = match total - 1 {
@@ -179,5 +205,20 @@ mod tests {
         let linked = "# Changelog\n\nKeep a Changelog.\n\n## [Unreleased](https://x.y/compare/v1.1.0...HEAD)\n\n## [1.1.0](https://x.y/compare/v1.0.0...v1.1.0) - 2024-06-01\n### Fixed\n\n## [1.0.0](https://x.y) 2024-05-01\n## [v0.9.0](https://x.y/compare/v0.8.0...v0.9.0) - 2024-04-01\n";
         let lines: Vec<u32> = check("CHANGELOG.md", linked).iter().map(|f| f.1).collect();
         assert_eq!(lines, [10]);
+    }
+
+    #[test]
+    fn a_conventional_changelog_is_not_asked_to_be_keep_a_changelog() {
+        let release_please = "# Changelog\n\n## [1.2.0](https://github.com/o/r/compare/v1.1.0...v1.2.0) (2024-05-01)\n\n\n### Features\n\n* add x ([#12](https://github.com/o/r/issues/12))\n\n### Bug Fixes\n\n* y\n\n### [1.1.1](https://github.com/o/r/compare/v1.1.0...v1.1.1) (2024-04-02)\n";
+        assert_eq!(check("CHANGELOG.md", release_please), []);
+        // Claiming Keep a Changelog still holds the file to it.
+        let claimed = format!("{release_please}\nThis follows Keep a Changelog.\n");
+        assert_eq!(
+            check("CHANGELOG.md", &claimed)
+                .iter()
+                .map(|f| f.1)
+                .collect::<Vec<_>>(),
+            [3, 6, 10, 14]
+        );
     }
 }
