@@ -198,3 +198,21 @@ fn other_tools_inline_markers_are_respected() {
     let (_, report) = json(repo.path(), &["--no-cache"]);
     assert_eq!(places(&report), [at("secrets/github-pat", "keys.py", 5, 6)]);
 }
+
+/// Dangerous-function rules skip tests and fixtures: a test that calls
+/// eval on data it made is not a finding anyone acts on.
+#[test]
+fn dangerous_function_rules_skip_tests() {
+    let call = b"import os\nresult = eval(user_input)\n";
+    let repo = repo(&[
+        ("app/main.py", call),
+        ("tests/test_main.py", call),
+        ("app/main_test.py", call),
+        ("web/src/app.test.js", b"const x = eval(input);\n"),
+    ]);
+    let (_, report) = json(repo.path(), &["--no-cache"]);
+    assert_eq!(
+        places(&report),
+        [at("security/python-eval", "app/main.py", 2, 9)]
+    );
+}
