@@ -19,7 +19,8 @@ use ward_plugin_sdk::{
 };
 
 use links::{
-    is_external, is_markdown, may_link_internally, parse, percent_decode, resolve, Parsed,
+    is_external, is_markdown, is_site_config, may_link_internally, parse, percent_decode, resolve,
+    resolve_page, Parsed,
 };
 use rules::{broken_anchor, broken_link, external_link};
 
@@ -124,6 +125,9 @@ impl Validator for MarkdownPlugin {
                 parsed.insert(path.to_string(), result);
             }
         };
+        // A static site's pages link by URL; so, by convention, do docs trees.
+        let site = entries.iter().any(|e| is_site_config(e.path));
+        let exists = |path: &str| files.contains(path) || dirs.contains(path);
         let sources: Vec<&str> = entries
             .iter()
             .filter(|e| e.kind == EntryKind::File && is_markdown(e.path))
@@ -191,7 +195,17 @@ impl Validator for MarkdownPlugin {
                     {
                         Target::Found(path)
                     }
-                    Some(path) => Target::Missing(path),
+                    Some(path) => {
+                        let by_url =
+                            site || source.starts_with("docs/") || source.contains("/docs/");
+                        match by_url
+                            .then(|| resolve_page(source, &percent_decode(path_part), &exists))
+                            .flatten()
+                        {
+                            Some(found) => Target::Found(found),
+                            None => Target::Missing(path),
+                        }
+                    }
                 };
                 if let Some(message) = broken_link::judge(destination, &target) {
                     if self.broken_link {

@@ -188,9 +188,86 @@ pub(crate) fn resolve(from: &str, target: &str) -> Option<String> {
     Some(parts.join("/"))
 }
 
+/// Config files of static-site generators (Hugo, MkDocs, Docusaurus,
+/// Jekyll, mdBook), whose pages link to each other by URL, not by file.
+const SITE_CONFIGS: &[&str] = &[
+    "hugo.toml",
+    "hugo.yaml",
+    "hugo.json",
+    "mkdocs.yml",
+    "mkdocs.yaml",
+    "docusaurus.config.js",
+    "docusaurus.config.ts",
+    "_config.yml",
+    "book.toml",
+];
+
+/// Whether a path is a static-site generator's config file.
+pub(crate) fn is_site_config(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    SITE_CONFIGS.contains(&name)
+}
+
+/// Where a link of a static site's page leads, when it names a page by its
+/// URL (`../deployment-modes/`, `install`) rather than by its file: the
+/// link is resolved from the page's file and from the page's URL (a page
+/// `a/b.md` is served at `a/b/`), and the target may be `X.md`,
+/// `X/index.md`, `X/_index.md` or `X/README.md`.
+pub(crate) fn resolve_page(
+    from: &str,
+    target: &str,
+    exists: &dyn Fn(&str) -> bool,
+) -> Option<String> {
+    let stem = from.strip_suffix(".md").unwrap_or(from);
+    let name = stem.rsplit('/').next().unwrap_or(stem);
+    // `a/_index.md` and `a/index.md` are served at `a/`, others at `a/b/`.
+    let url_dir = if matches!(name, "index" | "_index" | "README") {
+        from.to_string()
+    } else {
+        format!("{stem}/_")
+    };
+    [from, url_dir.as_str()]
+        .iter()
+        .filter_map(|base| resolve(base, target))
+        .flat_map(|base| {
+            let base = base.trim_end_matches('/').to_string();
+            ["", ".md", "/index.md", "/_index.md", "/README.md"]
+                .map(|suffix| format!("{base}{suffix}"))
+        })
+        .find(|candidate| !candidate.is_empty() && exists(candidate))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn site_pages_are_found_by_their_url() {
+        let files = [
+            "content/docs/deployment-modes.md",
+            "content/docs/guide/_index.md",
+            "content/docs/install/README.md",
+        ];
+        let exists = |p: &str| files.contains(&p);
+        let from = "content/docs/config.md";
+        assert_eq!(
+            resolve_page(from, "../deployment-modes/", &exists).as_deref(),
+            Some("content/docs/deployment-modes.md")
+        );
+        assert_eq!(
+            resolve_page(from, "deployment-modes", &exists).as_deref(),
+            Some("content/docs/deployment-modes.md")
+        );
+        assert_eq!(
+            resolve_page(from, "guide/", &exists).as_deref(),
+            Some("content/docs/guide/_index.md")
+        );
+        assert_eq!(
+            resolve_page("content/docs/guide/_index.md", "../install/", &exists).as_deref(),
+            Some("content/docs/install/README.md")
+        );
+        assert_eq!(resolve_page(from, "../nowhere/", &exists), None);
+    }
 
     #[test]
     fn slugs_follow_github() {
