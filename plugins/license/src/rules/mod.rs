@@ -20,6 +20,9 @@ pub struct LicenseText<'a> {
     pub name: String,
     /// How close, from 0 to 1.
     pub score: f32,
+    /// A short file that points to the licenses instead of holding one
+    /// ("dual-licensed under MIT or Apache-2.0, see LICENSE-MIT").
+    pub pointer: bool,
 }
 
 impl LicenseText<'_> {
@@ -48,6 +51,55 @@ fn is_license_file(path: &str) -> bool {
     })
 }
 
+/// License names a pointer file may name (SPDX ids and their common words).
+const LICENSE_NAMES: &[&str] = &[
+    "mit",
+    "apache",
+    "bsd",
+    "gpl",
+    "lgpl",
+    "agpl",
+    "mpl",
+    "mozilla public",
+    "isc",
+    "unlicense",
+    "cc0",
+    "zlib",
+    "boost",
+    "epl",
+    "eclipse public",
+];
+
+/// Whether `text` is a short pointer to licenses kept elsewhere: under 40
+/// lines, naming a license and where to find it (another file or a URL).
+fn is_pointer(text: &str) -> bool {
+    if text.lines().count() > 40 {
+        return false;
+    }
+    let lower = text.to_lowercase();
+    // Whole words: "mit" is in "permitted" and "submit" too.
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let names = LICENSE_NAMES.iter().any(|name| match name.split_once(' ') {
+        Some(_) => lower.contains(name),
+        None => words.contains(name),
+    });
+    let points = [
+        "license-",
+        "licence-",
+        "licenses/",
+        "copying",
+        "http://",
+        "https://",
+        "see ",
+    ]
+    .iter()
+    .any(|p| lower.contains(p));
+    names && points
+}
+
 /// Every top-level license file of the repository, analysed.
 pub fn license_texts<'a>(repo: &Repo<'a>) -> Vec<LicenseText<'a>> {
     let Some(store) = store() else {
@@ -64,6 +116,7 @@ pub fn license_texts<'a>(repo: &Repo<'a>) -> Vec<LicenseText<'a>> {
                 path: entry.path,
                 name: found.name.to_string(),
                 score: found.score,
+                pointer: is_pointer(&text),
             })
         })
         .collect()

@@ -9,7 +9,7 @@ use crate::LicensePlugin;
 pub const ID: &str = "license/unrecognized";
 
 const DOCS: &str = r"## What it does
-Compares `LICENSE`, `LICENCE` and `COPYING` files at the top of the repository with the SPDX license texts (the detector cargo-deny uses) and reports a text that matches none with at least `min-confidence` (default 0.8).
+Compares `LICENSE`, `LICENCE` and `COPYING` files at the top of the repository with the SPDX license texts (the detector cargo-deny uses) and reports a text that matches none with at least `min-confidence` (default 0.8). A short file (up to 40 lines) that names a license and points to where it is (`LICENSE-MIT`, a URL, "see …") is a pointer, not a license text, and is not reported.
 
 ## Why is this bad?
 A hand-edited license is legally unclear, and tools that collect licenses cannot classify it.
@@ -33,7 +33,7 @@ pub fn info() -> RuleInfo {
 
 /// Reports a license file that matches no known license well enough.
 pub fn check(plugin: &LicensePlugin, text: &LicenseText<'_>, out: &mut Vec<Finding>) {
-    if text.score < plugin.min_confidence {
+    if text.score < plugin.min_confidence && !text.pointer {
         out.push(
             Finding::new(
                 ID,
@@ -72,5 +72,16 @@ mod tests {
             made_up[0].2
         );
         assert!(licenses(&[("LICENSE", MIT)]).iter().all(|f| f.0 != ID));
+    }
+
+    /// A short file that names the licenses and where they are is no
+    /// license text gone wrong.
+    #[test]
+    fn a_pointer_to_the_licenses_is_not_reported() {
+        let pointer = "Licensed under either of\n\n * Apache License, Version 2.0 (LICENSE-APACHE)\n * MIT license (LICENSE-MIT)\n\nat your option.\n";
+        assert!(licenses(&[("LICENSE", pointer)]).iter().all(|f| f.0 != ID));
+        // Naming no license, or pointing nowhere, it still is.
+        let vague = "All rights reserved; you may not submit or limit it, see https://x.y\n";
+        assert_eq!(licenses(&[("LICENSE", vague)]).len(), 1);
     }
 }

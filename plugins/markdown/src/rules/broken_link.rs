@@ -92,12 +92,12 @@ mod tests {
                 "`../gone/`: no file or directory `content/gone` in the repository".into()
             )]
         );
-        let plain = [("content/guide/a.md", page), ("content/guide/b.md", "# B\n")];
+        let plain = [
+            ("content/guide/a.md", page),
+            ("content/guide/b.md", "# B\n"),
+        ];
         assert_eq!(
-            check(&plain)
-                .iter()
-                .map(|f| (f.2, f.3))
-                .collect::<Vec<_>>(),
+            check(&plain).iter().map(|f| (f.2, f.3)).collect::<Vec<_>>(),
             [(1, 5), (1, 20)]
         );
     }
