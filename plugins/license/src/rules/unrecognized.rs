@@ -9,7 +9,7 @@ use crate::LicensePlugin;
 pub const ID: &str = "license/unrecognized";
 
 const DOCS: &str = r"## What it does
-Compares `LICENSE`, `LICENCE` and `COPYING` files at the top of the repository with the SPDX license texts (the detector cargo-deny uses) and reports a text that matches none with at least `min-confidence` (default 0.8). A short file (up to 40 lines) that names a license and points to where it is (`LICENSE-MIT`, a URL, "see …") is a pointer, not a license text, and is not reported.
+Compares `LICENSE`, `LICENCE` and `COPYING` files at the top of the repository with the SPDX license texts (the detector cargo-deny uses) and reports a text that matches none with at least `min-confidence` (default 0.8). A short file (up to 40 lines) that names a license and points to where it is (`LICENSE-MIT`, a URL, `see …`) is a pointer, not a license text, and is not reported.
 
 ## Why is this bad?
 A hand-edited license is legally unclear, and tools that collect licenses cannot classify it.
