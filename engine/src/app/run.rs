@@ -87,6 +87,7 @@ pub(super) fn scan_repository(
     let walk = source::WalkOptions {
         threads: pool.current_num_threads(),
         ignore_files: !args.no_ignore,
+        skip_vendored: true,
     };
     // A list of files (a commit hook's batch) is checked faster than the
     // whole repository's cache file is read: the cache serves directories.
@@ -262,13 +263,15 @@ fn walk_paths(
     config: &Config,
     walk: source::WalkOptions,
 ) -> miette::Result<source::Tree> {
-    let vendored = if args.include_vendored || config.include_vendored == Some(true) {
-        Vec::new()
-    } else {
-        source::classes::vendored_globs()
-    };
-    let exclude = config.exclude_with(&vendored);
+    let include_vendored = args.include_vendored || config.include_vendored == Some(true);
     if args.staged {
+        // The index is listed, not walked: vendored paths are left out by glob.
+        let vendored = if include_vendored {
+            Vec::new()
+        } else {
+            source::classes::vendored_globs()
+        };
+        let exclude = config.exclude_with(&vendored);
         let only: Vec<String> = args
             .paths
             .iter()
@@ -282,7 +285,11 @@ fn walk_paths(
             config.max_file_size(),
         )?);
     }
-    let mut tree = source::collect(root, &args.paths, &exclude, walk);
+    let walk = source::WalkOptions {
+        skip_vendored: !include_vendored,
+        ..walk
+    };
+    let mut tree = source::collect(root, &args.paths, &config.exclude, walk);
     if root.join(".git").exists() {
         // Explicit files (a hook's batch): ask git about those only.
         let only: Vec<String> = if tree.walked_dir {

@@ -210,6 +210,9 @@ pub struct WalkOptions {
     pub threads: usize,
     /// Honour .gitignore, .ignore and git's excludes.
     pub ignore_files: bool,
+    /// Leave out vendored directories (see [`classes::VENDORED_DIRS`]):
+    /// decided by a directory's name, so no path is built for it.
+    pub skip_vendored: bool,
 }
 
 /// Collects what to check below `root` from the given paths.
@@ -219,6 +222,9 @@ pub fn collect(root: &Path, paths: &[PathBuf], exclude: &GlobSet, options: WalkO
         let abs = absolute(path);
         let rel = relative(root, &abs);
         if !rel.is_empty() && exclude.is_match(&rel) {
+            continue;
+        }
+        if options.skip_vendored && classes::by_path(&rel).contains(classes::Classes::VENDORED) {
             continue;
         }
         match std::fs::symlink_metadata(&abs) {
@@ -258,6 +264,15 @@ fn walk(root: &Path, dir: &Path, exclude: &GlobSet, options: WalkOptions, tree: 
                 .file_name()
                 .to_str()
                 .is_some_and(|n| n.starts_with(".ward-fix-"))
+            {
+                return false;
+            }
+            if options.skip_vendored
+                && entry.file_type().is_some_and(|t| t.is_dir())
+                && entry
+                    .file_name()
+                    .to_str()
+                    .is_some_and(|n| classes::VENDORED_DIRS.contains(&n))
             {
                 return false;
             }

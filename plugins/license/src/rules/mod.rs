@@ -102,18 +102,27 @@ fn is_pointer(text: &str) -> bool {
 
 /// Every top-level license file of the repository, analysed.
 pub fn license_texts<'a>(repo: &Repo<'a>) -> Vec<LicenseText<'a>> {
+    let files: Vec<&str> = repo
+        .entries()
+        .iter()
+        .filter(|e| e.kind == EntryKind::File && is_license_file(e.path))
+        .map(|e| e.path)
+        .collect();
+    // Loading the license texts takes a moment: only when there is a file.
+    if files.is_empty() {
+        return Vec::new();
+    }
     let Some(store) = store() else {
         return Vec::new();
     };
-    repo.entries()
-        .iter()
-        .filter(|e| e.kind == EntryKind::File && is_license_file(e.path))
-        .filter_map(|entry| {
-            let bytes = repo.read(entry.path).ok()?;
+    files
+        .into_iter()
+        .filter_map(|path| {
+            let bytes = repo.read(path).ok()?;
             let text = String::from_utf8_lossy(&bytes);
             let found = store.analyze(&spdx::detection::TextData::new(&text));
             Some(LicenseText {
-                path: entry.path,
+                path,
                 name: found.name.to_string(),
                 score: found.score,
                 pointer: is_pointer(&text),
