@@ -2,7 +2,7 @@
 //! files and test fixtures get no hygiene findings, binary files read as no
 //! text, and `--fix` leaves every one of them byte for byte.
 
-use crate::support::{at, json, places, read, repo, write};
+use crate::support::{at, findings_of, json, places, read, repo, write};
 
 /// Text that every hygiene rule would report: trailing whitespace, no
 /// final newline.
@@ -93,18 +93,7 @@ fn fix_leaves_binary_generated_and_fixture_files_byte_for_byte() {
     }
     assert_eq!(read(repo.path(), "src/a.txt"), b"tidy me\n");
     // The one file ward would have fixed but would not write says why.
-    let skipped: Vec<(String, String)> = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["rule"] == "ward/fix-skipped")
-        .map(|f| {
-            (
-                f["path"].as_str().unwrap().to_string(),
-                f["message"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect();
+    let skipped = findings_of(&report, "ward/fix-skipped");
     assert_eq!(
         skipped,
         [(

@@ -1,6 +1,6 @@
 //! `--fix`: exact bytes after, atomic and careful writes, re-check.
 
-use crate::support::{at, json, places, plugin_library, read, repo, ward};
+use crate::support::{at, findings_of, json, places, plugin_library, read, repo, ward};
 
 #[test]
 fn fix_rewrites_exactly_what_the_rules_say_and_reports_what_remains() {
@@ -96,18 +96,7 @@ fn a_file_changed_during_the_run_is_not_touched() {
         String::from_utf8_lossy(&a)
     );
     assert_eq!(read(repo.path(), "b.txt"), b"b\n");
-    let skipped: Vec<_> = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["rule"] == "ward/fix-skipped")
-        .map(|f| {
-            (
-                f["path"].as_str().unwrap().to_string(),
-                f["message"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect();
+    let skipped = findings_of(&report, "ward/fix-skipped");
     assert_eq!(
         skipped,
         [(

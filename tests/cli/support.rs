@@ -152,6 +152,22 @@ pub fn messages(report: &Value) -> Vec<&str> {
         .collect()
 }
 
+/// The (path, message) of each finding of `rule`.
+pub fn findings_of(report: &Value, rule: &str) -> Vec<(String, String)> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == rule)
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap().to_string(),
+                f["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
 /// Shorthand for an expected place.
 pub fn at(rule: &str, path: &str, line: u64, column: u64) -> (String, String, u64, u64) {
     (rule.into(), path.into(), line, column)
