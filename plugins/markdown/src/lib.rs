@@ -19,8 +19,8 @@ use ward_plugin_sdk::{
 };
 
 use links::{
-    is_external, is_markdown, is_site_config, may_link_internally, parse, percent_decode, resolve,
-    resolve_page, Parsed,
+    is_external, is_markdown, is_site_config, is_template, may_link_internally, parse,
+    percent_decode, resolve, resolve_page, site_roots, Parsed,
 };
 use rules::{broken_anchor, broken_link, external_link};
 
@@ -126,8 +126,64 @@ impl Validator for MarkdownPlugin {
             }
         };
         // A static site's pages link by URL; so, by convention, do docs trees.
-        let site = entries.iter().any(|e| is_site_config(e.path));
-        let exists = |path: &str| files.contains(path) || dirs.contains(path);
+        let configs: Vec<&str> = entries
+            .iter()
+            .filter(|e| e.kind == EntryKind::File && is_site_config(e.path))
+            .map(|e| e.path)
+            .collect();
+        let site = !configs.is_empty();
+        let children = |dir: &str| -> Vec<String> {
+            let prefix = format!("{dir}/");
+            let mut names: Vec<String> = dirs
+                .iter()
+                .filter_map(|d| d.strip_prefix(&prefix))
+                .filter(|rest| !rest.contains('/'))
+                .map(str::to_string)
+                .collect();
+            names.sort();
+            names
+        };
+        let mut roots: Vec<String> = configs
+            .iter()
+            .flat_map(|config| {
+                let text = repo
+                    .read(config)
+                    .map(|b| String::from_utf8_lossy(&b).into_owned())
+                    .unwrap_or_default();
+                site_roots(config, &text, &children)
+            })
+            .collect();
+        roots.dedup();
+        // Hugo serves `Build.md` at `/build/`: site links ignore case.
+        let folded: HashMap<String, &str> = if site {
+            files
+                .iter()
+                .chain(dirs.iter())
+                .map(|p| (p.to_lowercase(), *p))
+                .collect()
+        } else {
+            HashMap::new()
+        };
+        let find = |path: &str| -> Option<String> {
+            if files.contains(path) || dirs.contains(path) {
+                return Some(path.to_string());
+            }
+            folded.get(&path.to_lowercase()).map(|p| p.to_string())
+        };
+        // A Hugo link render hook may give a destination a meaning of its
+        // own (`[term](g)` for a glossary entry): one it names as a string
+        // literal is the hook's, not a path.
+        let hooks: Vec<String> = entries
+            .iter()
+            .filter(|e| e.kind == EntryKind::File && e.path.ends_with("_markup/render-link.html"))
+            .filter_map(|e| repo.read(e.path).ok())
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .collect();
+        let hook_literal = |destination: &str| {
+            hooks
+                .iter()
+                .any(|h| h.contains(&format!("\"{destination}\"")))
+        };
         let sources: Vec<&str> = entries
             .iter()
             .filter(|e| e.kind == EntryKind::File && is_markdown(e.path))
@@ -165,7 +221,7 @@ impl Validator for MarkdownPlugin {
             };
             for link in &doc.links {
                 let destination = link.destination.trim();
-                if destination.is_empty() {
+                if destination.is_empty() || is_template(destination) || hook_literal(destination) {
                     continue;
                 }
                 if is_external(destination) {
@@ -199,7 +255,9 @@ impl Validator for MarkdownPlugin {
                         let by_url =
                             site || source.starts_with("docs/") || source.contains("/docs/");
                         match by_url
-                            .then(|| resolve_page(source, &percent_decode(path_part), &exists))
+                            .then(|| {
+                                resolve_page(source, &percent_decode(path_part), &roots, &find)
+                            })
                             .flatten()
                         {
                             Some(found) => Target::Found(found),
@@ -254,6 +312,7 @@ impl Validator for MarkdownPlugin {
                         let anchors = parsed
                             .get(&target)
                             .and_then(Option::as_ref)
+                            .filter(|t| !t.expanded)
                             .map(|t| &t.anchors);
                         match broken_anchor::judge(&text, &target, &anchor, anchors) {
                             Some(message) => message,

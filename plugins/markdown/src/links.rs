@@ -27,6 +27,17 @@ pub(crate) struct Link {
 pub(crate) struct Parsed {
     pub links: Vec<Link>,
     pub anchors: HashSet<String>,
+    /// The page includes text a site generator expands (Hugo shortcodes,
+    /// Jekyll and MkDocs includes): its anchors cannot be known from here.
+    pub expanded: bool,
+}
+
+/// Whether a page's text has parts a site generator replaces when it
+/// builds the page, headings among them.
+fn is_expanded(text: &str) -> bool {
+    ["{{<", "{{%", "{% include", "--8<--"]
+        .iter()
+        .any(|marker| text.contains(marker))
 }
 
 fn html_anchor() -> &'static Regex {
@@ -34,6 +45,12 @@ fn html_anchor() -> &'static Regex {
     ANCHOR.get_or_init(|| {
         Regex::new(r#"(?i)\b(?:id|name)\s*=\s*["']([^"']+)["']"#).expect("valid regex")
     })
+}
+
+/// An `attr_list` id (MkDocs, kramdown, Hugo): `**term**{ #term-id }`.
+fn attribute_anchor() -> &'static Regex {
+    static ANCHOR: OnceLock<Regex> = OnceLock::new();
+    ANCHOR.get_or_init(|| Regex::new(r"\{\s*#([A-Za-z][\w.:-]*)[^}\n]*\}").expect("valid regex"))
 }
 
 /// GitHub's anchor for a heading's text (github-slugger): lower case, every
@@ -58,13 +75,28 @@ pub(crate) fn parse(text: &str) -> Parsed {
     options.insert(Options::ENABLE_FOOTNOTES);
     options.insert(Options::ENABLE_STRIKETHROUGH);
     options.insert(Options::ENABLE_TASKLISTS);
+    // `## Title {#id}` and definition terms are anchors in static sites
+    // (Hugo's `autoDefinitionTermID`, MkDocs' attr_list).
+    options.insert(Options::ENABLE_HEADING_ATTRIBUTES);
+    options.insert(Options::ENABLE_DEFINITION_LIST);
     let mut links = Vec::new();
     let mut anchors = HashSet::new();
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut heading: Option<String> = None;
     for (event, range) in Parser::new_ext(text, options).into_offset_iter() {
         match event {
-            Event::Start(Tag::Heading { .. }) => heading = Some(String::new()),
+            Event::Start(Tag::Heading { id: Some(id), .. }) => {
+                anchors.insert(id.to_string());
+                heading = Some(String::new());
+            }
+            Event::Start(Tag::Heading { .. } | Tag::DefinitionListTitle) => {
+                heading = Some(String::new())
+            }
+            Event::End(TagEnd::DefinitionListTitle) => {
+                if let Some(term) = heading.take() {
+                    anchors.insert(slug(&term));
+                }
+            }
             Event::End(TagEnd::Heading(_)) => {
                 if let Some(title) = heading.take() {
                     let base = slug(&title);
@@ -105,7 +137,16 @@ pub(crate) fn parse(text: &str) -> Parsed {
             _ => {}
         }
     }
-    Parsed { links, anchors }
+    if text.contains("{") {
+        for captures in attribute_anchor().captures_iter(text) {
+            anchors.insert(captures[1].to_string());
+        }
+    }
+    Parsed {
+        links,
+        anchors,
+        expanded: is_expanded(text),
+    }
 }
 
 pub(crate) fn is_external(destination: &str) -> bool {
@@ -208,6 +249,57 @@ pub(crate) fn is_site_config(path: &str) -> bool {
     SITE_CONFIGS.contains(&name)
 }
 
+/// Whether a destination is a template a site generator expands
+/// (`{{< ref "x" >}}`, `{% link x.md %}`): it names no file as written.
+pub(crate) fn is_template(destination: &str) -> bool {
+    destination.contains("{{") || destination.contains("{%")
+}
+
+/// The directories a static site serves at `/`, for a site whose config
+/// file is `config` (read as `text`): a root-absolute link `/a/b/` of a
+/// page is looked for under each. Hugo serves `contentDir` (default
+/// `content`, each language's folder under it too) and `static/`; MkDocs
+/// its `docs_dir` (default `docs`) beside `mkdocs.yml`; Docusaurus `docs/`
+/// and `static/`; Jekyll the folder of `_config.yml`; mdBook `src/`.
+pub(crate) fn site_roots(
+    config: &str,
+    text: &str,
+    dirs: &dyn Fn(&str) -> Vec<String>,
+) -> Vec<String> {
+    let (dir, name) = match config.rsplit_once('/') {
+        Some((dir, name)) => (format!("{dir}/"), name),
+        None => (String::new(), config),
+    };
+    let setting = |key: &str| {
+        text.lines().find_map(|line| {
+            let rest = line.trim_start().strip_prefix(key)?;
+            let rest = rest.trim_start().strip_prefix([':', '='])?;
+            let value = rest.split('#').next()?.trim().trim_matches(['"', '\'']);
+            (!value.is_empty()).then(|| value.trim_end_matches('/').to_string())
+        })
+    };
+    let mut roots = vec![dir.trim_end_matches('/').to_string()];
+    let mut add = |sub: &str| roots.push(format!("{dir}{sub}"));
+    match name {
+        n if n.starts_with("hugo.") => {
+            let content = setting("contentDir").unwrap_or_else(|| "content".into());
+            add(&content);
+            for language in dirs(&format!("{dir}{content}")) {
+                add(&format!("{content}/{language}"));
+            }
+            add("static");
+        }
+        n if n.starts_with("mkdocs.") => add(&setting("docs_dir").unwrap_or_else(|| "docs".into())),
+        n if n.starts_with("docusaurus.") => {
+            add("docs");
+            add("static");
+        }
+        "book.toml" => add("src"),
+        _ => {}
+    }
+    roots
+}
+
 /// Where a link of a static site's page leads, when it names a page by its
 /// URL (`../deployment-modes/`, `install`) rather than by its file: the
 /// link is resolved from the page's file and from the page's URL (a page
@@ -216,8 +308,30 @@ pub(crate) fn is_site_config(path: &str) -> bool {
 pub(crate) fn resolve_page(
     from: &str,
     target: &str,
-    exists: &dyn Fn(&str) -> bool,
+    roots: &[String],
+    find: &dyn Fn(&str) -> Option<String>,
 ) -> Option<String> {
+    // Hugo's page lookup tries a path without `/` or `.` from the page,
+    // then from the site's root.
+    let from_root = target.strip_prefix('/').or_else(|| {
+        (!roots.is_empty() && !target.starts_with('.'))
+            .then_some(target)
+            .filter(|_| resolve_page(from, target, &[], find).is_none())
+    });
+    if let Some(path) = from_root {
+        return roots.iter().find_map(|root| {
+            // A file in the root, so that `path` resolves from there.
+            let inside = if root.is_empty() {
+                "_".to_string()
+            } else {
+                format!("{root}/_")
+            };
+            resolve(&inside, path)
+                .filter(|p| !p.is_empty())
+                .and_then(|p| find(&p))
+                .or_else(|| resolve_page(&inside, path, &[], find))
+        });
+    }
     let stem = from.strip_suffix(".md").unwrap_or(from);
     let name = stem.rsplit('/').next().unwrap_or(stem);
     // `a/_index.md` and `a/index.md` are served at `a/`, others at `a/b/`.
@@ -234,7 +348,8 @@ pub(crate) fn resolve_page(
             ["", ".md", "/index.md", "/_index.md", "/README.md"]
                 .map(|suffix| format!("{base}{suffix}"))
         })
-        .find(|candidate| !candidate.is_empty() && exists(candidate))
+        .filter(|candidate| !candidate.is_empty())
+        .find_map(|candidate| find(&candidate))
 }
 
 #[cfg(test)]
@@ -248,25 +363,25 @@ mod tests {
             "content/docs/guide/_index.md",
             "content/docs/install/README.md",
         ];
-        let exists = |p: &str| files.contains(&p);
+        let exists = |p: &str| files.contains(&p).then(|| p.to_string());
         let from = "content/docs/config.md";
         assert_eq!(
-            resolve_page(from, "../deployment-modes/", &exists).as_deref(),
+            resolve_page(from, "../deployment-modes/", &[], &exists).as_deref(),
             Some("content/docs/deployment-modes.md")
         );
         assert_eq!(
-            resolve_page(from, "deployment-modes", &exists).as_deref(),
+            resolve_page(from, "deployment-modes", &[], &exists).as_deref(),
             Some("content/docs/deployment-modes.md")
         );
         assert_eq!(
-            resolve_page(from, "guide/", &exists).as_deref(),
+            resolve_page(from, "guide/", &[], &exists).as_deref(),
             Some("content/docs/guide/_index.md")
         );
         assert_eq!(
-            resolve_page("content/docs/guide/_index.md", "../install/", &exists).as_deref(),
+            resolve_page("content/docs/guide/_index.md", "../install/", &[], &exists).as_deref(),
             Some("content/docs/install/README.md")
         );
-        assert_eq!(resolve_page(from, "../nowhere/", &exists), None);
+        assert_eq!(resolve_page(from, "../nowhere/", &[], &exists), None);
     }
 
     #[test]

@@ -7,7 +7,7 @@ use ward_plugin_sdk::{category, RuleInfo, Severity};
 pub const ID: &str = "markdown/broken-link";
 
 const DOCS: &str = r"## What it does
-Finds links and images in Markdown files (`.md`, `.markdown`) whose relative target is not a file or directory of the repository, at the link's line and column. `/path` is relative to the repository root, anything else to the file's directory; a target outside the repository is broken too. Query strings are ignored and `%20`-style escapes decoded. In a static site (the repository has a Hugo, MkDocs, Docusaurus, Jekyll or mdBook config file) and under a `docs/` tree, pages link by URL: a link is also resolved from the page's URL (`a/b.md` is served at `a/b/`), and `../page/` or `page` finds `page.md`, `page/index.md`, `page/_index.md` or `page/README.md`.
+Finds links and images in Markdown files (`.md`, `.markdown`) whose relative target is not a file or directory of the repository, at the link's line and column. `/path` is relative to the repository root, anything else to the file's directory; a target outside the repository is broken too. Query strings are ignored and `%20`-style escapes decoded. In a static site (the repository has a Hugo, MkDocs, Docusaurus, Jekyll or mdBook config file) and under a `docs/` tree, pages link by URL: a link is also resolved from the page's URL (`a/b.md` is served at `a/b/`), and `../page/` or `page` finds `page.md`, `page/index.md`, `page/_index.md` or `page/README.md`. In a site, `/a/b/` is looked for under each folder the site serves at its root (Hugo's `contentDir`, each language folder in it, and `static/`; MkDocs' `docs_dir`; Docusaurus' `docs/` and `static/`; mdBook's `src/`), a path without `./` or `../` from the root too (Hugo's page lookup), and letter case is ignored (Hugo lowercases URLs). Destinations a site generator expands (`{{< ref x >}}`, `{% link x %}`) and destinations a Hugo link render hook names as a string literal (`[term](g)` for a glossary) are not paths and are skipped.
 
 ## Bad
 ```markdown
@@ -99,6 +99,60 @@ mod tests {
         assert_eq!(
             check(&plain).iter().map(|f| (f.2, f.3)).collect::<Vec<_>>(),
             [(1, 5), (1, 20)]
+        );
+    }
+
+    /// Hugo serves `content/<language>/` and `static/` at `/`, lowercases
+    /// URLs, looks a path up from the page and then from the root, expands
+    /// `{{< ref >}}` itself, and a link render hook may own a destination it
+    /// names as a literal (`[term](g)`). A path found nowhere is broken.
+    #[test]
+    fn hugo_sites_resolve_links_as_hugo_does() {
+        let page = "[b](/functions/css/build/#vars) [i](/images/logo.png) \
+                    [r]({{< ref \"build\" >}}) [t](g) [p](functions/css/build/) \
+                    [x](/nowhere/)\n";
+        let site = [
+            ("hugo.toml", "title = 'x'\n"),
+            (
+                "layouts/_markup/render-link.html",
+                "{{ if eq $u.String \"g\" }}{{ end }}\n",
+            ),
+            ("content/en/guide/a.md", page),
+            ("content/en/functions/css/Build.md", "## Vars\n"),
+            ("static/images/logo.png", ""),
+        ];
+        assert_eq!(
+            check(&site),
+            [(
+                ID.into(),
+                "content/en/guide/a.md".into(),
+                1,
+                113,
+                "`/nowhere/`: no file or directory `nowhere` in the repository".into()
+            )]
+        );
+    }
+
+    /// MkDocs serves its `docs_dir` at `/`.
+    #[test]
+    fn mkdocs_serves_its_docs_dir() {
+        let site = [
+            (
+                "docs/mkdocs.yml",
+                "site_name: x\ndocs_dir: 'content' # pages\n",
+            ),
+            ("docs/content/a.md", "[b](/setup/b/) [c](/setup/c/)\n"),
+            ("docs/content/setup/b.md", "# B\n"),
+        ];
+        assert_eq!(
+            check(&site),
+            [(
+                ID.into(),
+                "docs/content/a.md".into(),
+                1,
+                16,
+                "`/setup/c/`: no file or directory `setup/c` in the repository".into()
+            )]
         );
     }
 }
