@@ -236,6 +236,13 @@ pub fn lint(rules: &[Registered]) -> Vec<String> {
                 }
             }
         }
+        if let Some(odd) = rule
+            .classes
+            .iter()
+            .find(|c| !ward_plugin_sdk::class::ALL.contains(&c.as_str()))
+        {
+            problems.push(format!("{id}: unknown file class `{odd}`"));
+        }
         if !category::ALL.contains(&rule.category_or_default()) {
             problems.push(format!("{id}: unknown category `{}`", rule.category));
         }
@@ -314,11 +321,12 @@ pub fn markdown_pages(registry: &Registry) -> BTreeMap<String, String> {
         }
         for r in rules.iter() {
             page.push_str(&format!(
-                "\n## {}\n\n{}\n\nDefault severity: {}. Category: {}.{}\n\n{}\n",
+                "\n## {}\n\n{}\n\nDefault severity: {}. Category: {}. Runs on: {} files.{}\n\n{}\n",
                 r.rule.id,
                 r.rule.summary,
                 r.rule.default_severity,
                 r.rule.category_or_default(),
+                r.rule.classes_or_default().join(", "),
                 if r.rule.fixable {
                     " `--fix` can fix it."
                 } else {

@@ -135,6 +135,44 @@ pub struct RuleInfo {
     /// [`RuleInfo::tally_by_directory`].
     #[serde(default)]
     pub tally_by_directory: bool,
+    /// The file classes the rule runs on (see [`class`]); empty (a plugin
+    /// built before classes, or a rule that names none) means the default
+    /// of its category: [`class::hygiene_default`] for hygiene rules,
+    /// [`class::ALL`] for the others. The engine drops a rule's findings on
+    /// a file with a class the rule does not list; see [`RuleInfo::classes`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub classes: Vec<String>,
+}
+
+/// The classes the engine gives every file before any rule runs. A file may
+/// have several (a generated test fixture); one with none is plain text.
+pub mod class {
+    /// Plain text: every rule runs on it.
+    pub const TEXT: &str = "text";
+    /// Not text (a NUL, a known binary format, mostly control characters).
+    pub const BINARY: &str = "binary";
+    /// Written by a tool (`Code generated … DO NOT EDIT.`, lock files).
+    pub const GENERATED: &str = "generated";
+    /// Test data whose exact bytes tests rely on (`testdata/`, `fixtures/`).
+    pub const TEST_FIXTURE: &str = "test-fixture";
+    /// Documentation (`docs/`, READMEs, changelogs, `linguist-documentation`).
+    pub const DOCUMENTATION: &str = "documentation";
+    /// Someone else's code, checked only with `--include-vendored`.
+    pub const VENDORED: &str = "vendored";
+    /// Every class a rule can name.
+    pub const ALL: [&str; 6] = [
+        TEXT,
+        BINARY,
+        GENERATED,
+        TEST_FIXTURE,
+        DOCUMENTATION,
+        VENDORED,
+    ];
+
+    /// What a hygiene rule that names no classes runs on: text people edit.
+    pub fn hygiene_default() -> &'static [&'static str] {
+        &[TEXT, DOCUMENTATION]
+    }
 }
 
 /// The health-score categories a rule can belong to.
@@ -167,6 +205,31 @@ impl RuleInfo {
             line_local: false,
             category: category::HYGIENE.into(),
             tally_by_directory: false,
+            classes: Vec::new(),
+        }
+    }
+
+    /// Names the file classes the rule runs on (from [`class::ALL`]); its
+    /// findings on files of other classes are dropped. [`class::TEXT`] is
+    /// always implied.
+    #[must_use]
+    pub fn classes(mut self, classes: &[&str]) -> Self {
+        self.classes = std::iter::once(class::TEXT)
+            .chain(classes.iter().copied().filter(|c| *c != class::TEXT))
+            .map(str::to_string)
+            .collect();
+        self
+    }
+
+    /// The classes the rule runs on: its own list, or its category's default.
+    pub fn classes_or_default(&self) -> Vec<&str> {
+        if !self.classes.is_empty() {
+            return self.classes.iter().map(String::as_str).collect();
+        }
+        if self.category_or_default() == category::HYGIENE {
+            class::hygiene_default().to_vec()
+        } else {
+            class::ALL.to_vec()
         }
     }
 

@@ -229,7 +229,7 @@ fn explain_prints_docs_with_examples() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
     let stdout = String::from_utf8(out.stdout).unwrap();
-    assert!(stdout.starts_with("text/trailing-whitespace\n\nSpaces or tabs before the end of a line\n\ndefault severity: error; fixable; category: hygiene\n"), "{stdout}");
+    assert!(stdout.starts_with("text/trailing-whitespace\n\nSpaces or tabs before the end of a line\n\ndefault severity: error; fixable; category: hygiene; runs on: text, documentation files\n"), "{stdout}");
     assert!(
         stdout.contains("## Bad") && stdout.contains("## Good"),
         "{stdout}"

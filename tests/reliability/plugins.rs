@@ -53,8 +53,13 @@ fn any_finding_text_renders_valid_output_in_every_format() {
     let lib = plugin_library("ward_test_plugin_faulty");
     let repo = repo(&[
         ("a\"<&>\n.txt", b"FAULTY_HOSTILE\n"),
-        // A snippet line that would retitle and clear a terminal.
-        ("b.txt", b"FAULTY_MARK \x1b]0;pwned\x07 \x1b[2J\n"),
+        // A snippet line that would retitle and clear a terminal, in a file
+        // with enough text around it to be text (the bell alone in a short
+        // file would make it binary, which the plugin's rules do not run on).
+        (
+            "b.txt",
+            b"FAULTY_MARK \x1b]0;pwned\x07 \x1b[2J\nand then some ordinary words, enough to read as text\n",
+        ),
     ]);
     let run = |format: &str| {
         let out = ward(

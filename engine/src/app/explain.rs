@@ -23,12 +23,13 @@ pub(super) fn run(args: &ExplainArgs) -> miette::Result<u8> {
         return Err(miette::miette!(help = help, "unknown rule `{}`", args.rule));
     };
     let mut text = format!(
-        "{}\n\n{}\n\ndefault severity: {}{}; category: {}\n",
+        "{}\n\n{}\n\ndefault severity: {}{}; category: {}; runs on: {} files\n",
         rule.id,
         rule.summary,
         rule.default_severity,
         if rule.fixable { "; fixable" } else { "" },
-        rule.category_or_default()
+        rule.category_or_default(),
+        rule.classes_or_default().join(", ")
     );
     if !rule.docs.is_empty() {
         text.push('\n');

@@ -129,20 +129,23 @@ pub(super) fn scan_repository(
             progress.advance(files);
         }
     };
-    // Hygiene rules of plugins and packs (not the engine's own diagnostics)
-    // stay quiet on generated files and test fixtures.
-    let hygiene_rules: std::collections::HashSet<&str> = loaded
+    // Each plugin or pack rule runs on the file classes it names (the
+    // engine's own diagnostics on every file).
+    let rule_classes: std::collections::HashMap<&str, source::classes::Classes> = loaded
         .registry
         .rules()
         .iter()
-        .filter(|r| {
-            r.source != crate::registry::ENGINE
-                && r.rule.category_or_default() == ward_plugin_sdk::category::HYGIENE
+        .filter(|r| r.source != crate::registry::ENGINE)
+        .map(|r| {
+            let names = r.rule.classes_or_default();
+            (
+                r.rule.id.as_str(),
+                source::classes::Classes::from_names(names),
+            )
         })
-        .map(|r| r.rule.id.as_str())
         .collect();
     let checks = scan::Checks {
-        hygiene_rules: &hygiene_rules,
+        rule_classes: &rule_classes,
         plugins: &active,
         packs: active_packs.as_ref(),
         config: &config,
@@ -208,14 +211,50 @@ fn walk_tree(
 ) -> miette::Result<source::Tree> {
     let mut tree = walk_paths(args, root, config, walk)?;
     let include_vendored = args.include_vendored || config.include_vendored == Some(true);
-    apply_gitattributes(&mut tree, root, args.staged, include_vendored);
+    apply_config_classes(&mut tree, config);
+    apply_gitattributes(&mut tree, root, args.staged);
+    if !include_vendored {
+        tree.entries
+            .retain(|e| !e.forced.set.contains(source::classes::Classes::VENDORED));
+    }
     Ok(tree)
 }
 
-/// Gives each file the classes `.gitattributes` set for it, and drops what
-/// they call vendored (unless the run includes vendored code). Git is asked
+/// Gives each file the classes the config's `[classes]` globs give it, in
+/// the config's order (a later `text` glob takes them away again).
+fn apply_config_classes(tree: &mut source::Tree, config: &Config) {
+    use source::classes::{Classes, Forced};
+    if config.classes.is_empty() {
+        return;
+    }
+    for entry in &mut tree.entries {
+        for globs in config
+            .classes
+            .iter()
+            .filter(|g| g.files.is_match(&entry.path))
+        {
+            let said = match Classes::named(globs.class) {
+                Some(class) => Forced {
+                    set: class,
+                    unset: Classes::TEXT,
+                },
+                None => Forced {
+                    set: Classes::TEXT,
+                    unset: Classes::BINARY
+                        .with(Classes::GENERATED)
+                        .with(Classes::VENDORED)
+                        .with(Classes::TEST_FIXTURE),
+                },
+            };
+            entry.forced = entry.forced.then(said);
+        }
+    }
+}
+
+/// Gives each file the classes `.gitattributes` set for it, over what the
+/// config said. Git is asked
 /// only when some attributes file could say something.
-fn apply_gitattributes(tree: &mut source::Tree, root: &Path, staged: bool, include_vendored: bool) {
+fn apply_gitattributes(tree: &mut source::Tree, root: &Path, staged: bool) {
     let git_dir = root.join(".git");
     if !git_dir.exists() {
         return;
@@ -247,12 +286,8 @@ fn apply_gitattributes(tree: &mut source::Tree, root: &Path, staged: bool, inclu
     }
     for entry in &mut tree.entries {
         if let Some(f) = forced.get(&entry.path) {
-            entry.forced = *f;
+            entry.forced = entry.forced.then(*f);
         }
-    }
-    if !include_vendored {
-        tree.entries
-            .retain(|e| !e.forced.set.contains(source::classes::Classes::VENDORED));
     }
 }
 
@@ -278,12 +313,14 @@ fn walk_paths(
             .map(|p| source::relative(root, &source::absolute(p)))
             .filter(|p| !p.is_empty())
             .collect();
-        return Ok(git::staged_tree(
-            root,
-            &only,
-            &exclude,
-            config.max_file_size(),
-        )?);
+        let mut tree = git::staged_tree(root, &only, &exclude, config.max_file_size())?;
+        if !include_vendored {
+            // Library files (`jquery.min.js`, `wwwroot/lib/`) no glob lists.
+            tree.entries.retain(|e| {
+                !source::classes::by_path(&e.path).contains(source::classes::Classes::VENDORED)
+            });
+        }
+        return Ok(tree);
     }
     let walk = source::WalkOptions {
         skip_vendored: !include_vendored,

@@ -51,6 +51,37 @@ struct RawConfig {
     score: Option<ScoreConfig>,
     #[serde(default)]
     include_vendored: Option<bool>,
+    #[serde(default)]
+    classes: RawClasses,
+}
+
+/// `[classes]`: globs that give files a class, over what ward decides
+/// from their paths and content (`.gitattributes` still have the last word).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawClasses {
+    #[serde(default)]
+    binary: Vec<Spanned<String>>,
+    #[serde(default)]
+    generated: Vec<Spanned<String>>,
+    #[serde(default)]
+    vendored: Vec<Spanned<String>>,
+    #[serde(default)]
+    test_fixture: Vec<Spanned<String>>,
+    #[serde(default)]
+    documentation: Vec<Spanned<String>>,
+    /// Plain text whatever ward would decide: no class at all.
+    #[serde(default)]
+    text: Vec<Spanned<String>>,
+}
+
+/// Globs of `[classes]`, per class name (`text`: plain text, no class).
+#[derive(Debug, Clone)]
+pub struct ClassGlobs {
+    /// The class, as in `ward_plugin_sdk::class`.
+    pub class: &'static str,
+    /// The files it is given to.
+    pub files: GlobSet,
 }
 
 #[derive(Debug, Deserialize)]
@@ -118,6 +149,8 @@ pub struct Config {
     pub score: ScoreConfig,
     /// Check vendored directories too (`include-vendored = true`).
     pub include_vendored: Option<bool>,
+    /// `[classes]`, later configs after earlier ones.
+    pub classes: Vec<ClassGlobs>,
 }
 
 impl Config {
@@ -180,6 +213,7 @@ impl Config {
     fn merge(&mut self, later: Config) {
         self.exclude_patterns.extend(later.exclude_patterns);
         self.include_vendored = later.include_vendored.or(self.include_vendored);
+        self.classes.extend(later.classes);
         self.exclude = build_exclude(&self.exclude_patterns).unwrap_or_else(|_| GlobSet::empty());
         self.rules.extend(later.rules);
         self.overrides.extend(later.overrides);
@@ -250,6 +284,7 @@ impl Default for Config {
             texts: Vec::new(),
             score: ScoreConfig::default(),
             include_vendored: None,
+            classes: Vec::new(),
         }
     }
 }
@@ -283,6 +318,36 @@ pub fn parse(text: &str, name: &str, dir: &Path) -> Result<Config, Box<ConfigErr
     }
     let exclude = build_exclude(&exclude_patterns)
         .map_err(|e| at(0..0).error(format!("invalid exclude globs: {e}"), "here", None))?;
+
+    let mut classes = Vec::new();
+    for (class, globs) in [
+        (ward_plugin_sdk::class::BINARY, &raw.classes.binary),
+        (ward_plugin_sdk::class::GENERATED, &raw.classes.generated),
+        (ward_plugin_sdk::class::VENDORED, &raw.classes.vendored),
+        (
+            ward_plugin_sdk::class::TEST_FIXTURE,
+            &raw.classes.test_fixture,
+        ),
+        (
+            ward_plugin_sdk::class::DOCUMENTATION,
+            &raw.classes.documentation,
+        ),
+        (ward_plugin_sdk::class::TEXT, &raw.classes.text),
+    ] {
+        if globs.is_empty() {
+            continue;
+        }
+        let mut files = GlobSetBuilder::new();
+        for glob in globs {
+            files.add(Glob::new(glob.get_ref()).map_err(|e| {
+                at(glob.span()).error(format!("invalid glob: {e}"), "this pattern", None)
+            })?);
+        }
+        let files = files
+            .build()
+            .map_err(|e| at(0..0).error(format!("invalid globs: {e}"), "here", None))?;
+        classes.push(ClassGlobs { class, files });
+    }
 
     let rules = policy(&raw.rules, &at)?;
     let mut overrides = Vec::new();
@@ -371,6 +436,7 @@ pub fn parse(text: &str, name: &str, dir: &Path) -> Result<Config, Box<ConfigErr
 
     Ok(Config {
         include_vendored: raw.include_vendored,
+        classes,
         file: None,
         exclude,
         exclude_patterns,

@@ -178,7 +178,7 @@ pub(super) fn check_batch(batch: &[&Entry], checks: &Checks<'_>) -> Outcome {
                 pack_time.saturating_sub(in_rules);
         }
     }
-    quiet_hygiene(&contents, checks, &mut outcome);
+    keep_to_classes(&contents, checks, &mut outcome);
     mask_neighbouring_secrets(&mut outcome.findings);
     apply_suppressions(&contents, checks, &mut outcome);
     if let Some(cache) = checks.cache {
@@ -216,24 +216,30 @@ fn apply_suppressions(
     }
 }
 
-/// Drops hygiene findings (whitespace, line endings, editorconfig) on
-/// generated files and test fixtures: nobody edits those by hand, and a
-/// fixture's exact bytes are often what its test asserts.
-fn quiet_hygiene(
+/// Drops the findings of rules on files of classes they do not run on
+/// (each rule names its classes; hygiene rules leave out generated files
+/// and test fixtures, whose exact bytes a tool or a test owns).
+fn keep_to_classes(
     contents: &[(&Entry, Vec<u8>, Classes)],
     checks: &Checks<'_>,
     outcome: &mut Outcome,
 ) {
-    let quiet: Vec<&str> = contents
+    let special: std::collections::HashMap<&str, Classes> = contents
         .iter()
-        .filter(|(_, _, c)| c.contains(Classes::GENERATED) || c.contains(Classes::TEST_FIXTURE))
-        .map(|(entry, _, _)| entry.path.as_str())
+        .filter(|(_, _, c)| !c.without(Classes::VENDORED).is_text())
+        .map(|(entry, _, c)| (entry.path.as_str(), *c))
         .collect();
-    if quiet.is_empty() {
+    if special.is_empty() {
         return;
     }
     outcome.findings.retain(|f| {
-        !(checks.hygiene_rules.contains(f.rule.as_str()) && quiet.contains(&f.path.as_str()))
+        let (Some(file), Some(allowed)) = (
+            special.get(f.path.as_str()),
+            checks.rule_classes.get(f.rule.as_str()),
+        ) else {
+            return true;
+        };
+        file.allows(*allowed)
     });
 }
 
@@ -243,7 +249,10 @@ fn unfixable(classes: Classes, bytes: &[u8]) -> Option<String> {
     if !classes.is_plain_text() {
         return Some(format!(
             "not fixed: the file is {}",
-            classes.names().join(" and ")
+            classes
+                .without(Classes::DOCUMENTATION)
+                .names()
+                .join(" and ")
         ));
     }
     let text = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);

@@ -79,9 +79,8 @@ pub struct Checks<'a> {
     pub shard: Option<crate::source::shard::Shard>,
     /// Measure time per plugin and rule (`--timings`, `--metrics`).
     pub timings: bool,
-    /// Rules whose findings are dropped on generated files and test
-    /// fixtures: the hygiene category.
-    pub hygiene_rules: &'a std::collections::HashSet<&'a str>,
+    /// The file classes each plugin or pack rule runs on.
+    pub rule_classes: &'a std::collections::HashMap<&'a str, crate::source::classes::Classes>,
     /// Told of each batch of files done (the progress bar).
     pub progress: Option<&'a (dyn Fn(usize) + Sync)>,
 }

@@ -125,6 +125,7 @@ pub fn attribute_classes(
         "diff",
         "linguist-generated",
         "linguist-vendored",
+        "linguist-documentation",
     ]);
     let Ok(mut child) = Command::new("git")
         .current_dir(top)

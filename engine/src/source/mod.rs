@@ -267,14 +267,25 @@ fn walk(root: &Path, dir: &Path, exclude: &GlobSet, options: WalkOptions, tree: 
             {
                 return false;
             }
-            if options.skip_vendored
-                && entry.file_type().is_some_and(|t| t.is_dir())
-                && entry
-                    .file_name()
-                    .to_str()
-                    .is_some_and(|n| classes::VENDORED_DIRS.contains(&n))
-            {
-                return false;
+            if options.skip_vendored {
+                let name = entry.file_name().to_str().unwrap_or_default();
+                let vendored = if entry.file_type().is_some_and(|t| t.is_dir()) {
+                    let parent = || {
+                        entry
+                            .path()
+                            .parent()
+                            .and_then(|p| p.file_name())
+                            .and_then(|n| n.to_str())
+                            .unwrap_or_default()
+                    };
+                    classes::VENDORED_DIRS.contains(&name)
+                        || (name == "lib" && classes::is_vendored_dir(parent(), name))
+                } else {
+                    classes::is_vendored_name(name)
+                };
+                if vendored {
+                    return false;
+                }
             }
             if exclude_in_walk.is_empty() {
                 return true;

@@ -58,6 +58,7 @@ impl Validator for Example {
                     line_local: true,
                     category: ward_plugin_sdk::category::HYGIENE.into(),
                     tally_by_directory: false,
+                    classes: Vec::new(),
                 },
                 RuleInfo {
                     id: "example/missing-readme".into(),
@@ -68,6 +69,7 @@ impl Validator for Example {
                     line_local: false,
                     category: ward_plugin_sdk::category::HYGIENE.into(),
                     tally_by_directory: false,
+                    classes: Vec::new(),
                 },
             ],
         }

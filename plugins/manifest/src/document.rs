@@ -193,3 +193,20 @@ impl<'a> Document<'a> {
             .collect()
     }
 }
+
+/// Whether a manifest is a template (`{{ .Values.x }}`, `{%- if %}`) rather
+/// than the format itself: a line that starts with a template tag, or `{{`
+/// in a file under a `templates/` or `layouts/` folder (Helm, Hugo). A
+/// `{{name}}` inside a JSON string (i18n files) is not enough.
+pub fn is_template(path: &str, text: &str) -> bool {
+    let line_starts = text.lines().any(|line| {
+        let line = line.trim_start();
+        line.starts_with("{{") || line.starts_with("{%")
+    });
+    let in_templates = path
+        .split('/')
+        .rev()
+        .skip(1)
+        .any(|d| matches!(d, "templates" | "layouts"));
+    line_starts || (in_templates && memchr::memmem::find(text.as_bytes(), b"{{").is_some())
+}

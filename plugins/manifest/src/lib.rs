@@ -57,6 +57,14 @@ impl Default for Settings {
                 "**/devcontainer.json",
                 "**/*.jsonc",
                 "**/.eslintrc.json",
+                "**/.cspell.json",
+                "**/cspell.json",
+                "**/.babelrc",
+                "**/.swcrc",
+                "**/biome.json",
+                "**/deno.json",
+                "**/turbo.json",
+                "**/language-configuration.json",
             ]
             .iter()
             .map(|s| (*s).to_string())
@@ -125,6 +133,11 @@ impl Validator for ManifestPlugin {
             if self.changelog_format {
                 changelog_format::check(text, out);
             }
+            return;
+        }
+        // A template (Hugo, Jinja, Helm: `{{ … }}` or `{% … %}`) becomes the
+        // format only once rendered.
+        if document::is_template(file.path, text) {
             return;
         }
         // JSON with comments is not JSON: neither rule reads it.

@@ -61,6 +61,8 @@ struct RawPack {
     redact: bool,
     /// The health-score category of the pack's rules (default: hygiene).
     category: Option<Spanned<String>>,
+    /// The file classes the pack's rules run on (default: the category's).
+    classes: Option<Vec<Spanned<String>>>,
     #[serde(default)]
     allow: Vec<Spanned<String>>,
     #[serde(default)]
@@ -96,6 +98,7 @@ struct RawRule {
     allow: Vec<Spanned<String>>,
     redact: Option<bool>,
     category: Option<Spanned<String>>,
+    classes: Option<Vec<Spanned<String>>>,
     #[serde(default)]
     examples: RawExamples,
 }
@@ -176,6 +179,8 @@ pub struct Rule {
     pub redact: bool,
     /// The health-score category of its findings.
     pub category: String,
+    /// The file classes it runs on (empty: its category's default).
+    pub classes: Vec<String>,
     /// Strings the rule must find.
     pub examples_match: Vec<Example>,
     /// Strings the rule must not find.
@@ -208,6 +213,7 @@ impl Rule {
             line_local: false,
             category: self.category.clone(),
             tally_by_directory: false,
+            classes: self.classes.clone(),
         }
     }
 
@@ -453,6 +459,29 @@ pub fn parse(source: &PackSource) -> Result<Pack, PackError> {
             ))
         }
     };
+    let classes_of = |list: &Vec<Spanned<String>>| -> Result<Vec<String>, _> {
+        let mut names = vec![ward_plugin_sdk::class::TEXT.to_string()];
+        for c in list {
+            let name = c.get_ref();
+            if !ward_plugin_sdk::class::ALL.contains(&name.as_str()) {
+                return Err(ctx.error(
+                    c.span(),
+                    format!(
+                        "unknown file class `{name}`; the classes are {}",
+                        ward_plugin_sdk::class::ALL.join(", ")
+                    ),
+                ));
+            }
+            if !names.contains(name) {
+                names.push(name.clone());
+            }
+        }
+        Ok(names)
+    };
+    let pack_classes = match &raw.classes {
+        Some(list) => classes_of(list)?,
+        None => Vec::new(),
+    };
     let pack_category = match &raw.category {
         Some(c) => category_of(c)?,
         None => ward_plugin_sdk::category::HYGIENE.to_string(),
@@ -567,6 +596,10 @@ pub fn parse(source: &PackSource) -> Result<Pack, PackError> {
             category: match &r.category {
                 Some(c) => category_of(c)?,
                 None => pack_category.clone(),
+            },
+            classes: match &r.classes {
+                Some(list) => classes_of(list)?,
+                None => pack_classes.clone(),
             },
             examples_match: r.examples.matches.iter().map(example).collect(),
             examples_no_match: r.examples.no_match.iter().map(example).collect(),

@@ -3,13 +3,13 @@
 use ec4rs::property::IndentStyle;
 use ward_plugin_sdk::{File, Finding, RuleInfo, Severity};
 
-use super::{first_bad_indent, lines_text, point, Props};
+use super::{first_bad_indent, is_prose, lines_text, point, Props};
 
 /// The rule's id.
 pub const ID: &str = "editorconfig/indent-size";
 
 const DOCS: &str = r"## What it does
-Under `indent_style = space` and `indent_size = N`, finds lines whose leading spaces are not a multiple of N (lines inside block comments that start with ` *` are skipped). Reported once per file, at the first such line, with the count.
+Under `indent_style = space` and `indent_size = N`, finds lines whose leading spaces are not a multiple of N. Lines inside `/* … */` block comments (license headers aligned by 3, ` *` continuations) are skipped, and so are prose files (Markdown, reStructuredText, AsciiDoc), whose indentation their markup decides: a list item's continuation aligns with its text, a reST directive's options with its name. Reported once per file, at the first such line, with the count.
 
 ## Bad
 `indent_size = 4` and a line indented by 3 spaces.
@@ -33,7 +33,7 @@ pub fn check(file: &File<'_>, props: &Props, out: &mut Vec<Finding>) {
     let (Some(IndentStyle::Spaces), Some(n)) = (props.style, props.size) else {
         return;
     };
-    if n == 0 {
+    if n == 0 || is_prose(file.path) {
         return;
     }
     // ` * ` continuation lines of block comments sit one space off by design.
@@ -41,7 +41,7 @@ pub fn check(file: &File<'_>, props: &Props, out: &mut Vec<Finding>) {
         (!indent.contains(&b'\t') && indent.len() % n != 0 && !rest.starts_with(b"*"))
             .then_some(indent.len())
     };
-    if let Some((line, width, count)) = first_bad_indent(file.bytes, judge) {
+    if let Some((line, width, count)) = first_bad_indent(file.path, file.bytes, judge) {
         out.push(
             Finding::new(
                 ID,
@@ -84,5 +84,31 @@ mod tests {
             ),
             []
         );
+    }
+
+    /// A license header aligned by 3 inside `/* */`, and prose markup whose
+    /// indentation its own rules decide, are not judged; code after the
+    /// comment still is.
+    #[test]
+    fn block_comments_and_prose_are_not_judged() {
+        let repo = Repo::new("root = true\n[*]\nindent_style = space\nindent_size = 2\n");
+        assert_eq!(
+            repo.check(
+                ID,
+                "a.proto",
+                b"/*\n   Copyright the authors.\n   Licensed.\n*/\nmessage A {\n   int32 x = 1;\n}\n",
+            ),
+            [(
+                ID.into(),
+                6,
+                1,
+                "indented by 3 spaces, not a multiple of indent_size = 2 (1 line)".into()
+            )]
+        );
+        assert_eq!(
+            repo.check(ID, "api.rst", b".. autoclass:: Flask\n   :members:\n"),
+            []
+        );
+        assert_eq!(repo.check(ID, "list.md", b"1. one\n   more\n"), []);
     }
 }

@@ -9,7 +9,7 @@ use super::{first_bad_indent, lines_text, point, Props};
 pub const ID: &str = "editorconfig/indent-style";
 
 const DOCS: &str = r"## What it does
-Under `indent_style = space`, finds lines indented with a tab; under `indent_style = tab`, lines indented with `indent_size` spaces or more. Reported once per file, at the first such line, with the count.
+Under `indent_style = space`, finds lines indented with a tab; under `indent_style = tab`, lines indented with `indent_size` spaces or more. Reported once per file, at the first such line, with the count. Code inside a Markdown fence (```` ``` ```` or `~~~`) keeps its own language's indentation and is skipped, as are lines inside `/* … */` comments.
 
 ## Bad
 ```text
@@ -41,7 +41,7 @@ pub fn check(file: &File<'_>, props: &Props, out: &mut Vec<Finding>) {
         IndentStyle::Spaces => indent.iter().position(|b| *b == b'\t'),
         IndentStyle::Tabs => indent.starts_with(&a_tab_of_spaces).then_some(0),
     };
-    let Some((line, column, count)) = first_bad_indent(file.bytes, judge) else {
+    let Some((line, column, count)) = first_bad_indent(file.path, file.bytes, judge) else {
         return;
     };
     let (what, want) = match style {
@@ -97,5 +97,22 @@ mod tests {
     fn files_no_section_applies_to_get_nothing() {
         let repo = Repo::new("root = true\n[*.py]\nindent_style = space\n");
         assert_eq!(repo.check(ID, "a.js", b"\tx\n"), []);
+    }
+
+    /// Go in a Markdown fence keeps its tabs; a tab in the page's own text
+    /// is still reported.
+    #[test]
+    fn code_fences_keep_their_language_indentation() {
+        let repo = Repo::new("root = true\n[*.md]\nindent_style = space\n");
+        let page = b"# Use\n\n```go\nimport (\n\t\"fmt\"\n)\n```\n\n\tindented text\n";
+        assert_eq!(
+            repo.check(ID, "docs/use.md", page),
+            [(
+                ID.into(),
+                9,
+                1,
+                "indented with a tab but .editorconfig says indent_style = space (1 line)".into()
+            )]
+        );
     }
 }

@@ -82,13 +82,49 @@ pub(crate) fn indentation(content: &[u8]) -> Option<&[u8]> {
 /// The first indented line a rule objects to, as (line, the number the rule
 /// asks for, its place or width), and how many lines it objects to: each
 /// indentation rule reports once per file, counting the rest.
+///
+/// Lines whose indentation is another language's are not judged: the
+/// inside of a Markdown code fence (Go in a Markdown page keeps its tabs)
+/// and of a `/* … */` block comment (a license header aligned by 3).
 pub(crate) fn first_bad_indent(
+    path: &str,
     bytes: &[u8],
     judge: impl Fn(&[u8], &[u8]) -> Option<usize>,
 ) -> Option<(u32, usize, usize)> {
+    let markdown = is_prose(path);
     let mut first: Option<(u32, usize)> = None;
     let mut count = 0usize;
+    let mut fence: Option<&[u8]> = None;
+    let mut in_comment = false;
     for (number, _, content, _) in lines(bytes) {
+        let body = content.trim_ascii_start();
+        if markdown {
+            let marker = [&b"```"[..], b"~~~"]
+                .into_iter()
+                .find(|m| body.starts_with(m));
+            match (fence, marker) {
+                (None, Some(m)) => {
+                    fence = Some(m);
+                    continue;
+                }
+                (Some(open), Some(m)) if open == m => {
+                    fence = None;
+                    continue;
+                }
+                (Some(_), _) => continue,
+                _ => {}
+            }
+        } else {
+            let was_in_comment = in_comment;
+            if let Some(open) = memchr::memmem::rfind(content, b"/*") {
+                in_comment = memchr::memmem::find(&content[open..], b"*/").is_none();
+            } else if in_comment && memchr::memmem::find(content, b"*/").is_some() {
+                in_comment = false;
+            }
+            if was_in_comment {
+                continue;
+            }
+        }
         let Some(indent) = indentation(content) else {
             continue;
         };
@@ -98,6 +134,17 @@ pub(crate) fn first_bad_indent(
         }
     }
     first.map(|(line, at)| (line, at, count))
+}
+
+/// Whether a file is prose markup (Markdown, reStructuredText, AsciiDoc),
+/// whose indentation the markup's own rules decide: a list item's
+/// continuation aligns with its text, a reST directive's options with its
+/// name.
+pub(crate) fn is_prose(path: &str) -> bool {
+    let extension = path.rsplit_once('.').map(|(_, e)| e).unwrap_or_default();
+    ["md", "markdown", "rst", "adoc", "asciidoc"]
+        .iter()
+        .any(|e| extension.eq_ignore_ascii_case(e))
 }
 
 /// `1 line`, `2 lines`.

@@ -86,18 +86,30 @@ fn is_pointer(text: &str) -> bool {
         Some(_) => lower.contains(name),
         None => words.contains(name),
     });
-    let points = [
+    // Another file of the tree: a pointer whether or not it names a license.
+    let to_file = [
         "license-",
         "licence-",
         "licenses/",
+        "license.md",
+        "license.txt",
         "copying",
-        "http://",
-        "https://",
-        "see ",
     ]
     .iter()
     .any(|p| lower.contains(p));
-    names && points
+    let points = ["http://", "https://", "see "]
+        .iter()
+        .any(|p| lower.contains(p));
+    // "This project is dual-licensed under the Unlicense and MIT licenses."
+    let states = [
+        "dual-licensed",
+        "dual licensed",
+        "licensed under",
+        "either license",
+    ]
+    .iter()
+    .any(|p| lower.contains(p));
+    to_file || (names && (points || states))
 }
 
 /// Every top-level license file of the repository, analysed.

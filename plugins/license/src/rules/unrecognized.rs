@@ -9,7 +9,7 @@ use crate::LicensePlugin;
 pub const ID: &str = "license/unrecognized";
 
 const DOCS: &str = r"## What it does
-Compares `LICENSE`, `LICENCE` and `COPYING` files at the top of the repository with the SPDX license texts (the detector cargo-deny uses) and reports a text that matches none with at least `min-confidence` (default 0.8). A short file (up to 40 lines) that names a license and points to where it is (`LICENSE-MIT`, a URL, `see …`) is a pointer, not a license text, and is not reported.
+Compares `LICENSE`, `LICENCE` and `COPYING` files at the top of the repository with the SPDX license texts (the detector cargo-deny uses) and reports a text that matches none with at least `min-confidence` (default 0.8). A short file (up to 40 lines) that points to another license file (`LICENSE-MIT`, `content/LICENSE.md`, `COPYING`), or names a license and points to it (a URL, `see …`) or states it (`dual-licensed under the Unlicense and MIT`), is a pointer, not a license text, and is not reported.
 
 ## Why is this bad?
 A hand-edited license is legally unclear, and tools that collect licenses cannot classify it.
@@ -80,6 +80,14 @@ mod tests {
     fn a_pointer_to_the_licenses_is_not_reported() {
         let pointer = "Licensed under either of\n\n * Apache License, Version 2.0 (LICENSE-APACHE)\n * MIT license (LICENSE-MIT)\n\nat your option.\n";
         assert!(licenses(&[("LICENSE", pointer)]).iter().all(|f| f.0 != ID));
+        let stated = "This project is dual-licensed under the Unlicense and MIT licenses.\n\nYou may use this code under the terms of either license.\n";
+        assert!(licenses(&[("COPYING", stated)]).iter().all(|f| f.0 != ID));
+        let elsewhere = "See [content/LICENSE.md](content/LICENSE.md) for the license of the content.\n\nThe theme has no open source license.\n";
+        assert!(licenses(&[("LICENSE.md", elsewhere)])
+            .iter()
+            .all(|f| f.0 != ID));
+        let unknown = "All rights reserved. Ask us before you copy anything.\n";
+        assert!(licenses(&[("LICENSE", unknown)]).iter().any(|f| f.0 == ID));
         // Naming no license, or pointing nowhere, it still is.
         let vague = "All rights reserved; you may not submit or limit it, see https://x.y\n";
         assert_eq!(licenses(&[("LICENSE", vague)]).len(), 1);

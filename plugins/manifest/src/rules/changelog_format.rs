@@ -1,6 +1,6 @@
 //! `manifest/changelog-format`
 
-use ward_plugin_sdk::{category, Finding, RuleInfo, Severity, Span};
+use ward_plugin_sdk::{category, class, Finding, RuleInfo, Severity, Span};
 
 /// The rule's id.
 pub const ID: &str = "manifest/changelog-format";
@@ -29,6 +29,8 @@ pub fn info() -> RuleInfo {
         DOCS,
     )
     .category(category::MANIFESTS)
+    // Not test fixtures: a broken manifest there is often the test's input.
+    .classes(&[class::DOCUMENTATION, class::GENERATED])
 }
 
 const SECTIONS: &[&str] = &[

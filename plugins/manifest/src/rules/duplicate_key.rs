@@ -2,7 +2,7 @@
 
 use crate::document::Document;
 
-use ward_plugin_sdk::{category, Finding, RuleInfo, Severity};
+use ward_plugin_sdk::{category, class, Finding, RuleInfo, Severity};
 
 /// The rule's id.
 pub const ID: &str = "manifest/duplicate-key";
@@ -30,6 +30,8 @@ pub fn info() -> RuleInfo {
         DOCS,
     )
     .category(category::MANIFESTS)
+    // Not test fixtures: a broken manifest there is often the test's input.
+    .classes(&[class::DOCUMENTATION, class::GENERATED])
 }
 
 /// Reports every key written twice in one JSON object or YAML mapping.

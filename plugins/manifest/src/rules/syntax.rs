@@ -2,13 +2,13 @@
 
 use crate::document::Document;
 
-use ward_plugin_sdk::{category, Finding, RuleInfo, Severity};
+use ward_plugin_sdk::{category, class, Finding, RuleInfo, Severity};
 
 /// The rule's id.
 pub const ID: &str = "manifest/syntax";
 
 const DOCS: &str = r#"## What it does
-Parses `.json`, `.yml`/`.yaml`, `.toml` and XML files (`.xml`, `.csproj`, `.props`, `.targets`, `.plist`, `.xsd`, `.xsl`, `.svg`) and reports the first error at its line and column. XML may have a DOCTYPE (no external DTD is fetched); XML nested more than 256 elements deep (libxml2's limit) is reported as not parsed, where the parser's stack would overflow. JSON-with-comments files (`tsconfig*.json`, `jsconfig*.json`, `.vscode/`, `.devcontainer/`, `*.jsonc`, `.eslintrc.json`) are skipped, and so are YAML templates that do not parse and contain `{{`.
+Parses `.json`, `.yml`/`.yaml`, `.toml` and XML files (`.xml`, `.csproj`, `.props`, `.targets`, `.plist`, `.xsd`, `.xsl`, `.svg`) and reports the first error at its line and column. XML may have a DOCTYPE (no external DTD is fetched); XML nested more than 256 elements deep (libxml2's limit) is reported as not parsed, where the parser's stack would overflow. JSON-with-comments files (`tsconfig*.json`, `jsconfig*.json`, `.vscode/`, `.devcontainer/`, `*.jsonc`, `.eslintrc.json`, cspell, Babel, SWC, Biome, Deno and Turbo configs) are skipped, and so are templates, which become the format only once rendered: a file with a line starting with `{{` or `{%`, or with `{{` under a `templates/` or `layouts/` folder (Helm charts, Hugo layouts); YAML that does not parse and contains `{{` too. Test fixtures are not checked: a broken manifest there is often the test's input.
 
 ## Bad
 ```json
@@ -29,6 +29,8 @@ pub fn info() -> RuleInfo {
         DOCS,
     )
     .category(category::MANIFESTS)
+    // Not test fixtures: a broken manifest there is often the test's input.
+    .classes(&[class::DOCUMENTATION, class::GENERATED])
 }
 
 /// Reports the first syntax error of a JSON, YAML, TOML or XML file.
@@ -77,6 +79,26 @@ mod tests {
         );
         // JSON with comments is left alone.
         assert_eq!(check("tsconfig.json", "{ // comment\n \"a\": 1, }"), []);
+        assert_eq!(check(".cspell.json", "{\n  // words\n  \"a\": 1\n}\n"), []);
+    }
+
+    /// Templates become the format once rendered: a Hugo RSS layout, a
+    /// Helm chart's manifest. A `{{name}}` in a JSON string is not one.
+    #[test]
+    fn templates_are_not_parsed() {
+        let rss = "{{- $x := 1 -}}\n<rss>{{ .Title }}</rss>\n";
+        assert_eq!(check("layouts/list.rss.xml", rss), []);
+        let helm = "apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Release.Name }}\n";
+        assert_eq!(check("chart/templates/svc.yaml", helm), []);
+        assert_eq!(
+            check("i18n/en.json", "{\"hi\": \"Hello {{name}}\",}\n"),
+            [(
+                ID.into(),
+                1,
+                25,
+                "invalid JSON: key must be a string at line 1 column 25".into()
+            )]
+        );
     }
 
     #[test]

@@ -2,7 +2,9 @@
 
 use serde::Deserialize;
 use toml::Spanned;
-use ward_plugin_sdk::{category, EntryKind, Finding, LineIndex, Repo, RuleInfo, Severity, Span};
+use ward_plugin_sdk::{
+    category, class, EntryKind, Finding, LineIndex, Repo, RuleInfo, Severity, Span,
+};
 
 /// The rule's id.
 pub const ID: &str = "manifest/version-mismatch";
@@ -25,6 +27,8 @@ pub fn info() -> RuleInfo {
         DOCS,
     )
     .category(category::MANIFESTS)
+    // Not test fixtures: a broken manifest there is often the test's input.
+    .classes(&[class::DOCUMENTATION, class::GENERATED])
 }
 
 /// Every source the plugin knows, in the order that breaks ties.

@@ -13,7 +13,7 @@ pub const RULE: Rule = Rule { info, check };
 const UTF8_BOM: &[u8] = b"\xef\xbb\xbf";
 
 const DOCS: &str = r"## What it does
-Finds files that start with the UTF-8 byte-order mark `EF BB BF`.
+Finds files that start with the UTF-8 byte-order mark `EF BB BF`. Files of the Microsoft toolchain, where the mark is the default and sometimes needed, are left alone: C#, F# and VB sources and projects, solutions, XAML, resources and PowerShell (Windows PowerShell 5.1 reads a script without the mark as ANSI).
 
 ## Why is this bad?
 UTF-8 has no byte order; the mark breaks shebangs, JSON parsers and concatenation, and shows as `ï»¿` in tools that do not expect it.
@@ -40,8 +40,23 @@ fn info() -> RuleInfo {
     .fixable()
 }
 
+/// Extensions whose tools write the mark by default (Visual Studio) or
+/// need it (Windows PowerShell 5.1 with non-ASCII text).
+const MARKED_BY_THEIR_TOOLS: &[&str] = &[
+    "cs", "csx", "csproj", "fs", "fsproj", "vb", "vbproj", "sln", "xaml", "resx", "props",
+    "targets", "ps1", "psm1", "psd1",
+];
+
 fn check(file: &File<'_>, _: &Settings, out: &mut Vec<Finding>) {
     if !file.bytes.starts_with(UTF8_BOM) {
+        return;
+    }
+    let extension = file
+        .path
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    if MARKED_BY_THEIR_TOOLS.contains(&extension.as_str()) {
         return;
     }
     out.push(
@@ -62,7 +77,7 @@ fn check(file: &File<'_>, _: &Settings, out: &mut Vec<Finding>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::testing::{apply, positions, run};
+    use crate::testing::{apply, positions, run, run_at};
 
     #[test]
     fn reports_and_removes_the_mark() {
@@ -75,5 +90,20 @@ mod tests {
     #[test]
     fn no_mark_no_finding() {
         assert!(run(&super::RULE, b"a\xef\xbb\xbf\n", &Default::default()).is_empty());
+    }
+
+    /// Visual Studio writes the mark in C# files and projects, and Windows
+    /// PowerShell needs it; the same mark in a shell script is reported.
+    #[test]
+    fn microsoft_toolchain_files_keep_their_mark() {
+        let input = b"\xef\xbb\xbfusing System;\n";
+        for path in ["app/Program.cs", "app/App.csproj", "app.sln", "build.PS1"] {
+            assert!(
+                run_at(path, &super::RULE, input, &Default::default()).is_empty(),
+                "{path}"
+            );
+        }
+        let found = run_at("run.sh", &super::RULE, input, &Default::default());
+        assert_eq!(positions(&found), [(1, 1, 1, 2)]);
     }
 }

@@ -1,6 +1,6 @@
 //! `text/merge-conflict`
 
-use ward_plugin_sdk::{File, Finding, RuleInfo, Severity};
+use ward_plugin_sdk::{class, File, Finding, RuleInfo, Severity};
 
 use super::span_on_line;
 use crate::lines::lines;
@@ -40,6 +40,8 @@ fn info() -> RuleInfo {
         DOCS,
     )
     .line_local()
+    // A conflict left in a lock file breaks the build as surely as in code.
+    .classes(&[class::DOCUMENTATION, class::GENERATED])
 }
 
 const MARKER_LEN: usize = 7;

@@ -32,6 +32,7 @@ impl Validator for Faulty {
                 line_local: false,
                 category: String::new(),
                 tally_by_directory: false,
+                classes: Vec::new(),
             }],
         }
     }
