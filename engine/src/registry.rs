@@ -19,6 +19,9 @@ pub const FIX_SKIPPED: &str = "ward/fix-skipped";
 /// A `ward:ignore` comment that names an unknown rule.
 pub const INVALID_SUPPRESSION: &str = "ward/invalid-suppression";
 
+/// A `ward:ignore` comment that hid no finding in the run.
+pub const UNUSED_SUPPRESSION: &str = "ward/unused-suppression";
+
 /// The name the engine's own rules are listed under.
 pub const ENGINE: &str = "ward";
 
@@ -79,6 +82,26 @@ const INVALID_SUPPRESSION_DOCS: &str = r"A typo in a suppression silently suppre
 ## Good
 `// ward:ignore text/trailing-whitespace`";
 
+const UNUSED_SUPPRESSION_DOCS: &str = r"## What it does
+Reports a `ward:ignore` or `ward:ignore-file` comment that hid no finding in
+the run (info: it never fails a run). The problem it was written for was
+fixed, or its rule renamed or switched off, and the comment would now hide
+the next problem on that line unseen. Only the file pass is judged: a
+comment naming a rule that reports over the whole repository (links,
+licenses) is reported too, because such findings are not suppressed by
+comments.
+
+## Bad
+```python
+x = 1  # ward:ignore text/trailing-whitespace
+```
+(no trailing whitespace left on the line)
+
+## Good
+```python
+x = 1
+```";
+
 /// The engine's rules, listed by `ward rules` and configurable like any other.
 pub fn engine_rules() -> Vec<RuleInfo> {
     let rule = RuleInfo::new;
@@ -118,6 +141,12 @@ pub fn engine_rules() -> Vec<RuleInfo> {
             "A ward:ignore comment that names an unknown rule",
             Severity::Warning,
             INVALID_SUPPRESSION_DOCS,
+        ),
+        rule(
+            UNUSED_SUPPRESSION,
+            "A ward:ignore comment that hid no finding",
+            Severity::Info,
+            UNUSED_SUPPRESSION_DOCS,
         ),
     ]
 }

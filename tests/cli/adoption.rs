@@ -18,12 +18,58 @@ fn ignore_comments_suppress_only_the_named_rules_and_are_counted() {
         places(&report),
         [
             at("text/trailing-whitespace", "a.py", 4, 6),
-            // A suppression for one rule does not hide another.
+            // A suppression for one rule does not hide another, and one
+            // that hides nothing is an info finding.
+            at("ward/unused-suppression", "a.py", 5, 1),
             at("text/trailing-whitespace", "a.py", 5, 30),
         ]
     );
+    assert_eq!(
+        report["findings"][1]["message"],
+        "`ward:ignore text/bom` suppresses nothing: remove it"
+    );
+    assert_eq!(report["findings"][1]["severity"], "info");
     assert_eq!(report["summary"]["suppressed"], 2);
     assert_eq!(code, 1);
+}
+
+/// A file-wide marker that hides nothing, and one of two markers over the
+/// same line that hides nothing, are reported; switched off, they are not.
+#[test]
+fn unused_suppressions_are_info_findings() {
+    let repo = repo(&[
+        (
+            "a.txt",
+            b"# ward:ignore-file text/bom
+clean
+",
+        ),
+        (
+            "b.txt",
+            b"# ward:ignore text/trailing-whitespace, text/bom
+x  
+# ward:ignore secrets/*
+clean
+",
+        ),
+    ]);
+    let (code, report) = json(repo.path(), &["--no-cache"]);
+    assert_eq!(
+        places(&report),
+        [
+            at("ward/unused-suppression", "a.txt", 1, 1),
+            at("ward/unused-suppression", "b.txt", 3, 1),
+        ]
+    );
+    assert_eq!(code, 0);
+    write(
+        repo.path(),
+        "ward.toml",
+        b"[rules]
+\"ward/unused-suppression\" = \"off\"\n",
+    );
+    let (_, report) = json(repo.path(), &["--no-cache"]);
+    assert_eq!(places(&report), []);
 }
 
 #[test]

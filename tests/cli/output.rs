@@ -98,6 +98,7 @@ fn rules_lists_every_rule_with_default_severity() {
             "ward/invalid-suppression",
             "ward/plugin-error",
             "ward/unreadable",
+            "ward/unused-suppression",
             "workflows/branch-pin",
             "workflows/missing-key",
             "workflows/syntax",

@@ -216,3 +216,48 @@ fn dangerous_function_rules_skip_tests() {
         [at("security/python-eval", "app/main.py", 2, 9)]
     );
 }
+
+/// Recall guard over gitleaks' own samples: for every format whose true
+/// samples ward's pack catches all of (`benches/secrets_recall.py --claimed`
+/// wrote the list from `shared/peers/gitleaks-samples.json`), each true
+/// sample is still reported by some `secrets/` rule, and none of that
+/// format's false samples ward does not report is reported now.
+#[test]
+fn every_true_gitleaks_sample_of_a_claimed_format_is_caught() {
+    let data = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/peers/gitleaks-samples-claimed.json"),
+    )
+    .unwrap();
+    let formats: Vec<serde_json::Value> = serde_json::from_str(&data).unwrap();
+    assert!(formats.len() >= 43, "{} formats", formats.len());
+    let repo = repo(&[("ward.toml", b"")]);
+    let mut expected = std::collections::BTreeMap::new();
+    for format in &formats {
+        let id = format["rule_id"].as_str().unwrap();
+        for (kind, caught) in [("tps", true), ("fps", false)] {
+            for (n, sample) in format[kind].as_array().unwrap().iter().enumerate() {
+                let path = format!("{id}/{kind}-{n}.txt");
+                write(
+                    repo.path(),
+                    &path,
+                    sample["text"].as_str().unwrap().as_bytes(),
+                );
+                expected.insert(path, caught);
+            }
+        }
+    }
+    let (_, report) = json(repo.path(), &["--no-cache"]);
+    let reported: std::collections::BTreeSet<String> = places(&report)
+        .into_iter()
+        .filter(|p| p.0.starts_with("secrets/"))
+        .map(|p| p.1)
+        .collect();
+    let wrong: Vec<&String> = expected
+        .iter()
+        .filter(|(path, caught)| reported.contains(*path) != **caught)
+        .map(|(path, _)| path)
+        .collect();
+    assert_eq!(wrong, Vec::<&String>::new());
+    assert!(expected.len() > 1_000, "{}", expected.len());
+}

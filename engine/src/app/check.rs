@@ -103,6 +103,7 @@ pub(super) fn run(args: &CheckArgs) -> miette::Result<u8> {
         timings: args.timings.then_some(&outcome.timings),
         score: Some(score::score(
             &outcome.findings,
+            outcome.files_scanned,
             &run.config.score,
             &run.registry,
         )),

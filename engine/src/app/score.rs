@@ -14,7 +14,12 @@ pub(super) fn run(args: &ScoreArgs) -> miette::Result<u8> {
         ..RunOptions::default()
     };
     let run = scan_repository(&args.scan, &options)?;
-    let score = score::score(&run.outcome.findings, &run.config.score, &run.registry);
+    let score = score::score(
+        &run.outcome.findings,
+        run.outcome.files_scanned,
+        &run.config.score,
+        &run.registry,
+    );
     let text = match args.format {
         ListFormat::Json => {
             let mut json = serde_json::to_string_pretty(&score)

@@ -69,9 +69,30 @@ fn one_decimal(value: f64) -> f64 {
     (value * 10.0).round() / 10.0
 }
 
-/// Scores `findings` (all of them, before `--max-findings`). A plugin's own
-/// failure (`ward/plugin-error`) says nothing about the repository: not counted.
-pub fn score(findings: &[Finding], config: &ScoreConfig, registry: &Registry) -> Score {
+/// Files below which a repository counts as this many: one finding in a
+/// ten-file repository is not ten times worse than in a hundred-file one.
+const SMALLEST: f64 = 100.0;
+
+/// A category's score from the points its findings cost, in a repository
+/// of `files` files: 100 with none, 50 when the points reach half a point
+/// per file (five errors in a small repository, 1,500 errors' worth in
+/// 15,000 files), never 0. The curve keeps moving at any size: fixing a
+/// tenth of the findings of a category at 20 raises it by about 2.
+fn curve(lost: f64, files: usize) -> f64 {
+    #[allow(clippy::cast_precision_loss)] // file counts are far below 2^52
+    let files = (files as f64).max(SMALLEST);
+    100.0 / (1.0 + 2.0 * lost / files)
+}
+
+/// Scores `findings` (all of them, before `--max-findings`) of a run over
+/// `files` files. A plugin's own failure (`ward/plugin-error`) says nothing
+/// about the repository: not counted.
+pub fn score(
+    findings: &[Finding],
+    files: usize,
+    config: &ScoreConfig,
+    registry: &Registry,
+) -> Score {
     let mut penalty: BTreeMap<&str, f64> = BTreeMap::new();
     let mut counts: BTreeMap<&str, [usize; 3]> = BTreeMap::new();
     for finding in findings.iter().filter(|f| f.rule != PLUGIN_ERROR_RULE) {
@@ -91,7 +112,7 @@ pub fn score(findings: &[Finding], config: &ScoreConfig, registry: &Registry) ->
             let [errors, warnings, infos] = counts.get(name).copied().unwrap_or_default();
             CategoryScore {
                 name,
-                score: one_decimal((100.0 - lost).max(0.0)),
+                score: one_decimal(curve(lost, files)),
                 weight: config.weight(name),
                 errors,
                 warnings,
@@ -161,15 +182,53 @@ mod tests {
     fn one_finding_costs_its_weight_in_its_category() {
         let config = ScoreConfig::default();
         let rules = registry(&[("text/bom", "hygiene")]);
-        let clean = score(&[], &config, &rules);
+        let clean = score(&[], 10, &config, &rules);
         assert_eq!(clean.total, 100.0);
         assert_eq!(clean.level, "excellent");
-        let one = score(&[finding("text/bom", Severity::Warning)], &config, &rules);
+        let one = score(
+            &[finding("text/bom", Severity::Warning)],
+            10,
+            &config,
+            &rules,
+        );
         let hygiene = one.categories.iter().find(|c| c.name == "hygiene").unwrap();
-        assert_eq!(hygiene.score, 97.0);
+        // 3 points in a repository counted as 100 files: 100 / (1 + 0.06).
+        assert_eq!(hygiene.score, 94.3);
         assert_eq!(hygiene.warnings, 1);
-        // 3 points over 6 equally weighted categories.
-        assert_eq!(one.total, 99.5);
+        // Over 6 equally weighted categories.
+        assert_eq!(one.total, 99.1);
+    }
+
+    /// On a large repository the score neither saturates nor stands
+    /// still: 2,900 errors over 15,000 files is poor but not 0, and fixing
+    /// a tenth of them moves it by more than a point.
+    #[test]
+    fn the_curve_keeps_moving_on_large_repositories() {
+        let config = ScoreConfig::default();
+        let rules = registry(&[("text/bom", "hygiene")]);
+        let hygiene = |errors: usize| {
+            let findings = vec![finding("text/bom", Severity::Error); errors];
+            let s = score(&findings, 15_000, &config, &rules);
+            s.categories
+                .iter()
+                .find(|c| c.name == "hygiene")
+                .unwrap()
+                .score
+        };
+        let before = hygiene(2_900);
+        let after = hygiene(2_610);
+        assert_eq!(before, 20.5);
+        assert!(after - before > 1.5, "{before} -> {after}");
+        assert!(hygiene(100_000) > 0.0);
+        // The same findings weigh less in a larger repository.
+        let small = score(&[finding("text/bom", Severity::Error)], 10, &config, &rules);
+        let large = score(
+            &[finding("text/bom", Severity::Error)],
+            10_000,
+            &config,
+            &rules,
+        );
+        assert!(large.total > small.total);
     }
 
     #[test]
@@ -183,11 +242,13 @@ mod tests {
         config.validate().unwrap();
         let s = score(
             &[finding("text/bom", Severity::Error)],
+            10,
             &config,
             &registry(&[("text/bom", "hygiene")]),
         );
-        // security 60 with weight 4, five others 100 with weight 1: 540 / 9.
-        assert_eq!(s.total, 82.2);
+        // security 100 / (1 + 0.8) = 55.6 with weight 4, five others 100
+        // with weight 1: 722.4 / 9.
+        assert_eq!(s.total, 80.3);
         assert_eq!(s.level, "good");
         assert_eq!(level(50.0), "fair");
         assert_eq!(level(49.9), "poor");

@@ -298,7 +298,10 @@ pub(super) fn pack_findings(
             secret: found.secret.unwrap_or_default(),
             severity: None,
         };
-        let severity = packs.severities[found.rule];
+        let mut severity = packs.severities[found.rule];
+        if found.weak {
+            severity = severity.min(Severity::Warning);
+        }
         let lookup = |_: &str| Lookup::Enabled(severity);
         out.extend(convert(raw, &rule.pack, &lookup, Some(&lines), checks));
     }

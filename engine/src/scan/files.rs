@@ -212,7 +212,9 @@ fn apply_suppressions(
             .findings
             .retain(|f| f.path != entry.path || !suppressions.hides(f));
         outcome.suppressed += before - outcome.findings.len();
+        let unused = suppressions.unused(&entry.path);
         outcome.findings.extend(suppressions.problems);
+        outcome.findings.extend(unused);
     }
 }
 

@@ -346,6 +346,8 @@ fn check_pieces<R: Read>(
     findings.retain(|f| !suppressions.hides(f));
     let suppressed = before - findings.len();
     let mut problems = std::mem::take(&mut suppressions.problems);
+    // Pieces overlap: a marker read twice is reported once.
+    problems.extend(suppressions.unused(&entry.path));
     problems.sort_by(|a, b| (a.line, &a.message).cmp(&(b.line, &b.message)));
     problems.dedup_by(|later, kept| later.line == kept.line && later.message == kept.message);
     findings.extend(problems);

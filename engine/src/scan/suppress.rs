@@ -6,7 +6,7 @@ use globset::{Glob, GlobMatcher};
 use ward_plugin_sdk::Severity;
 
 use crate::finding::Finding;
-use crate::registry::INVALID_SUPPRESSION;
+use crate::registry::{INVALID_SUPPRESSION, UNUSED_SUPPRESSION};
 
 const MARKER: &[u8] = b"ward:ignore";
 
@@ -28,12 +28,37 @@ impl Pattern {
     }
 }
 
+/// One `ward:ignore` comment: the lines it covers (none for
+/// `ward:ignore-file`), its rules, and whether it hid a finding.
+struct Marker {
+    line: u32,
+    covers: Option<(u32, u32)>,
+    patterns: Vec<Pattern>,
+    text: String,
+    used: std::cell::Cell<bool>,
+    /// Whether it names a known rule or a glob: a comment naming only
+    /// unknown rules is already reported as invalid.
+    named_known: bool,
+}
+
+impl Marker {
+    fn hides(&self, finding: &Finding) -> bool {
+        let in_range = match self.covers {
+            None => true,
+            Some((first, last)) => finding.line > 0 && (first..=last).contains(&finding.line),
+        };
+        let hides = in_range && self.patterns.iter().any(|p| p.matches(&finding.rule));
+        if hides {
+            self.used.set(true);
+        }
+        hides
+    }
+}
+
 /// The suppressions of one file.
 #[derive(Default)]
 pub struct Suppressions {
-    /// (first line, last line, rules) each comment covers.
-    lines: Vec<(u32, u32, Vec<Pattern>)>,
-    file: Vec<Pattern>,
+    markers: Vec<Marker>,
     /// Markers that name unknown rules or none, as warnings.
     pub problems: Vec<Finding>,
 }
@@ -41,19 +66,41 @@ pub struct Suppressions {
 impl Suppressions {
     /// Adds the suppressions of another piece of the same file.
     pub fn merge(&mut self, other: Suppressions) {
-        self.lines.extend(other.lines);
-        self.file.extend(other.file);
+        self.markers.extend(other.markers);
         self.problems.extend(other.problems);
     }
 
-    /// Whether `finding` is suppressed.
+    /// Whether `finding` is suppressed (and marks what suppressed it as used).
     pub fn hides(&self, finding: &Finding) -> bool {
-        self.file.iter().any(|p| p.matches(&finding.rule))
-            || (finding.line > 0
-                && self.lines.iter().any(|(first, last, patterns)| {
-                    (*first..=*last).contains(&finding.line)
-                        && patterns.iter().any(|p| p.matches(&finding.rule))
-                }))
+        // Every marker that covers the finding is used, not only the first.
+        let mut hidden = false;
+        for marker in &self.markers {
+            hidden |= marker.hides(finding);
+        }
+        hidden
+    }
+
+    /// An info finding for each comment that hid nothing in this run, as
+    /// ast-grep reports them: the rule was fixed, renamed or switched off,
+    /// and the comment now only hides the next problem on that line.
+    pub fn unused(&self, path: &str) -> Vec<Finding> {
+        self.markers
+            .iter()
+            .filter(|m| !m.used.get() && m.named_known)
+            .map(|m| {
+                let mut finding = Finding::engine(
+                    UNUSED_SUPPRESSION,
+                    Severity::Info,
+                    path,
+                    format!("`{}` suppresses nothing: remove it", m.text),
+                );
+                finding.line = m.line;
+                finding.end_line = m.line;
+                finding.column = 1;
+                finding.end_column = 1;
+                finding
+            })
+            .collect()
     }
 }
 
@@ -159,6 +206,10 @@ pub fn parse_from(
             )));
             continue;
         }
+        let text = format!("{marker} {}", tokens.join(","));
+        let named_known = tokens
+            .iter()
+            .any(|t| t.contains(['*', '?', '[', '{']) || known(t));
         let mut patterns = Vec::new();
         for token in tokens {
             let pattern = if token.contains(['*', '?', '[', '{']) {
@@ -181,8 +232,18 @@ pub fn parse_from(
             };
             patterns.push(pattern);
         }
+        if patterns.is_empty() {
+            continue;
+        }
         if file_wide {
-            found.file.extend(patterns);
+            found.markers.push(Marker {
+                line,
+                covers: None,
+                patterns,
+                text,
+                used: std::cell::Cell::new(false),
+                named_known,
+            });
         } else {
             // A comment after code covers its own line; a comment alone on
             // its line covers the line below too.
@@ -191,9 +252,14 @@ pub fn parse_from(
                 .rposition(|b| *b == b'\n')
                 .map_or(0, |i| i + 1);
             let alone = !bytes[line_start..at].iter().any(u8::is_ascii_alphanumeric);
-            found
-                .lines
-                .push((line, if alone { line + 1 } else { line }, patterns));
+            found.markers.push(Marker {
+                line,
+                covers: Some((line, if alone { line + 1 } else { line })),
+                patterns,
+                text,
+                used: std::cell::Cell::new(false),
+                named_known,
+            });
         }
     }
     any.then_some(found)

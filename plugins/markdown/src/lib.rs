@@ -265,7 +265,7 @@ impl Validator for MarkdownPlugin {
                         }
                     }
                 };
-                if let Some(message) = broken_link::judge(destination, &target) {
+                if let Some(message) = broken_link::judge(destination, &target, &doc.references) {
                     if self.broken_link {
                         report(link, broken_link::ID, Message::Ready(message));
                     }

@@ -27,6 +27,8 @@ pub(crate) struct Link {
 pub(crate) struct Parsed {
     pub links: Vec<Link>,
     pub anchors: HashSet<String>,
+    /// Labels of the file's reference definitions (`[name]: url`), lower case.
+    pub references: HashSet<String>,
     /// The page includes text a site generator expands (Hugo shortcodes,
     /// Jekyll and MkDocs includes): its anchors cannot be known from here.
     pub expanded: bool,
@@ -83,7 +85,13 @@ pub(crate) fn parse(text: &str) -> Parsed {
     let mut anchors = HashSet::new();
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut heading: Option<String> = None;
-    for (event, range) in Parser::new_ext(text, options).into_offset_iter() {
+    let parser = Parser::new_ext(text, options);
+    let references = parser
+        .reference_definitions()
+        .iter()
+        .map(|(label, _)| label.to_lowercase())
+        .collect();
+    for (event, range) in parser.into_offset_iter() {
         match event {
             Event::Start(Tag::Heading { id: Some(id), .. }) => {
                 anchors.insert(id.to_string());
@@ -145,6 +153,7 @@ pub(crate) fn parse(text: &str) -> Parsed {
     Parsed {
         links,
         anchors,
+        references,
         expanded: is_expanded(text),
     }
 }

@@ -86,6 +86,7 @@ struct RawRule {
     #[serde(default)]
     keywords: Vec<Spanned<String>>,
     entropy: Option<f64>,
+    strong_entropy: Option<f64>,
     secret_group: Option<Spanned<usize>>,
     #[serde(default)]
     paths: Vec<Spanned<String>>,
@@ -166,6 +167,9 @@ pub struct Rule {
     pub keywords: Vec<String>,
     /// Minimum Shannon entropy (bits per character) of the secret.
     pub entropy: Option<f64>,
+    /// Below this entropy a secret is reported as a warning, whatever the
+    /// rule's severity: it may be a word or a placeholder.
+    pub strong_entropy: Option<f64>,
     /// Capture group holding the secret; `None`: the first non-empty group, else the match.
     pub secret_group: Option<usize>,
     pub(crate) paths: Option<GlobSet>,
@@ -537,8 +541,10 @@ pub fn parse(source: &PackSource) -> Result<Pack, PackError> {
                 ));
             }
         }
-        if let Some(entropy) = r.entropy {
-            if !(0.0..=8.0).contains(&entropy) {
+        if let Some(entropy) = r.entropy.or(r.strong_entropy) {
+            if !(0.0..=8.0).contains(&entropy)
+                || r.strong_entropy.is_some_and(|s| !(0.0..=8.0).contains(&s))
+            {
                 return Err(ctx.error(
                     r.id.span(),
                     "entropy is bits per character: between 0 and 8",
@@ -580,6 +586,7 @@ pub fn parse(source: &PackSource) -> Result<Pack, PackError> {
             regex: LazyRegex::new(r.pattern.get_ref()),
             keywords,
             entropy: r.entropy,
+            strong_entropy: r.strong_entropy,
             secret_group: r.secret_group.as_ref().map(|g| *g.get_ref()),
             paths: ctx.globs(&r.paths)?,
             paths_key: r

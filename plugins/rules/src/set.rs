@@ -18,6 +18,9 @@ pub struct Match {
     pub secret: Option<String>,
     /// The finding's message, `{secret}` filled in (the engine redacts it).
     pub message: String,
+    /// The secret's entropy is below the rule's `strong-entropy`: report it
+    /// as a warning.
+    pub weak: bool,
 }
 
 /// The rules that share one `paths` filter, with their keyword prefilter.
@@ -218,11 +221,17 @@ pub(crate) fn scan_rule(index: usize, rule: &Rule, bytes: &[u8], out: &mut Vec<M
         };
         let secret = secret.unwrap_or(whole);
         let secret_text = String::from_utf8_lossy(secret.as_bytes());
-        if let Some(minimum) = rule.entropy {
-            if shannon(&secret_text) < minimum {
+        let entropy = (rule.entropy.is_some() || rule.strong_entropy.is_some())
+            .then(|| shannon(&secret_text));
+        if let (Some(minimum), Some(entropy)) = (rule.entropy, entropy) {
+            if entropy < minimum {
                 continue;
             }
         }
+        let weak = rule
+            .strong_entropy
+            .zip(entropy)
+            .is_some_and(|(strong, entropy)| entropy < strong);
         let whole_text = String::from_utf8_lossy(whole.as_bytes());
         if allowed(
             rule,
@@ -240,6 +249,7 @@ pub(crate) fn scan_rule(index: usize, rule: &Rule, bytes: &[u8], out: &mut Vec<M
             end: secret.end(),
             secret: rule.redact.then(|| secret_text.to_string()),
             message: rule.message.replace("{secret}", &secret_text),
+            weak,
         });
     }
 }

@@ -7,7 +7,7 @@ use ward_plugin_sdk::{category, RuleInfo, Severity};
 pub const ID: &str = "markdown/broken-link";
 
 const DOCS: &str = r"## What it does
-Finds links and images in Markdown files (`.md`, `.markdown`) whose relative target is not a file or directory of the repository, at the link's line and column. `/path` is relative to the repository root, anything else to the file's directory; a target outside the repository is broken too. Query strings are ignored and `%20`-style escapes decoded. In a static site (the repository has a Hugo, MkDocs, Docusaurus, Jekyll or mdBook config file) and under a `docs/` tree, pages link by URL: a link is also resolved from the page's URL (`a/b.md` is served at `a/b/`), and `../page/` or `page` finds `page.md`, `page/index.md`, `page/_index.md` or `page/README.md`. In a site, `/a/b/` is looked for under each folder the site serves at its root (Hugo's `contentDir`, each language folder in it, and `static/`; MkDocs' `docs_dir`; Docusaurus' `docs/` and `static/`; mdBook's `src/`), a path without `./` or `../` from the root too (Hugo's page lookup), and letter case is ignored (Hugo lowercases URLs). Destinations a site generator expands (`{{< ref x >}}`, `{% link x %}`) and destinations a Hugo link render hook names as a string literal (`[term](g)` for a glossary) are not paths and are skipped.
+Finds links and images in Markdown files (`.md`, `.markdown`) whose relative target is not a file or directory of the repository, at the link's line and column. `/path` is relative to the repository root, anything else to the file's directory; a target outside the repository is broken too. Query strings are ignored and `%20`-style escapes decoded. In a static site (the repository has a Hugo, MkDocs, Docusaurus, Jekyll or mdBook config file) and under a `docs/` tree, pages link by URL: a link is also resolved from the page's URL (`a/b.md` is served at `a/b/`), and `../page/` or `page` finds `page.md`, `page/index.md`, `page/_index.md` or `page/README.md`. In a site, `/a/b/` is looked for under each folder the site serves at its root (Hugo's `contentDir`, each language folder in it, and `static/`; MkDocs' `docs_dir`; Docusaurus' `docs/` and `static/`; mdBook's `src/`), a path without `./` or `../` from the root too (Hugo's page lookup), and letter case is ignored (Hugo lowercases URLs). A reference-style link written as an inline one (`[guide](guide)` where the file defines `[guide]: docs/manual.md`) is reported with that hint: `[guide][guide]` was meant. Destinations a site generator expands (`{{< ref x >}}`, `{% link x %}`) and destinations a Hugo link render hook names as a string literal (`[term](g)` for a glossary) are not paths and are skipped.
 
 ## Bad
 ```markdown
@@ -30,10 +30,20 @@ pub fn info() -> RuleInfo {
     .category(category::DOCUMENTATION)
 }
 
-/// The message for a link whose target is not in the repository, if so.
-pub fn judge(destination: &str, target: &Target) -> Option<String> {
+/// The message for a link whose target is not in the repository, if so;
+/// `references` are the labels of the file's `[label]: url` definitions,
+/// for the hint when `[text](label)` was meant as `[text][label]`.
+pub fn judge(
+    destination: &str,
+    target: &Target,
+    references: &std::collections::HashSet<String>,
+) -> Option<String> {
     match target {
         Target::Outside => Some(format!("`{destination}` points outside the repository")),
+        Target::Missing(path) if references.contains(&destination.to_lowercase()) => Some(format!(
+            "`{destination}`: no file or directory `{path}` in the repository; \
+                 the file defines `[{destination}]:`, so `[…][{destination}]` was meant"
+        )),
         Target::Missing(path) => Some(format!(
             "`{destination}`: no file or directory `{path}` in the repository"
         )),
@@ -153,6 +163,28 @@ mod tests {
                 16,
                 "`/setup/c/`: no file or directory `setup/c` in the repository".into()
             )]
+        );
+    }
+
+    /// `[text](label)` where the file defines `[label]:` was meant as a
+    /// reference link: the finding says so.
+    #[test]
+    fn an_inline_link_to_a_reference_label_gets_a_hint() {
+        let files = [
+            (
+                "README.md",
+                "See [the guide](Guide) and [x](nothing).\n\n[guide]: docs/manual.md\n",
+            ),
+            ("docs/manual.md", "# Manual\n"),
+        ];
+        assert_eq!(
+            check(&files),
+            [
+                (ID.into(), "README.md".into(), 1, 5,
+                 "`Guide`: no file or directory `Guide` in the repository; the file defines `[Guide]:`, so `[…][Guide]` was meant".into()),
+                (ID.into(), "README.md".into(), 1, 28,
+                 "`nothing`: no file or directory `nothing` in the repository".into()),
+            ]
         );
     }
 }

@@ -1,0 +1,94 @@
+#!/usr/bin/env python3
+"""Recall and false reports of ward's secrets pack on gitleaks' own samples.
+
+Usage: python3 benches/secrets_recall.py WARD_BINARY SAMPLES_JSON [--claimed OUT.json]
+
+SAMPLES_JSON is `shared/peers/gitleaks-samples.json` (gitleaks' rule
+generators' true and false samples, MIT). Each sample is written to a file of
+its own (`<gitleaks rule>/tp-<n>.txt`, `fp-<n>.txt`) in a temporary directory,
+ward checks the directory once with its defaults, and a sample counts as
+caught when any `secrets/` finding lands in its file.
+
+Prints recall over all true samples, false samples reported, and per
+gitleaks rule the caught counts. With --claimed, writes the samples of the
+formats ward claims (every gitleaks rule whose true samples ward's pack
+catches all of), with the false samples of those rules ward does not
+report, to OUT.json: the data of the suite's recall test
+(`tests/cli/secrets.rs`), which fails if a later change loses one.
+"""
+
+import base64
+import collections
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+
+def run(ward, samples):
+    with tempfile.TemporaryDirectory() as tmp:
+        where = {}
+        for rule in samples:
+            base = os.path.join(tmp, rule["rule_id"])
+            os.makedirs(base, exist_ok=True)
+            for kind in ("tps", "fps"):
+                for n, sample in enumerate(rule.get(kind) or []):
+                    name = f"{kind[:2]}-{n}.txt"
+                    with open(os.path.join(base, name), "wb") as f:
+                        f.write(base64.b64decode(sample["raw"]))
+                    where[f"{rule['rule_id']}/{name}"] = (rule["rule_id"], kind, n)
+        open(os.path.join(tmp, "ward.toml"), "w").close()
+        out = subprocess.run(
+            [ward, "check", "--no-cache", "--no-progress", "--format", "json", "."],
+            cwd=tmp, capture_output=True, text=True)
+        report = json.loads(out.stdout)
+        caught = collections.defaultdict(set)
+        for finding in report["findings"]:
+            if finding["rule"].startswith("secrets/") and finding.get("path") in where:
+                caught[finding["path"]].add(finding["rule"])
+        return where, caught
+
+
+def main():
+    ward, path = os.path.abspath(sys.argv[1]), sys.argv[2]
+    claimed_out = sys.argv[sys.argv.index("--claimed") + 1] if "--claimed" in sys.argv else None
+    samples = json.load(open(path))
+    where, caught = run(ward, samples)
+    per_rule = collections.defaultdict(lambda: [0, 0, 0, 0])  # tp, tp caught, fp, fp caught
+    for file, (rule, kind, _) in where.items():
+        row = per_rule[rule]
+        if kind == "tps":
+            row[0] += 1
+            row[1] += bool(caught.get(file))
+        else:
+            row[2] += 1
+            row[3] += bool(caught.get(file))
+    tps = sum(r[0] for r in per_rule.values())
+    tps_caught = sum(r[1] for r in per_rule.values())
+    fps = sum(r[2] for r in per_rule.values())
+    fps_caught = sum(r[3] for r in per_rule.values())
+    print(f"true samples caught: {tps_caught}/{tps} ({100 * tps_caught / tps:.1f}%)")
+    print(f"false samples reported: {fps_caught}/{fps}")
+    full = sorted(r for r, row in per_rule.items() if row[0] and row[1] == row[0])
+    print(f"gitleaks rules with every true sample caught: {len(full)}/{len(per_rule)}")
+    for rule, row in sorted(per_rule.items()):
+        print(f"  {rule}: tp {row[1]}/{row[0]} fp {row[3]}/{row[2]}")
+    if claimed_out:
+        keep = []
+        for rule in samples:
+            if rule["rule_id"] not in full:
+                continue
+            fps = [s for n, s in enumerate(rule.get("fps") or [])
+                   if not caught.get(f"{rule['rule_id']}/fp-{n}.txt")]
+            text = lambda s: {"text": base64.b64decode(s["raw"]).decode("utf-8")}
+            keep.append({"rule_id": rule["rule_id"],
+                         "tps": [text(s) for s in rule["tps"]],
+                         "fps": [text(s) for s in fps]})
+        with open(claimed_out, "w") as f:
+            json.dump(keep, f, indent=0, sort_keys=True, ensure_ascii=False)
+            f.write("\n")
+
+
+if __name__ == "__main__":
+    main()
