@@ -253,3 +253,32 @@ fn gitattributes_say_documentation() {
         [at("editorconfig/max-line-length", "docs/api.txt", 1, 41)]
     );
 }
+
+/// A private key under a fixture directory is the secrets pack's to report
+/// (once, at its line); `structure/forbidden-file` reports key files only
+/// outside fixtures.
+#[test]
+fn a_fixture_key_is_reported_once() {
+    let body: String = (0..64u32)
+        .map(|i| char::from(b"AbCdEfGhIjKlMnOpQrStUvWxYz0123456789+/"[(i * 7 % 38) as usize]))
+        .collect();
+    let key = format!("-----BEGIN RSA PRIVATE KEY-----\n{body}\n-----END RSA PRIVATE KEY-----\n");
+    let repo = repo(&[
+        ("integration/fixtures/https/ca.key", key.as_bytes()),
+        ("deploy/ca.key", key.as_bytes()),
+    ]);
+    let (_, report) = json(repo.path(), &["--no-cache"]);
+    assert_eq!(
+        places(&report),
+        [
+            at("structure/forbidden-file", "deploy/ca.key", 0, 0),
+            at("secrets/rsa-private-key", "deploy/ca.key", 1, 1),
+            at(
+                "secrets/rsa-private-key",
+                "integration/fixtures/https/ca.key",
+                1,
+                1
+            ),
+        ]
+    );
+}

@@ -37,7 +37,7 @@ pub(crate) struct Parsed {
 /// Whether a page's text has parts a site generator replaces when it
 /// builds the page, headings among them.
 fn is_expanded(text: &str) -> bool {
-    ["{{<", "{{%", "{% include", "--8<--"]
+    ["{{<", "{{%", "{% include", "--8<--", "\n::: "]
         .iter()
         .any(|marker| text.contains(marker))
 }

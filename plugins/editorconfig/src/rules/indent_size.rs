@@ -9,7 +9,7 @@ use super::{first_bad_indent, is_prose, lines_text, point, Props};
 pub const ID: &str = "editorconfig/indent-size";
 
 const DOCS: &str = r"## What it does
-Under `indent_style = space` and `indent_size = N`, finds lines whose leading spaces are not a multiple of N. Lines inside `/* … */` block comments (license headers aligned by 3, ` *` continuations) are skipped, and so are prose files (Markdown, reStructuredText, AsciiDoc), whose indentation their markup decides: a list item's continuation aligns with its text, a reST directive's options with its name. Reported once per file, at the first such line, with the count.
+Under `indent_style = space` and `indent_size = N`, finds lines whose leading spaces are not a multiple of N. Lines inside `/* … */` block comments (license headers aligned by 3, ` *` continuations) and Python triple-quoted strings (expected output in tests) are skipped, and so are prose files (Markdown, reStructuredText, AsciiDoc), whose indentation their markup decides: a list item's continuation aligns with its text, a reST directive's options with its name. Reported once per file, at the first such line, with the count.
 
 ## Bad
 `indent_size = 4` and a line indented by 3 spaces.
@@ -110,5 +110,13 @@ mod tests {
             []
         );
         assert_eq!(repo.check(ID, "list.md", b"1. one\n   more\n"), []);
+        let test = b"def test():\n    expected = '''\n      - line\n    '''\n   bad = 1\n";
+        assert_eq!(
+            repo.check(ID, "t.py", test)
+                .iter()
+                .map(|f| f.1)
+                .collect::<Vec<_>>(),
+            [5]
+        );
     }
 }

@@ -84,14 +84,19 @@ pub(crate) fn indentation(content: &[u8]) -> Option<&[u8]> {
 /// indentation rule reports once per file, counting the rest.
 ///
 /// Lines whose indentation is another language's are not judged: the
-/// inside of a Markdown code fence (Go in a Markdown page keeps its tabs)
-/// and of a `/* … */` block comment (a license header aligned by 3).
+/// inside of a Markdown code fence (Go in a Markdown page keeps its tabs),
+/// of a `/* … */` block comment (a license header aligned by 3) and of a
+/// Python triple-quoted string (expected output in a test).
 pub(crate) fn first_bad_indent(
     path: &str,
     bytes: &[u8],
     judge: impl Fn(&[u8], &[u8]) -> Option<usize>,
 ) -> Option<(u32, usize, usize)> {
     let markdown = is_prose(path);
+    // Python's triple-quoted strings hold text (expected output, SQL,
+    // docs) whose indentation is its own.
+    let python = path.ends_with(".py") || path.ends_with(".pyi");
+    let mut in_string: Option<&[u8]> = None;
     let mut first: Option<(u32, usize)> = None;
     let mut count = 0usize;
     let mut fence: Option<&[u8]> = None;
@@ -113,6 +118,19 @@ pub(crate) fn first_bad_indent(
                 }
                 (Some(_), _) => continue,
                 _ => {}
+            }
+        } else if python {
+            let was_in_string = in_string.is_some();
+            for quote in [&b"\"\"\""[..], b"'''"] {
+                let count = memchr::memmem::find_iter(content, quote).count();
+                match in_string {
+                    Some(open) if open == quote && count % 2 == 1 => in_string = None,
+                    None if count % 2 == 1 => in_string = Some(quote),
+                    _ => {}
+                }
+            }
+            if was_in_string {
+                continue;
             }
         } else {
             let was_in_comment = in_comment;

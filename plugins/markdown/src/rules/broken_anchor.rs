@@ -8,7 +8,7 @@ use ward_plugin_sdk::{category, RuleInfo, Severity};
 pub const ID: &str = "markdown/broken-anchor";
 
 const DOCS: &str = r"## What it does
-Finds links whose `#anchor` matches no heading of the target Markdown file (or of the same file, for `#anchor` alone), with GitHub's rules for turning a heading into an anchor: lower case, punctuation dropped, spaces to hyphens, `-1`, `-2`… for repeats. `id` and `name` attributes of HTML in the file count too, and so do the ids static sites give: `## Title {#id}`, definition-list terms (Hugo) and `{ #id }` after any element (MkDocs and kramdown `attr_list`). A target page that includes text its site generator expands (Hugo shortcodes `{{< >}}`/`{{% %}}`, `{% include %}`, MkDocs snippets `--8<--`) has anchors only its build knows; links into it are not judged. Anchors into other kinds of files (`src/a.rs#L10`) are not checked.
+Finds links whose `#anchor` matches no heading of the target Markdown file (or of the same file, for `#anchor` alone), with GitHub's rules for turning a heading into an anchor: lower case, punctuation dropped, spaces to hyphens, `-1`, `-2`… for repeats. `id` and `name` attributes of HTML in the file count too, and so do the ids static sites give: `## Title {#id}`, definition-list terms (Hugo) and `{ #id }` after any element (MkDocs and kramdown `attr_list`). A target page that includes text its site generator expands (Hugo shortcodes `{{< >}}`/`{{% %}}`, `{% include %}`, MkDocs snippets `--8<--`, mkdocstrings and mkdocs-click `::: ` blocks) has anchors only its build knows; links into it are not judged. Anchors into other kinds of files (`src/a.rs#L10`) are not checked.
 
 ## Bad
 ```markdown

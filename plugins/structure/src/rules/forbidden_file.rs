@@ -1,6 +1,6 @@
 //! `structure/forbidden-file`
 
-use ward_plugin_sdk::{category, File, Finding, RuleInfo, Severity};
+use ward_plugin_sdk::{category, class, File, Finding, RuleInfo, Severity};
 
 use super::whole_file;
 use crate::config::Compiled;
@@ -40,6 +40,9 @@ pub fn info() -> RuleInfo {
         DOCS,
     )
     .category(category::SECURITY)
+    // Not test fixtures: a TLS test key under `testdata/` is the test's
+    // input, and the secrets pack still reports a key's content there.
+    .classes(&[class::BINARY, class::GENERATED, class::DOCUMENTATION])
 }
 
 /// Reports a file that matches a `forbidden` glob.
