@@ -350,9 +350,14 @@ pub fn markdown_pages(registry: &Registry) -> BTreeMap<String, String> {
         }
         for r in rules.iter() {
             page.push_str(&format!(
-                "\n## {}\n\n{}\n\nDefault severity: {}. Category: {}. Runs on: {} files.{}\n\n{}\n",
+                "\n## {}\n\n{}\n\n{}Default severity: {}. Category: {}. Runs on: {} files.{}\n\n{}\n",
                 r.rule.id,
                 r.rule.summary,
+                if r.rule.off_by_default {
+                    "Off by default: name it in `[rules]` to run it. "
+                } else {
+                    ""
+                },
                 r.rule.default_severity,
                 r.rule.category_or_default(),
                 r.rule.classes_or_default().join(", "),

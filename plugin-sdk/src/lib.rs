@@ -142,6 +142,11 @@ pub struct RuleInfo {
     /// a file with a class the rule does not list; see [`RuleInfo::classes`].
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub classes: Vec<String>,
+    /// The rule runs only when the config names it (`[rules]` or an
+    /// override gives it a severity): a check most repositories would not
+    /// act on by default; see [`RuleInfo::off_by_default`].
+    #[serde(default)]
+    pub off_by_default: bool,
 }
 
 /// The classes the engine gives every file before any rule runs. A file may
@@ -206,7 +211,15 @@ impl RuleInfo {
             category: category::HYGIENE.into(),
             tally_by_directory: false,
             classes: Vec::new(),
+            off_by_default: false,
         }
+    }
+
+    /// Marks the rule as off unless the config names it by its id.
+    #[must_use]
+    pub fn off_by_default(mut self) -> Self {
+        self.off_by_default = true;
+        self
     }
 
     /// Names the file classes the rule runs on (from [`class::ALL`]); its

@@ -40,17 +40,11 @@ fn unused_suppressions_are_info_findings() {
     let repo = repo(&[
         (
             "a.txt",
-            b"# ward:ignore-file text/bom
-clean
-",
+            b"# ward:ignore-file text/bom\nclean\n",
         ),
         (
             "b.txt",
-            b"# ward:ignore text/trailing-whitespace, text/bom
-x  
-# ward:ignore secrets/*
-clean
-",
+            b"# ward:ignore text/trailing-whitespace, text/bom\nx  \n# ward:ignore secrets/*\nclean\n",
         ),
     ]);
     let (code, report) = json(repo.path(), &["--no-cache"]);

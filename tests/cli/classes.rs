@@ -195,6 +195,10 @@ fn rules_run_on_the_classes_they_name() {
     let long = format!("{}\n", ["word"; 30].join(" "));
     let repo = repo(&[
         (".editorconfig", b"root = true\n[*]\nmax_line_length = 40\n"),
+        (
+            "ward.toml",
+            b"[rules]\n\"editorconfig/max-line-length\" = \"warning\"\n",
+        ),
         ("docs/guide.md", long.as_bytes()),
         ("src/main.py", long.as_bytes()),
         (
@@ -234,7 +238,11 @@ fn gitattributes_say_documentation() {
         ".editorconfig",
         b"root = true\n[*]\nmax_line_length = 40\n",
     );
-    write(dir, "ward.toml", b"");
+    write(
+        dir,
+        "ward.toml",
+        b"[rules]\n\"editorconfig/max-line-length\" = \"warning\"\n",
+    );
     write(
         dir,
         ".gitattributes",

@@ -1,6 +1,6 @@
 //! The built-in `text` plugin end to end, over `tests/fixtures/text`.
 
-use crate::support::{at, fixture, json, places, ward};
+use crate::support::{at, fixture, json, places, repo, ward};
 
 #[test]
 fn fixture_repository_gives_exactly_the_expected_findings() {
@@ -94,5 +94,29 @@ fn a_file_ending_in_a_bare_carriage_return_lacks_only_its_newline() {
     assert_eq!(
         places(&report),
         [at("text/final-newline", "crlf.txt", 2, 3)]
+    );
+}
+
+/// A project's `.editorconfig` that keeps trailing whitespace or leaves out
+/// the final newline for some files (Markdown hard breaks, docs written
+/// without one) switches those findings off there; elsewhere they stay.
+#[test]
+fn editorconfig_false_switches_whitespace_and_final_newline_off() {
+    let repo = repo(&[
+        (
+            ".editorconfig",
+            b"root = true\n[*]\ntrim_trailing_whitespace = true\n\
+              [*.md]\ntrim_trailing_whitespace = false\ninsert_final_newline = false\n",
+        ),
+        ("docs/a.md", b"line  \nmore \nend".as_slice()),
+        ("src/a.txt", b"line \nend".as_slice()),
+    ]);
+    let (_, report) = json(repo.path(), &["--no-cache"]);
+    assert_eq!(
+        places(&report),
+        [
+            at("text/trailing-whitespace", "src/a.txt", 1, 5),
+            at("text/final-newline", "src/a.txt", 2, 4),
+        ]
     );
 }

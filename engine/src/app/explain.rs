@@ -31,6 +31,12 @@ pub(super) fn run(args: &ExplainArgs) -> miette::Result<u8> {
         rule.category_or_default(),
         rule.classes_or_default().join(", ")
     );
+    if rule.off_by_default {
+        text.push_str(&format!(
+            "off by default: `\"{}\" = \"{}\"` in [rules] runs it\n",
+            rule.id, rule.default_severity
+        ));
+    }
     if !rule.docs.is_empty() {
         text.push('\n');
         text.push_str(rule.docs.trim_end());

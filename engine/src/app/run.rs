@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use super::cli::ScanArgs;
 use super::progress;
-use super::setup::{load_all, resolve_config, start_dir};
+use super::setup::{load_all, resolve_config, start_dir, switch_off_defaults};
 use crate::config::Config;
 use crate::finding;
 use crate::findings::baseline;
@@ -55,8 +55,9 @@ pub(super) fn scan_repository(
     } else {
         source::find_root(&start)
     };
-    let config = resolve_config(&args.plugin, &start)?;
+    let mut config = resolve_config(&args.plugin, &start)?;
     let loaded = load_all(&args.plugin, &config)?;
+    switch_off_defaults(&mut config, &loaded.registry);
     let active = host::activate(&loaded.plugins, &config, &root)?;
     let active_packs = packs::activate(&loaded.packs, &config);
     // `ward baseline` writes ward-baseline.json at the root: a check reads

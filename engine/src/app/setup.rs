@@ -78,6 +78,18 @@ pub(super) fn load_all(args: &PluginArgs, config: &Config) -> miette::Result<Loa
     Ok(loaded)
 }
 
+/// Switches off the rules that run only when named: a rule marked
+/// `off_by_default` is off unless `[rules]` or an override names its id.
+pub(super) fn switch_off_defaults(config: &mut Config, registry: &Registry) {
+    for registered in registry.rules() {
+        if registered.rule.off_by_default {
+            config
+                .rules
+                .put_first(&registered.rule.id, crate::config::policy::Level::Off);
+        }
+    }
+}
+
 /// The directory a check starts from: the first path, or its parent if it is a file.
 pub(super) fn start_dir(paths: &[PathBuf]) -> PathBuf {
     let first = paths

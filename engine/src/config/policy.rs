@@ -96,6 +96,20 @@ impl<V: Copy> RuleMap<V> {
             .map(|e| e.value)
     }
 
+    /// Puts `value` for the exact id `rule` before every entry, so that any
+    /// exact entry of a config for the same id wins over it.
+    pub fn put_first(&mut self, rule: &str, value: V) {
+        self.entries.insert(
+            0,
+            Entry {
+                pattern: rule.to_string(),
+                glob: None,
+                value,
+                origin: None,
+            },
+        );
+    }
+
     /// Adds the entries of a later layer after this one's.
     pub fn extend(&mut self, later: RuleMap<V>) {
         self.entries.extend(later.entries);

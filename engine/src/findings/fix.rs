@@ -216,6 +216,10 @@ pub fn run(
         if fixed == current {
             continue;
         }
+        if let Some(why) = recheck(&current, &fixed, &file_findings) {
+            applied.skipped.push(skipped(path, why));
+            continue;
+        }
         if dry_run {
             applied.diff.push_str(&diff(path, &current, &fixed));
         } else if let Err(e) = write_preserving(&abs, &fixed, meta.permissions()) {
@@ -228,6 +232,46 @@ pub fn run(
         applied.findings += count;
     }
     applied
+}
+
+/// Rules whose fixes change only whitespace, line endings, final newlines
+/// and the byte-order mark.
+const WHITESPACE_FIXES: &[&str] = &[
+    "text/trailing-whitespace",
+    "text/final-newline",
+    "text/mixed-line-endings",
+    "text/bom",
+    "editorconfig/end-of-line",
+];
+
+/// What the file would be without whitespace and byte-order marks.
+fn substance(bytes: &[u8]) -> Vec<u8> {
+    let mut rest = bytes;
+    while let Some(tail) = rest.strip_prefix(b"\xef\xbb\xbf") {
+        rest = tail;
+    }
+    rest.iter()
+        .copied()
+        .filter(|b| !matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+        .collect()
+}
+
+/// The fixed content checked before it is written, so that a faulty edit
+/// never reaches the disk: it must still be UTF-8, and when only
+/// whitespace rules fixed it, only whitespace, line endings and the
+/// byte-order mark may differ. `None` when it may be written.
+fn recheck(current: &[u8], fixed: &[u8], findings: &[&Finding]) -> Option<String> {
+    let text = |b: &[u8]| std::str::from_utf8(b.strip_prefix(b"\xef\xbb\xbf").unwrap_or(b)).is_ok();
+    if text(current) && !text(fixed) {
+        return Some("not fixed: the fixed file would not be valid UTF-8".into());
+    }
+    let whitespace_only = findings
+        .iter()
+        .all(|f| WHITESPACE_FIXES.contains(&f.rule.as_str()));
+    if whitespace_only && substance(current) != substance(fixed) {
+        return Some("not fixed: the fix would change more than whitespace".into());
+    }
+    None
 }
 
 fn diff(path: &str, old: &[u8], new: &[u8]) -> String {
@@ -270,6 +314,31 @@ mod tests {
         let (edits, applied) = plan(&[&a, &b, &c]);
         assert_eq!(applied, 2);
         assert_eq!(apply(b"0123456", &edits).unwrap(), b"034\n56");
+    }
+
+    /// A whitespace rule whose edit would delete text, or an edit that
+    /// would cut a character in two, never reaches the disk.
+    #[test]
+    fn the_fixed_content_is_checked_before_it_is_written() {
+        let mut deletes = finding(&[(0, 2, "")]);
+        deletes.rule = "text/trailing-whitespace".into();
+        let current = "ab  \n".as_bytes();
+        let fixed = apply(current, &plan(&[&deletes]).0).unwrap();
+        assert_eq!(
+            recheck(current, &fixed, &[&deletes]).as_deref(),
+            Some("not fixed: the fix would change more than whitespace")
+        );
+        let mut trims = finding(&[(2, 4, "")]);
+        trims.rule = "text/trailing-whitespace".into();
+        let fixed = apply(current, &plan(&[&trims]).0).unwrap();
+        assert_eq!(recheck(current, &fixed, &[&trims]), None);
+        let cuts = finding(&[(1, 2, "")]);
+        let current = "é\n".as_bytes();
+        let fixed = apply(current, &plan(&[&cuts]).0).unwrap();
+        assert_eq!(
+            recheck(current, &fixed, &[&cuts]).as_deref(),
+            Some("not fixed: the fixed file would not be valid UTF-8")
+        );
     }
 
     #[test]

@@ -6,6 +6,8 @@
 //! - vendored and fixture directories: the common entries of GitHub
 //!   linguist's `vendor.yml` and the conventions of Go (`testdata/`), Jest
 //!   (`__snapshots__/`, `__fixtures__/`) and most test suites (`fixtures/`);
+//!   under `test/`, `tests/`, `spec/` or `__tests__/`, any file that is not
+//!   source code or a build file is test input too;
 //! - documentation: linguist's `documentation.yml` (`docs/`, `doc/`, `man/`
 //!   at the top, `Documentation/` anywhere, READMEs, changelogs, licenses,
 //!   contributing guides) and the `linguist-documentation` attribute;
@@ -267,6 +269,49 @@ fn is_documentation(path: &str, name: &str) -> bool {
             .any(|doc| stem.eq_ignore_ascii_case(doc))
 }
 
+/// Directories of tests: data files in them are test inputs.
+const TEST_DIRS: &[&str] = &["test", "tests", "spec", "__tests__"];
+
+/// Extensions of source code and build scripts: under a test directory,
+/// these are the tests themselves; anything else there (`.txt`, `.json`,
+/// `.env`, `.key`, a `.gitignore` with a byte-order mark) is their input.
+const CODE_EXTENSIONS: &[&str] = &[
+    "py", "pyi", "js", "mjs", "cjs", "jsx", "ts", "mts", "cts", "tsx", "go", "rs", "java", "kt",
+    "kts", "scala", "groovy", "rb", "php", "c", "h", "cc", "cpp", "cxx", "hpp", "hh", "m", "mm",
+    "cs", "fs", "vb", "swift", "dart", "lua", "pl", "pm", "r", "ex", "exs", "erl", "hrl", "hs",
+    "ml", "mli", "clj", "cljs", "el", "zig", "nim", "jl", "sh", "bash", "zsh", "fish", "ps1",
+    "bat", "cmd", "vue", "svelte", "sql", "gradle", "cmake", "mk",
+];
+
+/// Whether a file under a test directory is test input rather than a test.
+fn is_test_data(name: &str, in_test_dir: bool) -> bool {
+    if !in_test_dir {
+        return false;
+    }
+    let extension = name
+        .rsplit_once('.')
+        .map(|(stem, e)| if stem.is_empty() { "" } else { e })
+        .unwrap_or_default();
+    let build_file = matches!(
+        name,
+        "Makefile"
+            | "Dockerfile"
+            | "BUILD"
+            | "BUILD.bazel"
+            | "CMakeLists.txt"
+            | "Cargo.toml"
+            | "package.json"
+            | "tsconfig.json"
+            | "pyproject.toml"
+            | "go.mod"
+            | "README.md"
+    );
+    !build_file
+        && !CODE_EXTENSIONS
+            .iter()
+            .any(|e| extension.eq_ignore_ascii_case(e))
+}
+
 /// The classes a path alone gives.
 pub fn by_path(path: &str) -> Classes {
     let mut classes = Classes::TEXT;
@@ -279,7 +324,9 @@ pub fn by_path(path: &str) -> Classes {
         classes = classes.with(Classes::VENDORED);
     }
     let mut parent = "";
+    let mut in_test_dir = false;
     for dir in dirs {
+        in_test_dir |= TEST_DIRS.contains(&dir);
         if is_vendored_dir(parent, dir) {
             classes = classes.with(Classes::VENDORED);
         }
@@ -287,6 +334,9 @@ pub fn by_path(path: &str) -> Classes {
         if FIXTURE_DIRS.contains(&dir) {
             classes = classes.with(Classes::TEST_FIXTURE);
         }
+    }
+    if is_test_data(name, in_test_dir) {
+        classes = classes.with(Classes::TEST_FIXTURE);
     }
     if LOCK_FILES.contains(&name) {
         classes = classes.with(Classes::GENERATED);
@@ -523,6 +573,16 @@ mod tests {
         assert_eq!(by_path("css/bootstrap.css"), Classes::VENDORED);
         assert_eq!(by_path("js/prototype_chain.js"), Classes::VENDORED);
         assert_eq!(by_path("js/prototypes.js"), Classes::TEXT);
+        assert_eq!(by_path("tests/test_apps/.env"), Classes::TEST_FIXTURE);
+        assert_eq!(
+            by_path("crates/ignore/tests/skip_bom.gitignore"),
+            Classes::TEST_FIXTURE
+        );
+        assert_eq!(by_path("test/data/expected.json"), Classes::TEST_FIXTURE);
+        assert_eq!(by_path("tests/test_cli.py"), Classes::TEXT);
+        assert_eq!(by_path("test/acceptance/app.js"), Classes::TEXT);
+        assert_eq!(by_path("tests/Makefile"), Classes::TEXT);
+        assert_eq!(by_path("src/data/expected.json"), Classes::TEXT);
         assert_eq!(by_path("docs/guide.md"), Classes::DOCUMENTATION);
         assert_eq!(by_path("README.rst"), Classes::DOCUMENTATION);
         assert_eq!(by_path("pkg/CHANGELOG.md"), Classes::DOCUMENTATION);

@@ -59,6 +59,7 @@ impl Validator for Example {
                     category: ward_plugin_sdk::category::HYGIENE.into(),
                     tally_by_directory: false,
                     classes: Vec::new(),
+                    off_by_default: false,
                 },
                 RuleInfo {
                     id: "example/missing-readme".into(),
@@ -70,6 +71,7 @@ impl Validator for Example {
                     category: ward_plugin_sdk::category::HYGIENE.into(),
                     tally_by_directory: false,
                     classes: Vec::new(),
+                    off_by_default: false,
                 },
             ],
         }

@@ -218,6 +218,7 @@ impl Rule {
             category: self.category.clone(),
             tally_by_directory: false,
             classes: self.classes.clone(),
+            off_by_default: false,
         }
     }
 

@@ -68,6 +68,42 @@ pub const RULES: &[Rule] = &[
 pub struct TextPlugin {
     settings: Settings,
     enabled: Vec<&'static Rule>,
+    root: Option<std::path::PathBuf>,
+}
+
+impl TextPlugin {
+    /// Drops the findings a project's `.editorconfig` switches off for this
+    /// file: `trim_trailing_whitespace = false` (Markdown hard breaks kept
+    /// on purpose) and `insert_final_newline = false`. Asked only of files
+    /// with such a finding, so most files never reach ec4rs.
+    fn respect_editorconfig(&self, path: &str, out: &mut Vec<Finding>, first: usize) {
+        let ruled = |f: &Finding| {
+            f.rule == rules::trailing_whitespace::ID || f.rule == rules::final_newline::ID
+        };
+        let Some(root) = &self.root else { return };
+        if !out[first..].iter().any(ruled) {
+            return;
+        }
+        let Ok(props) = ec4rs::properties_of(root.join(path)) else {
+            return;
+        };
+        let off = |key: &str| {
+            props
+                .get_raw_for_key(key)
+                .into_option()
+                .is_some_and(|v| v.eq_ignore_ascii_case("false"))
+        };
+        let (keep_whitespace, no_newline) =
+            (off("trim_trailing_whitespace"), off("insert_final_newline"));
+        let mut index = first;
+        out.retain(|f| {
+            let mine = index >= first;
+            index += 1;
+            !(mine
+                && ((keep_whitespace && f.rule == rules::trailing_whitespace::ID)
+                    || (no_newline && f.rule == rules::final_newline::ID)))
+        });
+    }
 }
 
 impl Validator for TextPlugin {
@@ -88,16 +124,22 @@ impl Validator for TextPlugin {
             .iter()
             .filter(|r| config.is_enabled(&(r.info)().id))
             .collect();
-        Ok(TextPlugin { settings, enabled })
+        Ok(TextPlugin {
+            settings,
+            enabled,
+            root: config.root.as_ref().map(std::path::PathBuf::from),
+        })
     }
 
     fn check_file(&self, file: &File<'_>, out: &mut Vec<Finding>) {
         if file.is_binary {
             return;
         }
+        let first = out.len();
         for rule in &self.enabled {
             (rule.check)(file, &self.settings, out);
         }
+        self.respect_editorconfig(file.path, out, first);
     }
 }
 

@@ -9,7 +9,7 @@ use super::{first_bad_indent, lines_text, point, Props};
 pub const ID: &str = "editorconfig/indent-style";
 
 const DOCS: &str = r"## What it does
-Under `indent_style = space`, finds lines indented with a tab; under `indent_style = tab`, lines indented with `indent_size` spaces or more. Reported once per file, at the first such line, with the count. Code inside a Markdown fence (```` ``` ```` or `~~~`) keeps its own language's indentation and is skipped, as are lines inside `/* … */` comments.
+Under `indent_style = space`, finds lines indented with a tab; under `indent_style = tab`, lines indented with `indent_size` spaces or more. Reported once per file, at the first such line, with the count. A Makefile is never asked for spaces (its recipes must start with a tab). Code inside a Markdown fence (```` ``` ```` or `~~~`) keeps its own language's indentation and is skipped, as are lines inside `/* … */` comments.
 
 ## Bad
 ```text
@@ -36,6 +36,12 @@ pub fn check(file: &File<'_>, props: &Props, out: &mut Vec<Finding>) {
     let Some(style) = props.style else {
         return;
     };
+    // A Makefile's recipes must start with a tab, whatever `[*]` says.
+    let name = file.path.rsplit('/').next().unwrap_or(file.path);
+    let makefile = matches!(name, "Makefile" | "makefile" | "GNUmakefile") || name.ends_with(".mk");
+    if makefile && matches!(style, IndentStyle::Spaces) {
+        return;
+    }
     let a_tab_of_spaces = vec![b' '; props.size.unwrap_or(4).max(1)];
     let judge = |indent: &[u8], _: &[u8]| match style {
         IndentStyle::Spaces => indent.iter().position(|b| *b == b'\t'),
@@ -91,6 +97,9 @@ mod tests {
             )]
         );
         assert_eq!(repo.check(ID, "Makefile", b"all:\n\techo hi\n"), []);
+        let spaces = Repo::new("root = true\n[*]\nindent_style = space\n");
+        assert_eq!(spaces.check(ID, "docs/Makefile", b"all:\n\techo hi\n"), []);
+        assert_eq!(spaces.check(ID, "build/rules.mk", b"all:\n\techo hi\n"), []);
     }
 
     #[test]

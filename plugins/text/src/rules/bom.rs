@@ -13,7 +13,7 @@ pub const RULE: Rule = Rule { info, check };
 const UTF8_BOM: &[u8] = b"\xef\xbb\xbf";
 
 const DOCS: &str = r"## What it does
-Finds files that start with the UTF-8 byte-order mark `EF BB BF`. Files of the Microsoft toolchain, where the mark is the default and sometimes needed, are left alone: C#, F# and VB sources, projects and Razor views, solutions, XAML, resources and PowerShell (Windows PowerShell 5.1 reads a script without the mark as ANSI). So is a file whose name says `bom` (`skip_bom.gitignore`): a test input for a tool's handling of the mark.
+Finds files that start with the UTF-8 byte-order mark `EF BB BF`. Files of the Microsoft toolchain, where the mark is the default and sometimes needed, are left alone: C#, F# and VB sources, projects and Razor views, solutions, XAML, resources and PowerShell (Windows PowerShell 5.1 reads a script without the mark as ANSI). A test input that carries the mark on purpose (`tests/skip_bom.gitignore`) is a test fixture, which hygiene rules leave alone.
 
 ## Why is this bad?
 UTF-8 has no byte order; the mark breaks shebangs, JSON parsers and concatenation, and shows as `ï»¿` in tools that do not expect it.
@@ -56,12 +56,7 @@ fn check(file: &File<'_>, _: &Settings, out: &mut Vec<Finding>) {
         .rsplit_once('.')
         .map(|(_, e)| e.to_ascii_lowercase())
         .unwrap_or_default();
-    // `gitignore_skip_bom.gitignore`: a file that names its mark is a test
-    // of how a tool reads one.
-    let name = file.path.rsplit('/').next().unwrap_or(file.path);
-    if MARKED_BY_THEIR_TOOLS.contains(&extension.as_str())
-        || name.to_ascii_lowercase().contains("bom")
-    {
+    if MARKED_BY_THEIR_TOOLS.contains(&extension.as_str()) {
         return;
     }
     out.push(

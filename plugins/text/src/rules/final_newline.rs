@@ -11,7 +11,7 @@ pub const ID: &str = "text/final-newline";
 pub const RULE: Rule = Rule { info, check };
 
 const DOCS: &str = r"## What it does
-Finds non-empty text files whose last byte is not a line feed.
+Finds non-empty text files whose last byte is not a line feed. A file for which the project's `.editorconfig` says `insert_final_newline = false` is not reported.
 
 ## Why is this bad?
 POSIX tools expect a final newline; without it `cat` glues files together and every append shows the last line as changed.

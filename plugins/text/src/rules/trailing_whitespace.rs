@@ -13,7 +13,7 @@ pub const ID: &str = "text/trailing-whitespace";
 pub const RULE: Rule = Rule { info, check };
 
 const DOCS: &str = r"## What it does
-Finds spaces and tabs at the end of a line. The `\r` of a CRLF line ending is part of the ending, not whitespace. In Markdown files (`.md`, `.markdown`) the last two spaces of a line of text are a hard line break and stay, as with pre-commit's `--markdown-linebreak-ext`; only whitespace before them is reported. `[plugins.text] markdown-line-breaks = false` reports them too.
+Finds spaces and tabs at the end of a line. The `\r` of a CRLF line ending is part of the ending, not whitespace. In Markdown files (`.md`, `.markdown`) the last two spaces of a line of text are a hard line break and stay, as with pre-commit's `--markdown-linebreak-ext`; only whitespace before them is reported. `[plugins.text] markdown-line-breaks = false` reports them too. A file for which the project's `.editorconfig` says `trim_trailing_whitespace = false` is not reported: the project keeps that whitespace on purpose.
 
 ## Why is this bad?
 Invisible characters make noisy diffs and merge conflicts.

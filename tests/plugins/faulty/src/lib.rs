@@ -33,6 +33,7 @@ impl Validator for Faulty {
                 category: String::new(),
                 tally_by_directory: false,
                 classes: Vec::new(),
+                off_by_default: false,
             }],
         }
     }
