@@ -41,6 +41,12 @@ pub fn rules() -> Vec<RuleInfo> {
 struct Settings {
     /// Report external links as `markdown/external-link`.
     list_external: bool,
+    /// Whether pages link by URL as a static site's do: `None` decides from
+    /// the generators' config files.
+    site: Option<bool>,
+    /// Folders a site serves at `/`, besides those its generator's config
+    /// names.
+    site_roots: Vec<String>,
 }
 
 /// The validator.
@@ -48,6 +54,8 @@ pub struct MarkdownPlugin {
     broken_link: bool,
     broken_anchor: bool,
     external: bool,
+    site: Option<bool>,
+    site_roots: Vec<String>,
 }
 
 /// Where a relative link leads.
@@ -91,6 +99,12 @@ impl Validator for MarkdownPlugin {
             broken_link: config.is_enabled(broken_link::ID),
             broken_anchor: config.is_enabled(broken_anchor::ID),
             external: settings.list_external && config.is_enabled(external_link::ID),
+            site: settings.site,
+            site_roots: settings
+                .site_roots
+                .iter()
+                .map(|r| r.trim_matches('/').to_string())
+                .collect(),
         })
     }
 
@@ -131,7 +145,7 @@ impl Validator for MarkdownPlugin {
             .filter(|e| e.kind == EntryKind::File && is_site_config(e.path))
             .map(|e| e.path)
             .collect();
-        let site = !configs.is_empty();
+        let site = self.site.unwrap_or(!configs.is_empty());
         let children = |dir: &str| -> Vec<String> {
             let prefix = format!("{dir}/");
             let mut names: Vec<String> = dirs
@@ -153,6 +167,9 @@ impl Validator for MarkdownPlugin {
                 site_roots(config, &text, &children)
             })
             .collect();
+        if site {
+            roots.extend(self.site_roots.iter().cloned());
+        }
         roots.dedup();
         // Hugo serves `Build.md` at `/build/`: site links ignore case.
         let folded: HashMap<String, &str> = if site {

@@ -7,7 +7,7 @@ use ward_plugin_sdk::{category, RuleInfo, Severity};
 pub const ID: &str = "markdown/broken-link";
 
 const DOCS: &str = r"## What it does
-Finds links and images in Markdown files (`.md`, `.markdown`) whose relative target is not a file or directory of the repository, at the link's line and column. `/path` is relative to the repository root, anything else to the file's directory; a target outside the repository is broken too. Query strings are ignored and `%20`-style escapes decoded. In a static site (the repository has a Hugo, MkDocs, Docusaurus, Jekyll or mdBook config file) and under a `docs/` tree, pages link by URL: a link is also resolved from the page's URL (`a/b.md` is served at `a/b/`), and `../page/` or `page` finds `page.md`, `page/index.md`, `page/_index.md` or `page/README.md`. In a site, `/a/b/` is looked for under each folder the site serves at its root (Hugo's `contentDir`, each language folder in it, and `static/`; MkDocs' `docs_dir`; Docusaurus' `docs/` and `static/`; mdBook's `src/`), a path without `./` or `../` from the root too (Hugo's page lookup), and letter case is ignored (Hugo lowercases URLs). A reference-style link written as an inline one (`[guide](guide)` where the file defines `[guide]: docs/manual.md`) is reported with that hint: `[guide][guide]` was meant. Destinations a site generator expands (`{{< ref x >}}`, `{% link x %}`) and destinations a Hugo link render hook names as a string literal (`[term](g)` for a glossary) are not paths and are skipped.
+Finds links and images in Markdown files (`.md`, `.markdown`) whose relative target is not a file or directory of the repository, at the link's line and column. `/path` is relative to the repository root, anything else to the file's directory; a target outside the repository is broken too. Query strings are ignored and `%20`-style escapes decoded. In a static site (the repository has a Hugo, MkDocs, Docusaurus, Jekyll or mdBook config file) and under a `docs/` tree, pages link by URL: a link is also resolved from the page's URL (`a/b.md` is served at `a/b/`), and `../page/` or `page` finds `page.md`, `page/index.md`, `page/_index.md` or `page/README.md`. `[plugins.markdown] site = true` (or `false`) says whether the repository is a site when no generator config is found (or despite one), and `site-roots = ['web/pages']` adds folders served at `/`. In a site, `/a/b/` is looked for under each folder the site serves at its root (Hugo's `contentDir`, each language folder in it, and `static/`; MkDocs' `docs_dir`; Docusaurus' `docs/` and `static/`; mdBook's `src/`), a path without `./` or `../` from the root too (Hugo's page lookup), and letter case is ignored (Hugo lowercases URLs). A reference-style link written as an inline one (`[guide](guide)` where the file defines `[guide]: docs/manual.md`) is reported with that hint: `[guide][guide]` was meant. Destinations a site generator expands (`{{< ref x >}}`, `{% link x %}`) and destinations a Hugo link render hook names as a string literal (`[term](g)` for a glossary) are not paths and are skipped.
 
 ## Bad
 ```markdown
@@ -186,5 +186,19 @@ mod tests {
                  "`nothing`: no file or directory `nothing` in the repository".into()),
             ]
         );
+    }
+
+    /// Without a generator's config file, the config says the repository
+    /// is a site and which folder it serves at `/`.
+    #[test]
+    fn the_config_says_what_the_site_is() {
+        let files = [
+            ("web/pages/a.md", "[b](/guide/b/) [c](../c/)\n"),
+            ("web/pages/guide/b.md", "# B\n"),
+            ("web/pages/c.md", "# C\n"),
+        ];
+        assert_eq!(check(&files).len(), 2);
+        let settings = serde_json::json!({"site": true, "site-roots": ["web/pages/"]});
+        assert_eq!(check_with(settings, &files), []);
     }
 }
