@@ -261,3 +261,37 @@ fn every_true_gitleaks_sample_of_a_claimed_format_is_caught() {
     assert_eq!(wrong, Vec::<&String>::new());
     assert!(expected.len() > 1_000, "{}", expected.len());
 }
+
+/// Generic rules are errors only for values random enough to be keys: a
+/// hex digest under a secret-named key is a warning, a mixed-case token an
+/// error; a database password that reads like words is a warning.
+#[test]
+fn generic_findings_are_warnings_unless_the_value_is_random() {
+    let strong = ["Vb8nM2qZ5xR7tK1w", "L4pH9jD3Qm7vT2xK"].concat();
+    let text = format!(
+        "api_key = \"{strong}\"\nsecret_key = \"9f86d081884c7d659a2feaa0c55ad015\"\n\
+         url = \"mysql://root:whalehello@db:3306/app\"\n"
+    );
+    let repo = repo(&[("app/settings.py", text.as_bytes())]);
+    let (_, report) = json(repo.path(), &["--no-cache"]);
+    let found: Vec<(String, u64, String)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+                f["severity"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("secrets/generic-api-key".into(), 1, "error".into()),
+            ("secrets/generic-secret".into(), 2, "warning".into()),
+            ("secrets/database-url-password".into(), 3, "warning".into()),
+        ]
+    );
+}

@@ -103,13 +103,6 @@ mod tests {
                 "{path}"
             );
         }
-        assert!(run_at(
-            "tests/with_bom.txt",
-            &super::RULE,
-            input,
-            &Default::default()
-        )
-        .is_empty());
         let found = run_at("run.sh", &super::RULE, input, &Default::default());
         assert_eq!(positions(&found), [(1, 1, 1, 2)]);
     }
