@@ -290,3 +290,71 @@ fn a_fixture_key_is_reported_once() {
         ]
     );
 }
+
+/// `--fix` on a tree of binary formats, each its real header followed by
+/// bytes that would read as untidy text (trailing spaces, CRLF, no final
+/// newline): every byte stays, and no text rule reports anything.
+#[test]
+fn fix_leaves_every_binary_format_byte_for_byte() {
+    let body = |seed: u32| -> Vec<u8> {
+        let mut out = Vec::new();
+        for i in 0..2_000u32 {
+            out.push(((i * 131 + seed) % 254 + 1) as u8);
+            if i % 97 == 0 {
+                out.extend_from_slice(b"  \r\n");
+            }
+        }
+        out.extend_from_slice(b"end  ");
+        out
+    };
+    let with_header = |header: &[u8], seed: u32| -> Vec<u8> {
+        let mut file = header.to_vec();
+        file.extend(body(seed));
+        file
+    };
+    let files: Vec<(&str, Vec<u8>)> = vec![
+        // No NUL in the first 8 KiB: recognised by signature or extension.
+        (
+            "ext/logo.ai",
+            with_header(b"%PDF-1.5\n%\xe2\xe3\xcf\xd3\n", 1),
+        ),
+        (
+            "docs/manual.pdf",
+            with_header(b"%PDF-1.7\n%\xb5\xed\xae\xfb\n", 2),
+        ),
+        ("tests/data/x.br", with_header(b"\x1b\x03\x02", 3)),
+        // Real headers, NUL bytes and all.
+        (
+            "tests/data/x.gz",
+            with_header(b"\x1f\x8b\x08\x00\x5a\x5a\x5a\x5a\x02\xff", 4),
+        ),
+        (
+            "assets/icon.png",
+            with_header(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", 5),
+        ),
+        ("assets/font.woff2", with_header(b"wOF2\x00\x01\x00\x00", 6)),
+        (
+            "assets/font.ttf",
+            with_header(b"\x00\x01\x00\x00\x00\x10\x01\x00", 7),
+        ),
+        (
+            "build/App.class",
+            with_header(b"\xca\xfe\xba\xbe\x00\x00\x00\x3d", 8),
+        ),
+        (
+            "pkg/__pycache__/m.cpython-311.pyc",
+            with_header(b"\xa7\x0d\x0d\x0a\x00\x00\x00\x00", 9),
+        ),
+    ];
+    let refs: Vec<(&str, &[u8])> = files.iter().map(|(p, b)| (*p, b.as_slice())).collect();
+    let repo = repo(&refs);
+    let (_, report) = json(repo.path(), &["--fix", "--no-cache"]);
+    for (path, bytes) in &files {
+        assert_eq!(&read(repo.path(), path), bytes, "{path} was changed");
+    }
+    let text_findings: Vec<_> = places(&report)
+        .into_iter()
+        .filter(|p| p.0.starts_with("text/") || p.0.starts_with("editorconfig/"))
+        .collect();
+    assert_eq!(text_findings, []);
+}
