@@ -119,6 +119,9 @@ pub(super) fn scan_repository(
         (tree, opening.join().ok().flatten())
     });
     let tree = tree?;
+    if let Some(cache) = cache.as_mut() {
+        cache.set_environment(environment(&tree, &root));
+    }
     let known_rules = loaded.registry.ids().map(str::to_string).collect();
     let progress = progress::Progress::new(options.progress && !args.no_progress, || {
         tree.files()
@@ -351,6 +354,37 @@ fn walk_paths(
 
 /// Everything that decides a file's findings, hashed: a cache entry made
 /// under another key is never used.
+/// A digest of the files that shape the findings of files that did not
+/// change: every `.editorconfig` and `.gitattributes` of the tree, and the
+/// `.editorconfig` files above it that editors (and ec4rs) read too.
+fn environment(tree: &source::Tree, root: &Path) -> String {
+    let read = |path: &Path| -> Vec<u8> {
+        use std::io::Read;
+        let mut bytes = Vec::new();
+        if let Ok((file, _)) = source::read::open_regular(path) {
+            let _ = file.take(1 << 20).read_to_end(&mut bytes);
+        }
+        bytes
+    };
+    let mut parts: Vec<Vec<u8>> = Vec::new();
+    for entry in tree.files() {
+        let name = entry.path.rsplit('/').next().unwrap_or(&entry.path);
+        if name == ".editorconfig" || name == ".gitattributes" {
+            parts.push(entry.path.as_bytes().to_vec());
+            parts.push(read(&entry.abs));
+        }
+    }
+    for dir in root.ancestors().skip(1) {
+        let path = dir.join(".editorconfig");
+        if path.is_file() {
+            parts.push(path.to_string_lossy().as_bytes().to_vec());
+            parts.push(read(&path));
+        }
+    }
+    let refs: Vec<&[u8]> = parts.iter().map(Vec::as_slice).collect();
+    source::digest::key_of(&refs)
+}
+
 fn cache_key(
     config: &Config,
     plugins: &[host::ActivePlugin],

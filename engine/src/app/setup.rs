@@ -24,13 +24,14 @@ pub(super) fn resolve_config(args: &PluginArgs, start: &Path) -> miette::Result<
             if !discovered {
                 return Ok(config::discover::load(&path)?);
             }
-            let mut allowed = vec![source::find_root(start)];
+            let root = source::find_root(start);
+            let mut allowed = vec![root.clone()];
             allowed.extend(config::discover::user_config_dir());
             let allowed: Vec<PathBuf> = allowed
                 .into_iter()
                 .map(|d| d.canonicalize().unwrap_or(d))
                 .collect();
-            let mut config = config::discover::load_confined(&path, &allowed)?;
+            let mut config = config::discover::load_confined(&path, &root, &allowed)?;
             config.mark_plugins_from_repository();
             Ok(config)
         }

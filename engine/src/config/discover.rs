@@ -33,11 +33,39 @@ pub fn load(path: &Path) -> Result<Config, LoadError> {
 /// packs, gitleaks files) must lie inside `allowed` directories (the
 /// repository, the user's config directory), so a crafted repository cannot
 /// make ward read `/etc` or a home directory.
-pub fn load_confined(path: &Path, allowed: &[PathBuf]) -> Result<Config, LoadError> {
+///
+/// The config file itself, when it sits inside the repository (`root`),
+/// must lead inside the allowed directories too: a `ward.toml` that is a
+/// symlink to `/proc/self/environ` is refused before it is read, so no
+/// error can echo the CI's environment. A config found above the
+/// repository is the user's own and is read as it is.
+pub fn load_confined(path: &Path, root: &Path, allowed: &[PathBuf]) -> Result<Config, LoadError> {
+    if path.starts_with(root) {
+        let resolved = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+        if !allowed.iter().any(|dir| resolved.starts_with(dir)) {
+            return Err(LoadError::Outside(format!(
+                "{} leads outside the repository (to {}); a config in the checked tree must be a file inside it",
+                path.display(),
+                resolved.display()
+            )));
+        }
+    }
     let mut stack = Vec::new();
     let config = load_layered(path, &mut stack, Some(allowed))?;
     for named in config.packs.iter().chain(&config.gitleaks) {
         check_inside(&named.path, &named.origin, allowed)?;
+    }
+    if let (Some(baseline), Some(file)) = (&config.baseline, &config.file) {
+        let resolved = baseline
+            .canonicalize()
+            .unwrap_or_else(|_| baseline.to_path_buf());
+        if !allowed.iter().any(|dir| resolved.starts_with(dir)) {
+            return Err(LoadError::Outside(format!(
+                "the baseline {} named by {} is outside the repository",
+                baseline.display(),
+                file.display()
+            )));
+        }
     }
     Ok(config)
 }
@@ -70,7 +98,7 @@ fn load_layered(
     stack: &mut Vec<PathBuf>,
     allowed: Option<&[PathBuf]>,
 ) -> Result<Config, LoadError> {
-    let text = std::fs::read_to_string(path).map_err(|source| {
+    let text = super::read::read_bounded(path, super::read::CONFIG_LIMIT).map_err(|source| {
         LoadError::Read(ConfigReadError {
             path: path.display().to_string(),
             source,

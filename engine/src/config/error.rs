@@ -66,4 +66,8 @@ pub enum LoadError {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Read(ConfigReadError),
+    /// A file the checked tree names that leads out of it: refused unread.
+    #[error("{0}")]
+    #[diagnostic(code(ward::config_outside))]
+    Outside(String),
 }

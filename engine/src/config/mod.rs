@@ -3,6 +3,7 @@
 pub mod discover;
 pub mod error;
 pub mod policy;
+pub mod read;
 pub mod score;
 
 use std::collections::BTreeMap;

@@ -60,10 +60,11 @@ impl Baseline {
     /// never silently an empty baseline that would report everything.
     pub fn load(path: &Path) -> Result<Self, BaselineError> {
         let shown = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| BaselineError::Read {
-            path: shown.clone(),
-            source,
-        })?;
+        let text = crate::config::read::read_bounded(path, crate::config::read::BASELINE_LIMIT)
+            .map_err(|source| BaselineError::Read {
+                path: shown.clone(),
+                source,
+            })?;
         let file: BaselineFile =
             serde_json::from_str(&text).map_err(|e| BaselineError::Invalid {
                 path: shown.clone(),

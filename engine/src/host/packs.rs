@@ -97,7 +97,7 @@ pub struct LoadedPack {
 }
 
 fn read(path: &ConfigPath) -> Result<String, PackLoadError> {
-    std::fs::read_to_string(&path.path).map_err(|e| {
+    crate::config::read::read_bounded(&path.path, crate::config::read::CONFIG_LIMIT).map_err(|e| {
         PackLoadError::Config(path.origin.error(
             format!("cannot read {}: {e}", path.path.display()),
             "named here",
@@ -119,10 +119,12 @@ fn parse_pack(name: String, text: String, builtin: bool) -> Result<LoadedPack, P
 
 /// Parses one pack file given by path (for `ward test-rules FILE`).
 pub fn load_file(path: &std::path::Path) -> Result<LoadedPack, PackLoadError> {
-    let text = std::fs::read_to_string(path).map_err(|source| PackLoadError::Read {
-        path: path.display().to_string(),
-        source,
-    })?;
+    let text = crate::config::read::read_bounded(path, crate::config::read::CONFIG_LIMIT).map_err(
+        |source| PackLoadError::Read {
+            path: path.display().to_string(),
+            source,
+        },
+    )?;
     parse_pack(path.display().to_string(), text, false)
 }
 

@@ -24,7 +24,7 @@ use crate::source::digest::{content_hash, key_of, ContentHash};
 use crate::source::Entry;
 
 /// Bumped when the file format changes.
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
 
 /// The first bytes of a cache file: anything else there is not ours.
 const MAGIC: &[u8] = b"ward-cache\n";
@@ -60,6 +60,10 @@ struct StoredFile {
     size: u64,
     modified: u128,
     inode: u64,
+    /// Permission bits (and the git index's executable bit): the setuid,
+    /// world-writable and exec-bit rules judge them, and `chmod` keeps the
+    /// modification time.
+    mode: u32,
     hash: ContentHash,
     findings: Vec<StoredFinding>,
     /// Set once this run finds the entry still valid (a flag, not a copy:
@@ -77,7 +81,38 @@ type PathMap<V> = HashMap<String, V, foldhash::fast::RandomState>;
 struct CacheFile {
     format: u32,
     key: String,
+    /// What the files that shape every file's findings held when the
+    /// entries were stored: `.editorconfig` and `.gitattributes`.
+    environment: String,
     files: PathMap<StoredFile>,
+}
+
+/// The most a cache file may hold; a larger one is not read.
+const CACHE_LIMIT: u64 = 1 << 30;
+
+/// The file's payload, if its checksum (BLAKE3 of the payload, after the
+/// magic line) holds: a flipped bit or a planted file is a miss, never a
+/// source of findings.
+fn verified(bytes: &[u8]) -> Option<&[u8]> {
+    let rest = bytes.strip_prefix(MAGIC)?;
+    if rest.len() < 32 {
+        return None;
+    }
+    let (sum, payload) = rest.split_at(32);
+    (blake3::hash(payload).as_bytes() == sum).then_some(payload)
+}
+
+/// The cache file's bytes, read only if it is a regular file (never through
+/// a link, never a FIFO that would block) within [`CACHE_LIMIT`].
+fn read_cache(path: &Path) -> Option<Vec<u8>> {
+    use std::io::Read;
+    let (file, len) = crate::source::read::open_regular(path).ok()?;
+    if len > CACHE_LIMIT {
+        return None;
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(len).ok()?);
+    file.take(CACHE_LIMIT).read_to_end(&mut bytes).ok()?;
+    Some(bytes)
 }
 
 /// A cache hit: the findings of an unchanged file.
@@ -90,6 +125,7 @@ pub enum Hit {
 pub struct Cache {
     path: PathBuf,
     key: String,
+    environment: String,
     /// The entries read from disk.
     old: PathMap<StoredFile>,
     kept: AtomicUsize,
@@ -140,20 +176,32 @@ impl Cache {
     pub fn open(dir: &Path, root: &Path, scope: &str, key: String) -> Cache {
         let name = key_of(&[root.to_string_lossy().as_bytes(), scope.as_bytes()]);
         let path = dir.join(format!("{}.bin", &name[..32]));
-        let old = std::fs::read(&path)
-            .ok()
-            .and_then(|bytes| postcard::from_bytes::<CacheFile>(bytes.strip_prefix(MAGIC)?).ok())
+        let (old, environment) = read_cache(&path)
+            .and_then(|bytes| postcard::from_bytes::<CacheFile>(verified(&bytes)?).ok())
             .filter(|file| file.format == FORMAT && file.key == key)
-            .map(|file| file.files)
+            .map(|file| (file.files, file.environment))
             .unwrap_or_default();
         Cache {
             path,
             key,
+            environment,
             old,
             kept: AtomicUsize::new(0),
             new: Mutex::new(PathMap::default()),
             changed: AtomicBool::new(false),
             started: now_nanos(),
+        }
+    }
+
+    /// Drops every stored entry when `environment` (a digest of the tree's
+    /// `.editorconfig` and `.gitattributes` files) is not what they were
+    /// stored under: an edit there changes findings of files that did not
+    /// change.
+    pub fn set_environment(&mut self, environment: String) {
+        if self.environment != environment {
+            self.old.clear();
+            self.environment = environment;
+            *self.changed.get_mut() = true;
         }
     }
 
@@ -164,7 +212,11 @@ impl Cache {
         }
         let (modified, inode) = entry.stat?;
         let stored = self.old.get(&entry.path)?;
-        if stored.size != entry.size || stored.modified != modified || stored.inode != inode {
+        if stored.size != entry.size
+            || stored.modified != modified
+            || stored.inode != inode
+            || stored.mode != entry.mode
+        {
             return None;
         }
         if !stored.used.swap(true, Ordering::Relaxed) {
@@ -180,7 +232,10 @@ impl Cache {
             return None;
         }
         let stored = self.old.get(&entry.path)?;
-        if stored.size != bytes.len() as u64 || stored.hash != content_hash(bytes) {
+        if stored.size != bytes.len() as u64
+            || stored.hash != content_hash(bytes)
+            || stored.mode != entry.mode
+        {
             return None;
         }
         let findings = restore(&entry.path, &stored.findings);
@@ -215,6 +270,7 @@ impl Cache {
             size,
             modified,
             inode,
+            mode: entry.mode,
             hash,
             findings: findings.iter().map(stored).collect(),
             used: AtomicBool::new(false),
@@ -244,10 +300,17 @@ impl Cache {
         let file = CacheFile {
             format: FORMAT,
             key: self.key.clone(),
+            environment: self.environment.clone(),
             files,
         };
-        let written = postcard::to_extend(&file, MAGIC.to_vec())
+        let written = postcard::to_allocvec(&file)
             .map_err(|e| e.to_string())
+            .map(|payload| {
+                let mut bytes = MAGIC.to_vec();
+                bytes.extend_from_slice(blake3::hash(&payload).as_bytes());
+                bytes.extend_from_slice(&payload);
+                bytes
+            })
             .and_then(|bytes| {
                 if let Some(dir) = self.path.parent() {
                     std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
@@ -319,4 +382,55 @@ fn restore(path: &str, findings: &[StoredFinding]) -> Vec<Finding> {
             secret_span: f.secret_span,
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every single-bit flip of a real cache file makes it a miss: the
+    /// checksum covers the payload, the magic line and the checksum itself.
+    #[test]
+    fn every_flipped_bit_is_a_miss() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("repo");
+        std::fs::create_dir_all(&root).unwrap();
+        let file = root.join("a.txt");
+        std::fs::write(&file, b"x  \n").unwrap();
+        let then = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        std::fs::File::options()
+            .write(true)
+            .open(&file)
+            .unwrap()
+            .set_modified(then)
+            .unwrap();
+        let tree = crate::source::collect(
+            &root,
+            std::slice::from_ref(&root),
+            &globset::GlobSet::empty(),
+            crate::source::WalkOptions {
+                threads: 1,
+                ignore_files: false,
+                skip_vendored: true,
+            },
+        );
+        let entry = tree.files().next().unwrap().clone();
+        let finding = Finding::engine("text/x", Severity::Error, "a.txt", "m".into());
+        let cache_dir = dir.path().join("cache");
+        let mut cache = Cache::open(&cache_dir, &root, "", "key".into());
+        cache.store(&entry, b"x  \n", &[finding]);
+        cache.save().unwrap();
+        let path = cache.path.clone();
+        let good = std::fs::read(&path).unwrap();
+        assert!(!Cache::open(&cache_dir, &root, "", "key".into())
+            .old
+            .is_empty());
+        for bit in 0..good.len() * 8 {
+            let mut bad = good.clone();
+            bad[bit / 8] ^= 1 << (bit % 8);
+            std::fs::write(&path, &bad).unwrap();
+            let reopened = Cache::open(&cache_dir, &root, "", "key".into());
+            assert!(reopened.old.is_empty(), "bit {bit} of {}", good.len() * 8);
+        }
+    }
 }
