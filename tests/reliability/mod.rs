@@ -2,6 +2,7 @@
 
 use crate::support::{at, json, messages, places, repo, ward};
 
+mod hostile;
 mod plugins;
 
 #[test]

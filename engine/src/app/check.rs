@@ -35,7 +35,7 @@ pub(super) fn run(args: &CheckArgs) -> miette::Result<u8> {
             args.dry_run,
         );
         if args.dry_run {
-            write_stdout(&applied.diff);
+            write_stdout(&applied.diff)?;
             eprintln!(
                 "ward: --dry-run: would fix {} findings in {} files; nothing written",
                 applied.findings, applied.files

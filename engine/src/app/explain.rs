@@ -42,6 +42,6 @@ pub(super) fn run(args: &ExplainArgs) -> miette::Result<u8> {
         text.push_str(rule.docs.trim_end());
         text.push('\n');
     }
-    write_stdout(&text);
+    write_stdout(&text)?;
     Ok(EXIT_CLEAN)
 }

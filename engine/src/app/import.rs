@@ -1,7 +1,7 @@
 //! `ward import gitleaks`: another tool's configuration as a ward rule pack.
 
 use super::cli::ImportGitleaksArgs;
-use super::output::{write_stdout, EXIT_CLEAN};
+use super::output::{emit, EXIT_CLEAN};
 use crate::host::packs;
 
 pub(super) fn gitleaks(args: &ImportGitleaksArgs) -> miette::Result<u8> {
@@ -25,11 +25,7 @@ pub(super) fn gitleaks(args: &ImportGitleaksArgs) -> miette::Result<u8> {
         text: translation.pack_toml.clone(),
     })
     .map_err(packs::PackDiagnostic::from)?;
-    match &args.output {
-        Some(path) => std::fs::write(path, &translation.pack_toml)
-            .map_err(|e| miette::miette!("cannot write {}: {e}", path.display()))?,
-        None => write_stdout(&translation.pack_toml),
-    }
+    emit(&translation.pack_toml, args.output.as_deref(), "rule pack")?;
     eprintln!(
         "ward: translated {} rules, left out {}",
         translation.translated,

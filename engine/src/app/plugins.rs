@@ -47,6 +47,6 @@ pub(super) fn run(list: &ListArgs) -> miette::Result<u8> {
             })
             .collect(),
     };
-    write_stdout(&text);
+    write_stdout(&text)?;
     Ok(EXIT_CLEAN)
 }

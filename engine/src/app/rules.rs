@@ -52,7 +52,7 @@ pub(super) fn run(list: &RulesArgs) -> miette::Result<u8> {
                     .iter()
                     .map(|(name, page)| format!("<!-- {name} -->\n{page}\n"))
                     .collect();
-                write_stdout(&text);
+                write_stdout(&text)?;
                 return Ok(EXIT_CLEAN);
             };
             std::fs::create_dir_all(dir)
@@ -86,6 +86,6 @@ pub(super) fn run(list: &RulesArgs) -> miette::Result<u8> {
                 .collect()
         }
     };
-    write_stdout(&text);
+    write_stdout(&text)?;
     Ok(EXIT_CLEAN)
 }

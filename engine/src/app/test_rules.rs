@@ -50,7 +50,7 @@ pub(super) fn run(args: &TestRulesArgs) -> miette::Result<u8> {
             format!("{} packs", packs.len())
         },
     ));
-    write_stdout(&out);
+    write_stdout(&out)?;
     Ok(if failures > 0 {
         EXIT_FINDINGS
     } else {

@@ -350,10 +350,16 @@ pub fn audit_line(facts: &RunFacts<'_>) -> serde_json::Result<String> {
 /// concurrent runs never interleave (a regular file on a local file system).
 pub fn append_line(path: &Path, line: &str) -> std::io::Result<()> {
     use std::io::Write;
-    let mut file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)?;
+    let mut options = std::fs::OpenOptions::new();
+    options.create(true).append(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        // Never appended through a link (a planted `audit.log -> ~/.bashrc`
+        // is an error), and a FIFO with no reader is an error, not a hang.
+        options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_NOCTTY);
+    }
+    let mut file = options.open(path)?;
     let written = file.write(line.as_bytes())?;
     if written != line.len() {
         return Err(std::io::Error::new(

@@ -11,7 +11,7 @@ use std::path::Path;
 /// `ward.sarif -> ~/.bashrc` where CI writes its report). Only a device or
 /// a pipe is written through (`-o /dev/stdout`, `-o /dev/null`, a FIFO,
 /// directly or by a link), opened without blocking so that a FIFO with no
-/// reader is an error, not a hang.
+/// reader within five seconds is an error, not a hang.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let mut replaces_link = false;
     if let Ok(meta) = std::fs::symlink_metadata(path) {
@@ -68,7 +68,19 @@ fn write_through(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         use std::os::unix::fs::OpenOptionsExt;
         options.custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY);
     }
-    let mut file = options.open(path)?;
+    // A FIFO whose reader has not opened it yet refuses a non-blocking
+    // writer (ENXIO): give a reader five seconds, then fail rather than hang.
+    let mut tries = 0;
+    let mut file = loop {
+        match options.open(path) {
+            Ok(file) => break file,
+            Err(e) if e.raw_os_error() == Some(libc::ENXIO) && tries < 50 => {
+                tries += 1;
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+            Err(e) => return Err(e),
+        }
+    };
     #[cfg(unix)]
     {
         use std::os::unix::io::AsRawFd;

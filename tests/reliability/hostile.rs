@@ -1,0 +1,129 @@
+//! A hostile checked-out tree (see docs/untrusted.md): what it names is read
+//! only inside it, what ward writes never follows its links, and a failed
+//! write is never a passing run. Each test builds the attack as a tree.
+
+use crate::support::{repo, ward, write};
+
+fn run(dir: &std::path::Path, args: &[&str]) -> (i32, String, String) {
+    let out = crate::support::output(&mut ward(dir, args));
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// `ward.toml -> /proc/self/environ` (here: a file outside the tree full of
+/// CI secrets) is refused before it is read: the error names the link, and
+/// no byte of the target reaches the output.
+#[cfg(unix)]
+#[test]
+fn a_config_linked_out_of_the_tree_is_refused_unread() {
+    let outside = tempfile::TempDir::new().unwrap();
+    let environ = outside.path().join("environ");
+    std::fs::write(&environ, b"CI_TOKEN=hunter2-do-not-print\0PATH=/bin\0").unwrap();
+    let repo = repo(&[("a.txt", b"clean\n")]);
+    let _ = std::fs::remove_file(repo.path().join("ward.toml"));
+    std::os::unix::fs::symlink(&environ, repo.path().join("ward.toml")).unwrap();
+    let (code, stdout, stderr) = run(repo.path(), &["check", "--no-cache"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("leads outside the repository"), "{stderr}");
+    assert!(
+        !stderr.contains("hunter2") && !stdout.contains("hunter2"),
+        "{stderr}"
+    );
+}
+
+/// A baseline, an extended config or a pack named by the tree's config that
+/// is a device or a FIFO is an error at once: never read until memory runs
+/// out, never a hang.
+#[cfg(unix)]
+#[test]
+fn devices_and_fifos_named_by_the_config_are_errors_not_hangs() {
+    let repo = repo(&[("a.txt", b"clean\n")]);
+    let fifo = repo.path().join("base.toml");
+    let name = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    // SAFETY: mkfifo gets a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(name.as_ptr(), 0o600) }, 0);
+    for config in [
+        "baseline = \"/dev/zero\"\n",
+        "extends = [\"base.toml\"]\n",
+        "packs = [\"base.toml\"]\n",
+        "baseline = \"base.toml\"\n",
+    ] {
+        write(repo.path(), "ward.toml", config.as_bytes());
+        let started = std::time::Instant::now();
+        let (code, _, stderr) = run(repo.path(), &["check", "--no-cache"]);
+        assert_eq!(code, 2, "{config}: {stderr}");
+        assert!(started.elapsed().as_secs() < 60, "{config}");
+    }
+}
+
+/// A pull request that commits `ward.sarif -> ~/.bashrc`: the CI step
+/// `--output ward.sarif` replaces the link with the report and leaves the
+/// file it pointed at alone; so do `--metrics` and `ward baseline`; the
+/// audit log is never appended through a link.
+#[cfg(unix)]
+#[test]
+fn outputs_never_write_through_a_planted_link() {
+    let home = tempfile::TempDir::new().unwrap();
+    let bashrc = home.path().join(".bashrc");
+    std::fs::write(&bashrc, b"export PATH=/usr/bin\n").unwrap();
+    let repo = repo(&[("a.txt", b"x  \n")]);
+    for name in [
+        "ward.sarif",
+        "metrics.prom",
+        "ward-baseline.json",
+        "audit.log",
+    ] {
+        std::os::unix::fs::symlink(&bashrc, repo.path().join(name)).unwrap();
+    }
+    let (code, _, stderr) = run(
+        repo.path(),
+        &[
+            "check",
+            "--no-cache",
+            "--format",
+            "sarif",
+            "--output",
+            "ward.sarif",
+            "--metrics",
+            "metrics.prom",
+        ],
+    );
+    assert_eq!(code, 1, "{stderr}");
+    let (_, _, stderr) = run(repo.path(), &["baseline", "--no-cache"]);
+    assert_eq!(
+        std::fs::read(&bashrc).unwrap(),
+        b"export PATH=/usr/bin\n",
+        "{stderr}"
+    );
+    for name in ["ward.sarif", "metrics.prom", "ward-baseline.json"] {
+        let meta = std::fs::symlink_metadata(repo.path().join(name)).unwrap();
+        assert!(meta.file_type().is_file(), "{name} is still a link");
+    }
+    let (code, _, stderr) = run(
+        repo.path(),
+        &["check", "--no-cache", "--audit-log", "audit.log"],
+    );
+    assert_eq!(code, 2, "{stderr}");
+    assert_eq!(std::fs::read(&bashrc).unwrap(), b"export PATH=/usr/bin\n");
+}
+
+/// A report that could not be written is exit 2, never the exit code of a
+/// run whose report someone read.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_report_that_cannot_be_written_is_exit_2() {
+    let repo = repo(&[("a.txt", b"clean\n")]);
+    let full = std::fs::File::options()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let out = ward(repo.path(), &["check", "--no-cache"])
+        .stdout(full)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot write to standard output"));
+}
