@@ -317,3 +317,25 @@ fn a_pack_names_the_classes_its_rules_run_on() {
         [at("team/console-log", "src/gen.js", 2, 1)]
     );
 }
+
+/// A pattern that parses but is too large to compile would find nothing,
+/// silently: it is a load error naming the rule, in a run and in
+/// `ward test-rules`.
+#[test]
+fn a_regex_too_large_to_compile_is_a_load_error() {
+    let pack = "name = \"big\"\n[[rule]]\nid = \"huge\"\nmessage = \"m\"\npattern = '''(?u)\\w{1000}\\w{1000}\\w{1000}'''\n";
+    let repo = repo(&[("big.toml", pack.as_bytes()), ("a.txt", b"hi\n")]);
+    write(repo.path(), "ward.toml", b"packs = [\"big.toml\"]\n");
+    for args in [
+        &["check", "--no-cache"][..],
+        &["test-rules", "big.toml"][..],
+    ] {
+        let out = ward(repo.path(), args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("the regex of `big/huge` cannot be compiled"),
+            "{stderr}"
+        );
+    }
+}

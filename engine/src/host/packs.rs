@@ -65,6 +65,19 @@ pub enum PackLoadError {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Pack(Box<PackDiagnostic>),
+    /// A rule whose regex parses but cannot be compiled (too large).
+    #[error("rule pack {pack}: the regex of `{rule}` cannot be compiled: {detail}")]
+    #[diagnostic(
+        code(ward::rule_pack),
+        help(
+            "simplify the pattern: large counted repetitions and Unicode classes multiply its size"
+        )
+    )]
+    Uncompilable {
+        pack: String,
+        rule: String,
+        detail: String,
+    },
     /// Two packs with one name: their rule ids would collide.
     #[error(
         "two rule packs are named `{name}`: {first} and {second}; give one a different `name`"
@@ -107,9 +120,28 @@ fn read(path: &ConfigPath) -> Result<String, PackLoadError> {
 }
 
 fn parse_pack(name: String, text: String, builtin: bool) -> Result<LoadedPack, PackLoadError> {
+    use rayon::prelude::*;
     let text_hash = crate::source::digest::key_of(&[text.as_bytes()]);
+    let pack_name = name.clone();
     let pack = ward_rules::parse(&PackSource { name, text })
         .map_err(|e| PackLoadError::Pack(Box::new(PackDiagnostic::from(e))))?;
+    // A pattern can parse and still be too large to compile; compiled only
+    // when a file first needs it, it would then find nothing, silently.
+    // The shipped packs are compiled by their own tests; others are
+    // compiled here, on every core, so such a rule is a load error.
+    if !builtin {
+        let failed = pack
+            .rules
+            .par_iter()
+            .find_map_first(|rule| rule.compile_error().map(|e| (rule.id.clone(), e)));
+        if let Some((rule, detail)) = failed {
+            return Err(PackLoadError::Uncompilable {
+                pack: pack_name,
+                rule,
+                detail,
+            });
+        }
+    }
     Ok(LoadedPack {
         pack,
         builtin,

@@ -222,6 +222,12 @@ impl Rule {
         }
     }
 
+    /// Why the rule's regex cannot be compiled, if it cannot (see
+    /// [`LazyRegex::compile_error`]).
+    pub fn compile_error(&self) -> Option<String> {
+        self.regex.compile_error()
+    }
+
     /// Whether the rule applies to a repository-relative path.
     pub fn applies_to(&self, path: &str) -> bool {
         self.paths.as_ref().is_none_or(|g| g.is_match(path))
@@ -378,6 +384,17 @@ impl LazyRegex {
             pattern: pattern.to_string(),
             compiled: std::sync::OnceLock::new(),
         }
+    }
+
+    /// Why the pattern does not compile (its syntax checked, but the
+    /// program is too large), compiling it now if it was not yet.
+    pub fn compile_error(&self) -> Option<String> {
+        if self.get().is_some() {
+            return None;
+        }
+        compile(&self.pattern)
+            .err()
+            .map(|e| one_line(&e.to_string()))
     }
 
     /// The compiled regex; `None` only for a pattern whose syntax checked
