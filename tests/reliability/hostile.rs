@@ -127,3 +127,34 @@ fn a_report_that_cannot_be_written_is_exit_2() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot write to standard output"));
 }
+
+/// `-j 20000` used to run out of threads and panic: the pool is capped.
+#[test]
+fn a_huge_thread_count_is_capped() {
+    let repo = repo(&[("a.txt", b"x  \n"), ("b.txt", b"ok\n"), ("c.txt", b"ok\n")]);
+    let (code, _, stderr) = run(repo.path(), &["check", "--no-cache", "-j", "20000"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+/// `--fix --dry-run` shows a diff of the file's own lines: a secret on a
+/// fixed line is masked as in every report, and an escape sequence is
+/// shown as a picture, never sent to the terminal.
+#[test]
+fn a_dry_run_diff_masks_secrets_and_escapes() {
+    let token = ["ghp_", "Zq8Kx3Lm9Vb2Rt7Np4Wc6Yd1Fg5Hj0Ks2AaB"].concat();
+    let text = format!("TOKEN = '{token}'  \nTITLE = '\u{1b}]0;pwned\u{7}'  \n");
+    let repo = repo(&[("a.py", text.as_bytes())]);
+    let (_, stdout, stderr) = run(repo.path(), &["check", "--no-cache", "--fix", "--dry-run"]);
+    assert!(stdout.contains("+TOKEN = 'ghp_"), "{stdout}{stderr}");
+    assert!(!stdout.contains(&token), "{stdout}");
+    assert!(
+        !stdout.contains('\u{1b}') && !stdout.contains('\u{7}'),
+        "{stdout:?}"
+    );
+    assert!(stdout.contains('\u{241b}'), "{stdout:?}");
+    assert_eq!(
+        std::fs::read(repo.path().join("a.py")).unwrap(),
+        text.as_bytes()
+    );
+}

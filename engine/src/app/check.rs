@@ -35,7 +35,20 @@ pub(super) fn run(args: &CheckArgs) -> miette::Result<u8> {
             args.dry_run,
         );
         if args.dry_run {
-            write_stdout(&applied.diff)?;
+            // A diff shows the file's own text: its control characters
+            // are pictures, as in the text report, never raw escapes.
+            let shown: String = applied
+                .diff
+                .chars()
+                .map(|c| {
+                    if c.is_control() && c != '\n' && c != '\t' {
+                        crate::report::render::control_picture(c)
+                    } else {
+                        c
+                    }
+                })
+                .collect();
+            write_stdout(&shown)?;
             eprintln!(
                 "ward: --dry-run: would fix {} findings in {} files; nothing written",
                 applied.findings, applied.files

@@ -191,7 +191,8 @@ pub struct ScanArgs {
     #[command(flatten)]
     pub plugin: PluginArgs,
 
-    /// Number of threads (default: one per core).
+    /// Number of threads (default: one per core; at most four per core, and
+    /// never more than 256).
     #[arg(short = 'j', long, value_name = "N")]
     pub threads: Option<usize>,
 

@@ -79,7 +79,9 @@ pub(super) fn scan_repository(
 
     let mut pool = rayon::ThreadPoolBuilder::new();
     if let Some(threads) = args.threads {
-        pool = pool.num_threads(threads.max(1));
+        // More threads than a few per core only add stacks and contention
+        // (`-j 20000` used to run out of threads and panic).
+        pool = pool.num_threads(threads.clamp(1, max_threads()));
     }
     let pool = pool
         .build()
@@ -354,6 +356,14 @@ fn walk_paths(
 
 /// Everything that decides a file's findings, hashed: a cache entry made
 /// under another key is never used.
+/// The most worker threads `-j` gets: four per core, at most 256.
+pub(super) fn max_threads() -> usize {
+    std::thread::available_parallelism()
+        .map_or(4, std::num::NonZeroUsize::get)
+        .saturating_mul(4)
+        .clamp(4, 256)
+}
+
 /// A digest of the files that shape the findings of files that did not
 /// change: every `.editorconfig` and `.gitattributes` of the tree, and the
 /// `.editorconfig` files above it that editors (and ec4rs) read too.
