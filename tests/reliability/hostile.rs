@@ -158,3 +158,28 @@ fn a_dry_run_diff_masks_secrets_and_escapes() {
         text.as_bytes()
     );
 }
+
+/// A hook batch used to take its config from its first file: a `ward.toml`
+/// planted under `a/fixture/` saying `"secrets/*" = "off"` silenced the
+/// secret in `app.py` when the fixture came first. A batch whose files find
+/// different configs is refused, whatever the order; one config for all is
+/// checked as before.
+#[test]
+fn a_batch_whose_files_find_different_configs_is_refused() {
+    let token = ["ghp_", "Zq8Kx3Lm9Vb2Rt7Np4Wc6Yd1Fg5Hj0Ks2AaB"].concat();
+    let app = format!("TOKEN = '{token}'\n");
+    let repo = repo(&[
+        ("app.py", app.as_bytes()),
+        ("a/fixture/d.txt", b"data\n"),
+        ("a/fixture/ward.toml", b"[rules]\n\"secrets/*\" = \"off\"\n"),
+    ]);
+    for batch in [["a/fixture/d.txt", "app.py"], ["app.py", "a/fixture/d.txt"]] {
+        let mut args = vec!["check", "--no-cache"];
+        args.extend(batch);
+        let (code, stdout, stderr) = run(repo.path(), &args);
+        assert_eq!(code, 2, "{batch:?}: {stdout}{stderr}");
+        assert!(stderr.contains("find different configs"), "{stderr}");
+    }
+    let (code, _, stderr) = run(repo.path(), &["check", "--no-cache", "app.py"]);
+    assert_eq!(code, 1, "{stderr}");
+}

@@ -55,6 +55,9 @@ pub(super) fn scan_repository(
     } else {
         source::find_root(&start)
     };
+    if args.plugin.config.is_none() {
+        same_config_for_all(&args.paths)?;
+    }
     let mut config = resolve_config(&args.plugin, &start)?;
     let loaded = load_all(&args.plugin, &config)?;
     switch_off_defaults(&mut config, &loaded.registry);
@@ -356,6 +359,47 @@ fn walk_paths(
 
 /// Everything that decides a file's findings, hashed: a cache entry made
 /// under another key is never used.
+/// A commit hook passes a batch of files, and the run takes its config
+/// from the first one's directory: a `ward.toml` planted deeper in the tree
+/// (`"secrets/*" = "off"`) must not then switch checks off for unrelated
+/// files of the batch. Until configs apply per directory, a batch whose
+/// files would find different configs is refused.
+fn same_config_for_all(paths: &[std::path::PathBuf]) -> miette::Result<()> {
+    let mut found: Vec<(Option<std::path::PathBuf>, &std::path::Path)> = Vec::new();
+    for path in paths {
+        let abs = source::absolute(path);
+        let dir = if abs.is_dir() {
+            abs.clone()
+        } else {
+            abs.parent().map_or(abs.clone(), Path::to_path_buf)
+        };
+        let config = crate::config::discover::discover(&dir);
+        if !found.iter().any(|(c, _)| *c == config) {
+            found.push((config, path));
+        }
+    }
+    if found.len() < 2 {
+        return Ok(());
+    }
+    let shown: Vec<String> = found
+        .iter()
+        .map(|(config, path)| {
+            format!(
+                "{} uses {}",
+                path.display(),
+                config
+                    .as_ref()
+                    .map_or_else(|| "no config".to_string(), |c| c.display().to_string())
+            )
+        })
+        .collect();
+    Err(miette::miette!(
+        help = "check them in separate runs (one per directory with its own ward.toml), or name one config with --config",
+        "the files given find different configs: {}",
+        shown.join("; ")
+    ))
+}
+
 /// The most worker threads `-j` gets: four per core, at most 256.
 pub(super) fn max_threads() -> usize {
     std::thread::available_parallelism()
