@@ -135,8 +135,9 @@ fn a_fix_killed_midway_leaves_every_file_old_or_new_and_no_temp_files() {
         .map(|(p, b)| (p.as_str(), b.as_slice()))
         .collect();
     let repo = repo(&refs);
-    // A stale temporary file of a ward that is gone (no such process).
-    std::fs::write(repo.path().join(".ward-fix-4000000000-abcdef"), b"half").unwrap();
+    // A user's file that only looks like a temporary file of ward's: never
+    // removed, never skipped (ward removes only what it recorded).
+    std::fs::write(repo.path().join(".ward-fix-4000000000-abcdef"), b"mine\n").unwrap();
     let mut child = ward(repo.path(), &["check", "--fix", "--no-cache"])
         .spawn()
         .unwrap();
@@ -168,5 +169,56 @@ fn a_fix_killed_midway_leaves_every_file_old_or_new_and_no_temp_files() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .filter(|n| n.starts_with(".ward-fix-"))
         .collect();
-    assert!(leftovers.is_empty(), "{leftovers:?}");
+    assert_eq!(leftovers, [".ward-fix-4000000000-abcdef"]);
+    assert_eq!(read(repo.path(), ".ward-fix-4000000000-abcdef"), b"mine\n");
+}
+
+/// SIGTERM in the middle of `--fix` leaves no temporary file, every time.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_fix_stopped_by_sigterm_leaves_no_temp_files() {
+    let files: Vec<(String, Vec<u8>)> = (0..400)
+        .map(|i| (format!("f{i:03}.txt"), b"line  \n".to_vec()))
+        .collect();
+    let refs: Vec<(&str, &[u8])> = files
+        .iter()
+        .map(|(p, b)| (p.as_str(), b.as_slice()))
+        .collect();
+    for delay in [30, 60, 90] {
+        let repo = repo(&refs);
+        let child = ward(repo.path(), &["check", "--fix", "--no-cache"])
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay));
+        // SAFETY: kill with a pid this test spawned.
+        unsafe {
+            libc::kill(child.id() as i32, libc::SIGTERM);
+        }
+        let _ = child.wait_with_output();
+        let leftovers: Vec<String> = std::fs::read_dir(repo.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with(".ward-fix-"))
+            .collect();
+        assert!(leftovers.is_empty(), "{delay} ms: {leftovers:?}");
+    }
+}
+
+/// A file with other hard links keeps them: it is not rewritten (a rename
+/// would leave the other name with the old bytes), and says why.
+#[cfg(unix)]
+#[test]
+fn a_hard_linked_file_is_skipped_with_a_reason() {
+    let repo = repo(&[("a.txt", b"x  \n")]);
+    std::fs::hard_link(repo.path().join("a.txt"), repo.path().join("b.txt")).unwrap();
+    let (_, report) = json(repo.path(), &["--fix", "--no-cache", "a.txt"]);
+    assert_eq!(read(repo.path(), "a.txt"), b"x  \n");
+    let skipped = crate::support::findings_of(&report, "ward/fix-skipped");
+    assert_eq!(
+        skipped,
+        [(
+            "a.txt".to_string(),
+            "not fixed: the file has 2 hard links, which a rewrite would split".to_string()
+        )]
+    );
 }

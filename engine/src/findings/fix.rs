@@ -88,44 +88,83 @@ fn apply(bytes: &[u8], edits: &[Edit]) -> Option<Vec<u8>> {
 /// Temporary files of a fix start with this and the writing process's id.
 const TEMP_PREFIX: &str = ".ward-fix-";
 
-/// Removes temporary files that a killed ward left in `dir`: those whose
-/// process is gone (a running ward's are left alone). Linux only, where
-/// `/proc` says which processes live.
-fn clean_stale(dir: &Path) {
-    if !Path::new("/proc/self").exists() {
-        return;
-    }
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let name = entry.file_name();
-        let Some(rest) = name.to_str().and_then(|n| n.strip_prefix(TEMP_PREFIX)) else {
-            continue;
-        };
-        let Some(pid) = rest.split('-').next().and_then(|p| p.parse::<u32>().ok()) else {
-            continue;
-        };
-        if pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists() {
-            let _ = std::fs::remove_file(entry.path());
+/// Why a file must not be replaced by a new one, if it must not: a rename
+/// would split its hard links, hand it to the user running ward, or drop
+/// its extended attributes (other than the SELinux label, which the new
+/// file gets from its directory as the old one did).
+fn not_replaceable(path: &Path, meta: &std::fs::Metadata) -> Option<String> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if meta.nlink() > 1 {
+            return Some(format!(
+                "not fixed: the file has {} hard links, which a rewrite would split",
+                meta.nlink()
+            ));
+        }
+        // SAFETY: geteuid has no preconditions and cannot fail.
+        let me = unsafe { libc::geteuid() };
+        if meta.uid() != me {
+            return Some(
+                "not fixed: the file belongs to another user, and a rewrite would change its owner"
+                    .into(),
+            );
         }
     }
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let name = std::ffi::CString::new(path.as_os_str().as_bytes()).ok()?;
+        let mut names = vec![0u8; 4096];
+        // SAFETY: a valid NUL-terminated path and a buffer of the given size.
+        let len =
+            unsafe { libc::llistxattr(name.as_ptr(), names.as_mut_ptr().cast(), names.len()) };
+        if let Ok(len) = usize::try_from(len) {
+            let kept = names[..len]
+                .split(|b| *b == 0)
+                .filter(|n| !n.is_empty() && *n != b"security.selinux")
+                .count();
+            if kept > 0 {
+                return Some(
+                    "not fixed: the file has extended attributes, which a rewrite would drop"
+                        .into(),
+                );
+            }
+        }
+    }
+    let _ = (path, meta);
+    None
 }
 
 fn write_preserving(
     path: &Path,
     bytes: &[u8],
     permissions: std::fs::Permissions,
-) -> std::io::Result<()> {
+    stamp: &Stamp,
+) -> std::io::Result<bool> {
     let dir = path.parent().unwrap_or(Path::new("."));
-    let prefix = format!("{TEMP_PREFIX}{}-", std::process::id());
-    let mut temp = tempfile::Builder::new().prefix(&prefix).tempfile_in(dir)?;
-    temp.write_all(bytes)?;
-    temp.as_file().set_permissions(permissions)?;
-    temp.as_file().sync_all()?;
-    // If anything above failed, dropping `temp` removes it: nothing is left behind.
-    temp.persist(path).map_err(|e| e.error)?;
-    Ok(())
+    let mut temp = super::temps::create_in(dir, TEMP_PREFIX)?;
+    let temp_path = temp.path().to_path_buf();
+    let result = (|| {
+        temp.write_all(bytes)?;
+        temp.as_file().set_permissions(permissions)?;
+        temp.as_file().sync_all()?;
+        // The last look before the swap: an editor's save since the re-check
+        // must not be lost. (A save in the instant between this look and the
+        // rename still would be; see docs/fixing.md.)
+        let unchanged = std::fs::symlink_metadata(path).is_ok_and(|meta| {
+            meta.is_file()
+                && std::fs::read(path).is_ok_and(|now| Stamp::from_metadata(&meta, &now) == *stamp)
+        });
+        if !unchanged {
+            return Ok(false);
+        }
+        temp.persist(path).map_err(|e| e.error)?;
+        Ok(true)
+    })();
+    // If anything above failed, dropping `temp` removed it.
+    super::temps::done(&temp_path);
+    result
 }
 
 /// Applies the fixes of `findings` under `root`; with `dry_run`, only
@@ -145,16 +184,11 @@ pub fn run(
         by_file.entry(&f.path).or_default().push(f);
     }
     let mut applied = Applied::default();
-    let mut cleaned = std::collections::HashSet::new();
+    if !dry_run {
+        super::temps::clean_stale();
+    }
     for (path, file_findings) in by_file {
         let abs: PathBuf = root.join(path);
-        if !dry_run {
-            if let Some(dir) = abs.parent() {
-                if cleaned.insert(dir.to_path_buf()) {
-                    clean_stale(dir);
-                }
-            }
-        }
         if let Some(why) = unfixable.get(path) {
             applied.skipped.push(skipped(path, why.clone()));
             continue;
@@ -220,6 +254,12 @@ pub fn run(
             applied.skipped.push(skipped(path, why));
             continue;
         }
+        if !dry_run {
+            if let Some(why) = not_replaceable(&abs, &meta) {
+                applied.skipped.push(skipped(path, why));
+                continue;
+            }
+        }
         if dry_run {
             let secrets = secrets_in(&current, findings.iter().filter(|f| f.path == path));
             let mut shown = diff(path, &current, &fixed);
@@ -227,14 +267,29 @@ pub fn run(
                 shown = shown.replace(&secret, &crate::finding::redact(&secret));
             }
             applied.diff.push_str(&shown);
-        } else if let Err(e) = write_preserving(&abs, &fixed, meta.permissions()) {
-            applied
-                .skipped
-                .push(skipped(path, format!("not fixed: cannot write it: {e}")));
-            continue;
+        } else {
+            match write_preserving(&abs, &fixed, meta.permissions(), stamp) {
+                Ok(true) => {}
+                Ok(false) => {
+                    applied.skipped.push(skipped(
+                        path,
+                        "not fixed: the file changed since ward read it".into(),
+                    ));
+                    continue;
+                }
+                Err(e) => {
+                    applied
+                        .skipped
+                        .push(skipped(path, format!("not fixed: cannot write it: {e}")));
+                    continue;
+                }
+            }
         }
         applied.files += 1;
         applied.findings += count;
+    }
+    if !dry_run {
+        super::temps::finish();
     }
     applied
 }

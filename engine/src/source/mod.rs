@@ -259,14 +259,6 @@ fn walk(root: &Path, dir: &Path, exclude: &GlobSet, options: WalkOptions, tree: 
             if entry.depth() > 0 && entry.file_name() == ".git" {
                 return false;
             }
-            // Another (or a killed) `ward --fix`'s temporary files are not the repository's.
-            if entry
-                .file_name()
-                .to_str()
-                .is_some_and(|n| n.starts_with(".ward-fix-"))
-            {
-                return false;
-            }
             if options.skip_vendored {
                 let name = entry.file_name().to_str().unwrap_or_default();
                 let vendored = if entry.file_type().is_some_and(|t| t.is_dir()) {
