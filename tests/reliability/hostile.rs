@@ -183,3 +183,36 @@ fn a_batch_whose_files_find_different_configs_is_refused() {
     let (code, _, stderr) = run(repo.path(), &["check", "--no-cache", "app.py"]);
     assert_eq!(code, 1, "{stderr}");
 }
+
+/// Escape sequences from a config (in a warning, in an error's quoted
+/// line) or from a file name (in GitHub annotations) never reach a
+/// terminal or a CI log raw.
+#[test]
+fn escape_sequences_from_the_tree_never_reach_the_output_raw() {
+    let repo = repo(&[("a\u{1b}[2Jb.txt", b"x  \n")]);
+    // TOML's own escapes: the key holds ESC and BEL once parsed.
+    write(
+        repo.path(),
+        "ward.toml",
+        b"[rules]\n\"evil/\\u001b]0;pwned\\u0007\" = \"off\"\n",
+    );
+    let (code, stdout, stderr) = run(repo.path(), &["check", "--no-cache", "--format", "github"]);
+    assert_eq!(code, 1, "{stderr}");
+    for text in [&stdout, &stderr] {
+        assert!(
+            !text.contains('\u{1b}') && !text.contains('\u{7}'),
+            "{text:?}"
+        );
+    }
+    assert!(stdout.contains("file=a\u{241b}[2Jb.txt"), "{stdout}");
+    assert!(stderr.contains("matches no rule"), "{stderr}");
+    // A raw escape in the file: an error that quotes the line.
+    write(
+        repo.path(),
+        "ward.toml",
+        "[rules]\n\"text/bom\" = \"off\" \u{1b}[31m\n".as_bytes(),
+    );
+    let (code, _, stderr) = run(repo.path(), &["check", "--no-cache"]);
+    assert_eq!(code, 2);
+    assert!(!stderr.contains('\u{1b}'), "{stderr:?}");
+}

@@ -58,7 +58,7 @@ pub(super) fn load_all(args: &PluginArgs, config: &Config) -> miette::Result<Loa
     )?;
     let packs::Packs { packs, warnings } = packs::load(config, args.no_default_plugins)?;
     for warning in &warnings {
-        eprintln!("warning: {warning}");
+        eprintln!("warning: {}", config::read::shown(warning));
     }
     let registry = Registry::new(host::registered(&plugins, &packs))?;
     let loaded = Loaded {
@@ -69,11 +69,17 @@ pub(super) fn load_all(args: &PluginArgs, config: &Config) -> miette::Result<Loa
     let known: Vec<String> = loaded.registry.ids().map(str::to_string).collect();
     for (pattern, origin) in config.policies().flat_map(|p| p.unmatched(&known)) {
         let place = origin.map_or_else(String::new, |o| format!("{}: ", o.location()));
-        eprintln!("warning: {place}`{pattern}` in [rules] matches no rule of the loaded plugins");
+        eprintln!(
+            "warning: {place}`{}` in [rules] matches no rule of the loaded plugins",
+            config::read::shown(pattern)
+        );
     }
     for name in config.plugin_settings.keys() {
         if !loaded.plugins.iter().any(|p| &p.manifest.name == name) {
-            eprintln!("warning: [plugins.{name}] configures a plugin that is not loaded");
+            eprintln!(
+                "warning: [plugins.{}] configures a plugin that is not loaded",
+                config::read::shown(name)
+            );
         }
     }
     Ok(loaded)

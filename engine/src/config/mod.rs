@@ -292,7 +292,7 @@ impl Default for Config {
 
 /// Parses config text; `name` is shown in diagnostics, `dir` anchors relative paths.
 pub fn parse(text: &str, name: &str, dir: &Path) -> Result<Config, Box<ConfigError>> {
-    let src = NamedSource::new(name, text.to_string());
+    let src = NamedSource::new(name, read::shown_source(text));
     let at = |span: std::ops::Range<usize>| Origin {
         src: src.clone(),
         span: span.into(),

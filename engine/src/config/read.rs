@@ -49,6 +49,30 @@ pub fn read_bounded(path: &Path, limit: u64) -> std::io::Result<String> {
     Ok(text)
 }
 
+/// `text` with every control character but line ends and tabs replaced by
+/// `?`, byte for byte, so that an error that quotes a config or pack never
+/// sends its escape sequences to a terminal, and the error's byte offsets
+/// still point at the same places.
+pub fn shown_source(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_ascii_control() && !matches!(c, '\n' | '\r' | '\t') {
+                '?'
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+/// A string from a config or a file name, for a message: control
+/// characters (escape sequences, bells) shown as `?`.
+pub fn shown(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { '?' } else { c })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

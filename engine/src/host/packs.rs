@@ -40,7 +40,10 @@ impl From<PackError> for PackDiagnostic {
     fn from(e: PackError) -> Self {
         PackDiagnostic {
             message: e.message,
-            src: NamedSource::new(e.source_name, e.source_text.to_string()),
+            src: NamedSource::new(
+                e.source_name,
+                crate::config::read::shown_source(&e.source_text),
+            ),
             span: e.span.into(),
         }
     }

@@ -5,11 +5,22 @@ use ward_plugin_sdk::Severity;
 
 use super::Report;
 
-/// Escapes a command's message, as GitHub's toolkit does.
+/// Escapes a command's message, as GitHub's toolkit does, and shows other
+/// control characters as pictures: a CI log is a terminal too, and an
+/// escape sequence from a file name or a message must not reach it.
 fn escape_data(text: &str) -> String {
     text.replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
+        .chars()
+        .map(|c| {
+            if c.is_control() {
+                super::control_picture(c)
+            } else {
+                c
+            }
+        })
+        .collect()
 }
 
 /// Escapes a command property value (`file=`, `title=`).
