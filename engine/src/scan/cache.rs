@@ -102,6 +102,22 @@ fn verified(bytes: &[u8]) -> Option<&[u8]> {
     (blake3::hash(payload).as_bytes() == sum).then_some(payload)
 }
 
+/// The entries of a cache file's bytes, and the environment they were
+/// stored under, if the file is whole (its checksum holds), of this
+/// format and for `key`; anything else is a miss.
+fn parse(bytes: &[u8], key: &str) -> Option<(PathMap<StoredFile>, String)> {
+    postcard::from_bytes::<CacheFile>(verified(bytes)?)
+        .ok()
+        .filter(|file| file.format == FORMAT && file.key == key)
+        .map(|file| (file.files, file.environment))
+}
+
+/// How many entries ward would take from a cache file's bytes (for the
+/// fuzz target: any bytes are a miss or a cache, never a panic).
+pub fn entries_in(bytes: &[u8], key: &str) -> usize {
+    parse(bytes, key).map_or(0, |(files, _)| files.len())
+}
+
 /// The cache file's bytes, read only if it is a regular file (never through
 /// a link, never a FIFO that would block) within [`CACHE_LIMIT`].
 fn read_cache(path: &Path) -> Option<Vec<u8>> {
@@ -177,9 +193,7 @@ impl Cache {
         let name = key_of(&[root.to_string_lossy().as_bytes(), scope.as_bytes()]);
         let path = dir.join(format!("{}.bin", &name[..32]));
         let (old, environment) = read_cache(&path)
-            .and_then(|bytes| postcard::from_bytes::<CacheFile>(verified(&bytes)?).ok())
-            .filter(|file| file.format == FORMAT && file.key == key)
-            .map(|file| (file.files, file.environment))
+            .and_then(|bytes| parse(&bytes, &key))
             .unwrap_or_default();
         Cache {
             path,
