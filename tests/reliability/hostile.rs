@@ -216,3 +216,42 @@ fn escape_sequences_from_the_tree_never_reach_the_output_raw() {
     assert_eq!(code, 2);
     assert!(!stderr.contains('\u{1b}'), "{stderr:?}");
 }
+
+/// A secret reaches no output whole, whatever carries it: the message of a
+/// repository-wide finding (a broken link to a file named by the secret),
+/// a file name, a baseline.
+#[test]
+fn secrets_are_masked_in_every_finding_and_file_name() {
+    let key = ["sk_live_", "4eC39HqLyjWDarjtT1zdp7dc"].concat();
+    let readme = format!("# Keys\n\nSee [the key](docs/{key}.md).\n");
+    let named = format!("notes/{key}.txt");
+    let repo = repo(&[
+        ("README.md", readme.as_bytes()),
+        (named.as_str(), b"no final newline"),
+    ]);
+    for format in ["json", "text", "sarif", "github", "junit"] {
+        let (code, stdout, stderr) = run(repo.path(), &["check", "--no-cache", "--format", format]);
+        assert_eq!(code, 1, "{format}: {stderr}");
+        assert!(!stdout.contains(&key), "{format}: {stdout}");
+        assert!(!stderr.contains(&key), "{format}: {stderr}");
+    }
+    let (_, stdout, _) = run(repo.path(), &["check", "--no-cache", "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let rules: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert!(rules.contains(&"markdown/broken-link"), "{rules:?}");
+    assert!(rules.contains(&"text/final-newline"), "{rules:?}");
+    run(repo.path(), &["baseline", "--no-cache"]);
+    let baseline = std::fs::read_to_string(repo.path().join("ward-baseline.json")).unwrap();
+    assert!(!baseline.contains(&key), "{baseline}");
+    // The real paths still work for --fix, which needs them.
+    run(repo.path(), &["check", "--no-cache", "--fix"]);
+    assert_eq!(
+        std::fs::read(repo.path().join(&named)).unwrap(),
+        b"no final newline\n"
+    );
+}

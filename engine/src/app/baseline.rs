@@ -3,12 +3,13 @@
 
 use super::cli::BaselineArgs;
 use super::output::EXIT_CLEAN;
-use super::run::{scan_repository, RunOptions};
+use super::run::{mask_secrets, scan_repository, RunOptions};
 use crate::findings::baseline;
 use crate::source::write::write_atomically;
 
 pub(super) fn run(args: &BaselineArgs) -> miette::Result<u8> {
-    let run = scan_repository(&args.scan, &RunOptions::default())?;
+    let mut run = scan_repository(&args.scan, &RunOptions::default())?;
+    mask_secrets(&mut run, false);
     let path = args
         .output
         .clone()

@@ -7,7 +7,7 @@ use ward_plugin_sdk::Severity;
 
 use super::cli::{CheckArgs, Color, FailOn, Format};
 use super::output::{emit, write_stdout, EXIT_CLEAN, EXIT_FINDINGS};
-use super::run::{scan_repository, RunOptions};
+use super::run::{mask_secrets, scan_repository, RunOptions};
 use super::score::below_min_score;
 use crate::finding;
 use crate::findings::fix;
@@ -72,6 +72,7 @@ pub(super) fn run(args: &CheckArgs) -> miette::Result<u8> {
         run.outcome.findings.extend(applied.skipped);
         finding::finalize(&mut run.outcome.findings);
     }
+    mask_secrets(&mut run, args.show_secrets);
     let mut truncated = 0;
     if let Some(max) = args.max_findings {
         if run.outcome.findings.len() > max {

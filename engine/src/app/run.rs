@@ -33,6 +33,9 @@ pub(super) struct RunOptions<'a> {
 /// What a check found, before it is rendered.
 pub(super) struct CheckRun {
     pub outcome: scan::Outcome,
+    /// Secrets found in file names (in memory only), for masking at the
+    /// output edge.
+    pub name_secrets: Vec<String>,
     pub registry: Registry,
     pub root: PathBuf,
     pub baselined: usize,
@@ -42,6 +45,20 @@ pub(super) struct CheckRun {
     /// Kept only so that `check` can skip freeing them (see there).
     _tree: source::Tree,
     _cache: Option<cache::Cache>,
+}
+
+/// Every secret of the run (in file contents and file names), masked in
+/// every finding, whatever rule produced it: the output edge, after `--fix`
+/// (which needs the real paths) and before anything is written.
+pub(super) fn mask_secrets(run: &mut CheckRun, show_secrets: bool) {
+    if show_secrets {
+        return;
+    }
+    let mut secrets = crate::findings::mask::secrets_of(&run.root, &run.outcome.findings);
+    secrets.extend(run.name_secrets.iter().cloned());
+    secrets.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+    secrets.dedup();
+    crate::findings::mask::mask_all(&mut run.outcome.findings, &secrets);
 }
 
 /// Loads config, plugins and packs, walks and scans, and applies the baseline.
@@ -198,8 +215,21 @@ pub(super) fn scan_repository(
         version: p.text_hash[..16].to_string(),
         kind: "pack",
     }));
+    // Secrets in file names: every path of the tree, scanned as text by the
+    // rules whose finds are secrets.
+    let mut name_secrets = Vec::new();
+    if let Some(packs) = active_packs.as_ref().filter(|_| !options.show_secrets) {
+        let mut found = Vec::new();
+        for entry in tree.files() {
+            packs
+                .set
+                .scan(&entry.path, entry.path.as_bytes(), &mut found);
+            name_secrets.extend(found.drain(..).filter_map(|m| m.secret));
+        }
+    }
     Ok(CheckRun {
         outcome,
+        name_secrets,
         registry: loaded.registry,
         root,
         baselined,

@@ -261,7 +261,8 @@ pub fn run(
             }
         }
         if dry_run {
-            let secrets = secrets_in(&current, findings.iter().filter(|f| f.path == path));
+            let secrets =
+                super::mask::secrets_in(&current, findings.iter().filter(|f| f.path == path));
             let mut shown = diff(path, &current, &fixed);
             for secret in secrets {
                 shown = shown.replace(&secret, &crate::finding::redact(&secret));
@@ -332,40 +333,6 @@ fn recheck(current: &[u8], fixed: &[u8], findings: &[&Finding]) -> Option<String
         return Some("not fixed: the fix would change more than whitespace".into());
     }
     None
-}
-
-/// The text of every secret found in `bytes` (findings whose span is a
-/// secret), longest first, so that a diff can mask them as reports do.
-fn secrets_in<'a>(bytes: &[u8], findings: impl Iterator<Item = &'a Finding>) -> Vec<String> {
-    let text = String::from_utf8_lossy(bytes);
-    let lines: Vec<&str> = text.split('\n').collect();
-    // Columns count characters from 1, as every output does.
-    let offset = |line: u32, column: u32| -> Option<usize> {
-        let before: usize = lines
-            .get(..usize::try_from(line).ok()?.checked_sub(1)?)?
-            .iter()
-            .map(|l| l.len() + 1)
-            .sum();
-        let within = lines.get(usize::try_from(line).ok()? - 1)?;
-        let chars = usize::try_from(column).ok()?.checked_sub(1)?;
-        let inner = within
-            .char_indices()
-            .nth(chars)
-            .map_or(within.len(), |(at, _)| at);
-        Some(before + inner)
-    };
-    let mut secrets: Vec<String> = findings
-        .filter(|f| f.secret_span)
-        .filter_map(|f| {
-            let start = offset(f.line, f.column)?;
-            let end = offset(f.end_line, f.end_column)?;
-            text.get(start..end).map(str::to_string)
-        })
-        .filter(|s| !s.is_empty())
-        .collect();
-    secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
-    secrets.dedup();
-    secrets
 }
 
 fn diff(path: &str, old: &[u8], new: &[u8]) -> String {

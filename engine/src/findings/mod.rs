@@ -3,4 +3,5 @@
 
 pub mod baseline;
 pub mod fix;
+pub mod mask;
 pub mod temps;
