@@ -255,3 +255,31 @@ fn secrets_are_masked_in_every_finding_and_file_name() {
         b"no final newline\n"
     );
 }
+
+/// Two names that differ only in bytes that are not UTF-8 used to become
+/// one path, and one file was never checked: each is reported under its
+/// own escaped name.
+#[cfg(target_os = "linux")]
+#[test]
+fn names_that_are_not_utf8_stay_distinct() {
+    use std::os::unix::ffi::OsStrExt;
+    let token = ["ghp_", "Zq8Kx3Lm9Vb2Rt7Np4Wc6Yd1Fg5Hj0Ks2AaB"].concat();
+    let repo = repo(&[("ok.txt", b"fine\n")]);
+    for byte in [0xffu8, 0xfe] {
+        let bytes = [b'a', byte, b'.', b't', b'x', b't'];
+        let name = std::ffi::OsStr::from_bytes(&bytes);
+        std::fs::write(repo.path().join(name), format!("T = '{token}'\n")).unwrap();
+    }
+    let (code, stdout, stderr) = run(repo.path(), &["check", "--no-cache", "--format", "json"]);
+    assert_eq!(code, 1, "{stderr}");
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let mut paths: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "secrets/github-pat")
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    paths.sort_unstable();
+    assert_eq!(paths, ["a\\xfe.txt", "a\\xff.txt"]);
+}

@@ -90,9 +90,10 @@ pub fn relative(root: &Path, abs: &Path) -> String {
     // UTF-8 with `/` separators is copied as it is.
     #[cfg(unix)]
     if let Some(text) = rel.to_str() {
-        if text
-            .split('/')
-            .all(|part| !part.is_empty() && part != "." && part != "..")
+        if !text.contains('\\')
+            && text
+                .split('/')
+                .all(|part| !part.is_empty() && part != "." && part != "..")
         {
             return text.to_owned();
         }
@@ -100,11 +101,34 @@ pub fn relative(root: &Path, abs: &Path) -> String {
     let parts: Vec<String> = rel
         .components()
         .filter_map(|c| match c {
-            Component::Normal(part) => Some(part.to_string_lossy().into_owned()),
+            Component::Normal(part) => Some(escaped_name(part)),
             _ => None,
         })
         .collect();
     parts.join("/")
+}
+
+/// A file name as text, unambiguously: bytes that are not UTF-8 become
+/// `\xNN` and a backslash `\\`, so two names that differ only in invalid
+/// bytes stay two paths (a lossy `U+FFFD` made them one, and one of the
+/// files was never checked).
+fn escaped_name(name: &std::ffi::OsStr) -> String {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let mut out = String::new();
+        for chunk in name.as_bytes().utf8_chunks() {
+            out.push_str(&chunk.valid().replace('\\', "\\\\"));
+            for byte in chunk.invalid() {
+                out.push_str(&format!("\\x{byte:02x}"));
+            }
+        }
+        out
+    }
+    #[cfg(not(unix))]
+    {
+        name.to_string_lossy().into_owned()
+    }
 }
 
 fn stat_of(meta: &std::fs::Metadata) -> Option<(u128, u64)> {
