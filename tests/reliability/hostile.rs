@@ -283,3 +283,22 @@ fn names_that_are_not_utf8_stay_distinct() {
     paths.sort_unstable();
     assert_eq!(paths, ["a\\xfe.txt", "a\\xff.txt"]);
 }
+
+/// `--fix linkdir/f` through a symlinked directory that leads out of the
+/// repository rewrites nothing there.
+#[cfg(unix)]
+#[test]
+fn fix_never_writes_through_a_directory_link_out_of_the_tree() {
+    let outside = tempfile::TempDir::new().unwrap();
+    std::fs::write(outside.path().join("f.txt"), b"keep  \n").unwrap();
+    let repo = repo(&[("a.txt", b"ok\n")]);
+    std::os::unix::fs::symlink(outside.path(), repo.path().join("linkdir")).unwrap();
+    run(
+        repo.path(),
+        &["check", "--no-cache", "--fix", "linkdir/f.txt"],
+    );
+    assert_eq!(
+        std::fs::read(outside.path().join("f.txt")).unwrap(),
+        b"keep  \n"
+    );
+}

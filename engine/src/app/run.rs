@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use super::cli::ScanArgs;
 use super::progress;
-use super::setup::{load_all, resolve_config, start_dir, switch_off_defaults};
+use super::setup::{load_all, resolve_config, resolved_root, start_dir, switch_off_defaults};
 use crate::config::Config;
 use crate::finding;
 use crate::findings::baseline;
@@ -70,7 +70,7 @@ pub(super) fn scan_repository(
     let root = if args.staged {
         git::toplevel(&start)?
     } else {
-        source::find_root(&start)
+        resolved_root(&start)
     };
     if args.plugin.config.is_none() {
         same_config_for_all(&args.paths)?;

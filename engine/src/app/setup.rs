@@ -102,10 +102,34 @@ pub(super) fn start_dir(paths: &[PathBuf]) -> PathBuf {
     let first = paths
         .first()
         .map_or_else(|| PathBuf::from("."), Clone::clone);
-    let abs = source::absolute(&first);
-    if abs.is_dir() {
-        abs.canonicalize().unwrap_or(abs)
+    // Lexically: a path through a symlinked directory (`linkdir/f` with
+    // `linkdir -> /elsewhere`) must not make `/elsewhere` the repository.
+    let lexical = std::env::current_dir()
+        .map(|cwd| cwd.join(&first))
+        .unwrap_or_else(|_| first.clone());
+    let dir = if lexical.is_dir() && !lexical.is_symlink() {
+        lexical
     } else {
-        abs.parent().map_or(abs.clone(), Path::to_path_buf)
+        lexical.parent().map_or(lexical.clone(), Path::to_path_buf)
+    };
+    // `..` and `.` resolved by name only; the root found from here is
+    // resolved afterwards (see `resolved_root`).
+    let mut clean = PathBuf::new();
+    for part in dir.components() {
+        match part {
+            std::path::Component::ParentDir => {
+                clean.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => clean.push(other),
+        }
     }
+    clean
+}
+
+/// The repository root above `start`, with symlinks resolved once it is
+/// found (entries are compared with it by their resolved paths).
+pub(super) fn resolved_root(start: &Path) -> PathBuf {
+    let root = source::find_root(start);
+    root.canonicalize().unwrap_or(root)
 }

@@ -187,8 +187,22 @@ pub fn run(
     if !dry_run {
         super::temps::clean_stale();
     }
+    let real_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     for (path, file_findings) in by_file {
         let abs: PathBuf = root.join(path);
+        // `--fix linkdir/f` with `linkdir -> /elsewhere`: the file is not the
+        // repository's to rewrite.
+        let inside = abs
+            .parent()
+            .and_then(|dir| dir.canonicalize().ok())
+            .is_some_and(|dir| dir.starts_with(&real_root));
+        if !inside {
+            applied.skipped.push(skipped(
+                path,
+                "not fixed: its directory leads out of the repository".into(),
+            ));
+            continue;
+        }
         if let Some(why) = unfixable.get(path) {
             applied.skipped.push(skipped(path, why.clone()));
             continue;

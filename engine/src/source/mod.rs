@@ -244,6 +244,15 @@ pub fn collect(root: &Path, paths: &[PathBuf], exclude: &GlobSet, options: WalkO
     let mut tree = Tree::default();
     for path in paths {
         let abs = absolute(path);
+        if !abs.starts_with(root) {
+            // Named through a symlinked directory that leads elsewhere: not
+            // the repository's file, neither checked nor ever fixed.
+            tree.unreadable(
+                path.to_string_lossy().into_owned(),
+                "it leads outside the repository",
+            );
+            continue;
+        }
         let rel = relative(root, &abs);
         if !rel.is_empty() && exclude.is_match(&rel) {
             continue;
