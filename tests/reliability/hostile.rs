@@ -302,3 +302,23 @@ fn fix_never_writes_through_a_directory_link_out_of_the_tree() {
         b"keep  \n"
     );
 }
+
+/// An error that quotes a line of the tree's config masks a secret on it.
+#[test]
+fn a_config_error_never_prints_a_secret_it_quotes() {
+    let token = ["ghp_", "Zq8Kx3Lm9Vb2Rt7Np4Wc6Yd1Fg5Hj0Ks2AaB"].concat();
+    let repo = repo(&[("a.txt", b"ok\n")]);
+    for config in [
+        format!("github-token = \"{token}\"\n"),
+        format!("[rules]\n\"text/bom\" = \"{token}\"\n"),
+    ] {
+        write(repo.path(), "ward.toml", config.as_bytes());
+        let (code, stdout, stderr) = run(repo.path(), &["check", "--no-cache"]);
+        assert_eq!(code, 2, "{stderr}");
+        assert!(
+            !stderr.contains(&token) && !stdout.contains(&token),
+            "{stderr}"
+        );
+        assert!(stderr.contains("ghp_*"), "{stderr}");
+    }
+}

@@ -46,8 +46,8 @@ impl Origin {
     /// A diagnostic at this place.
     pub fn error(&self, message: String, label: &str, help: Option<String>) -> Box<ConfigError> {
         Box::new(ConfigError {
-            message,
-            src: self.src.clone(),
+            message: super::shipped::mask_secrets(&message),
+            src: masked(&self.src),
             span: self.span,
             label: label.into(),
             help,
@@ -70,4 +70,9 @@ pub enum LoadError {
     #[error("{0}")]
     #[diagnostic(code(ward::config_outside))]
     Outside(String),
+}
+
+/// The source an error quotes, with its secrets masked byte for byte.
+pub(super) fn masked(src: &NamedSource<String>) -> NamedSource<String> {
+    NamedSource::new(src.name(), super::shipped::mask_secrets(src.inner()))
 }

@@ -5,6 +5,7 @@ pub mod error;
 pub mod policy;
 pub mod read;
 pub mod score;
+pub mod shipped;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -300,8 +301,8 @@ pub fn parse(text: &str, name: &str, dir: &Path) -> Result<Config, Box<ConfigErr
     let raw: RawConfig = toml::from_str(text).map_err(|e| {
         let span = e.span().unwrap_or(0..0);
         Box::new(ConfigError {
-            message: format!("invalid config: {}", e.message().trim_end()),
-            src: src.clone(),
+            message: shipped::mask_secrets(&format!("invalid config: {}", e.message().trim_end())),
+            src: error::masked(&src),
             span: span.into(),
             label: "here".into(),
             help: Some(

@@ -15,14 +15,7 @@ use ward_rules::{gitleaks, Pack, PackError, PackSource, RuleSet};
 use crate::config::error::ConfigError;
 use crate::config::{Config, ConfigPath};
 
-/// Packs compiled into the binary: (file name, text).
-pub const SHIPPED: &[(&str, &str)] = &[
-    ("secrets.toml", include_str!("../../../rules/secrets.toml")),
-    (
-        "dangerous-functions.toml",
-        include_str!("../../../rules/dangerous-functions.toml"),
-    ),
-];
+pub use crate::config::shipped::SHIPPED;
 
 /// A pack that cannot be used, shown with a snippet of the pack.
 #[derive(Debug, thiserror::Error, Diagnostic)]
