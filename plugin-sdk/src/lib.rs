@@ -180,6 +180,12 @@ pub mod class {
     }
 }
 
+/// The most findings the engine keeps per plugin and file; a plugin may
+/// stop once it has reported one more than this for a file (the engine
+/// then says the rest were left out), so that a file with a finding on
+/// each of a million lines does not hold a million findings in memory.
+pub const MAX_FINDINGS_PER_FILE: usize = 10_000;
+
 /// The health-score categories a rule can belong to.
 pub mod category {
     /// README, license, docs and their links.

@@ -322,3 +322,54 @@ fn a_config_error_never_prints_a_secret_it_quotes() {
         assert!(stderr.contains("ghp_*"), "{stderr}");
     }
 }
+
+/// An 8 MB file with a finding on each of its 2.8 million lines used to
+/// hold every finding before the per-file cap dropped them (1.9 GB peak):
+/// under 1 GiB of address space the run now completes (51 MB peak in a
+/// release build), keeping the first 10,000 and saying so.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_finding_on_every_line_stays_within_memory() {
+    let repo = repo(&[("a.txt", b"ok\n")]);
+    let body = "x \n".repeat(2_800_000);
+    write(repo.path(), "many.txt", body.as_bytes());
+    let mut command = ward(
+        repo.path(),
+        &["check", "--no-cache", "--format", "json", "-j", "2"],
+    );
+    // SAFETY: the closure runs in the forked child before exec and only
+    // calls setrlimit, which is async-signal-safe.
+    unsafe {
+        use std::os::unix::process::CommandExt;
+        command.pre_exec(|| {
+            let limit = libc::rlimit {
+                rlim_cur: 1 << 30,
+                rlim_max: 1 << 30,
+            };
+            if libc::setrlimit(libc::RLIMIT_AS, &limit) == 0 {
+                Ok(())
+            } else {
+                Err(std::io::Error::last_os_error())
+            }
+        });
+    }
+    let out = crate::support::output(&mut command);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let findings = report["findings"].as_array().unwrap();
+    let kept = findings
+        .iter()
+        .filter(|f| f["rule"] == "text/trailing-whitespace")
+        .count();
+    assert_eq!(kept, 10_000);
+    assert!(findings.iter().any(|f| f["rule"] == "ward/plugin-error"
+        && f["message"]
+            .as_str()
+            .unwrap()
+            .contains("kept the first 10000")));
+}

@@ -125,7 +125,7 @@ pub(super) fn check_batch(batch: &[&Entry], checks: &Checks<'_>) -> Outcome {
                 &plugin.name,
                 &path,
                 format!(
-                    "plugin `{}` reported {count} findings for this file; kept the first {MAX_FINDINGS_PER_FILE}",
+                    "plugin `{}` reported more than {MAX_FINDINGS_PER_FILE} findings for this file ({count} before it stopped); kept the first {MAX_FINDINGS_PER_FILE}",
                     plugin.name
                 ),
             ));

@@ -8,7 +8,7 @@ use crate::host::ActivePlugin;
 
 /// Findings kept per plugin and file: a plugin gone wrong (a million
 /// findings for one file) must not exhaust memory or bury the report.
-pub(super) const MAX_FINDINGS_PER_FILE: usize = 10_000;
+pub(super) const MAX_FINDINGS_PER_FILE: usize = ward_plugin_sdk::MAX_FINDINGS_PER_FILE;
 
 /// The timings entry for the keyword pass that all rule packs share.
 pub const KEYWORD_PASS: &str = "rule packs (keyword pass)";

@@ -207,7 +207,12 @@ pub(crate) fn scan_rule(index: usize, rule: &Rule, bytes: &[u8], out: &mut Vec<M
     let Some(regex) = rule.regex.get() else {
         return;
     };
+    let first = out.len();
     for captures in regex.captures_iter(bytes) {
+        // Past the engine's cap per file nothing more is kept.
+        if out.len() > first + ward_plugin_sdk::MAX_FINDINGS_PER_FILE {
+            break;
+        }
         let Some(whole) = captures.get(0) else {
             continue;
         };

@@ -67,7 +67,12 @@ fn check(file: &File<'_>, settings: &Settings, out: &mut Vec<Finding>) {
     {
         return;
     }
+    let first = out.len();
     for line in lines(bytes) {
+        // Past the engine's cap nothing more is kept: stop holding more.
+        if out.len() > first + ward_plugin_sdk::MAX_FINDINGS_PER_FILE {
+            break;
+        }
         let content = &bytes[line.start..line.content_end];
         let Some(comment) = comment_start(content) else {
             continue;

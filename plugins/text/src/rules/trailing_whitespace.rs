@@ -53,7 +53,12 @@ fn is_markdown(path: &str) -> bool {
 fn check(file: &File<'_>, settings: &Settings, out: &mut Vec<Finding>) {
     let bytes = file.bytes;
     let hard_breaks = settings.markdown_line_breaks && is_markdown(file.path);
+    let first = out.len();
     for line in lines(bytes) {
+        // Past the engine's cap nothing more is kept: stop holding more.
+        if out.len() > first + ward_plugin_sdk::MAX_FINDINGS_PER_FILE {
+            break;
+        }
         let content = &bytes[line.start..line.content_end];
         let kept = content
             .iter()
