@@ -373,3 +373,31 @@ fn a_finding_on_every_line_stays_within_memory() {
             .unwrap()
             .contains("kept the first 10000")));
 }
+
+/// `.editorconfig` and `.gitattributes` that are FIFOs (a read would block
+/// forever) are not read: the run ends, with the other checks done.
+#[cfg(unix)]
+#[test]
+fn fifos_named_like_editorconfig_or_gitattributes_do_not_hang() {
+    let repo = crate::hooks::git_repo();
+    let dir = repo.path();
+    write(dir, "ward.toml", b"");
+    write(dir, "a.txt", b"x  \n");
+    write(dir, "sub/b.txt", b"y  \n");
+    for fifo in [".editorconfig", "sub/.gitattributes"] {
+        let name = std::ffi::CString::new(dir.join(fifo).to_str().unwrap()).unwrap();
+        // SAFETY: mkfifo gets a valid NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(name.as_ptr(), 0o600) }, 0);
+    }
+    let (code, stdout, stderr) = run(dir, &["check", "--no-cache", "--format", "json"]);
+    assert_eq!(code, 1, "{stderr}");
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let rules: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert!(rules.contains(&"text/trailing-whitespace"), "{rules:?}");
+    assert!(stderr.contains("is not a regular file"), "{stderr}");
+}

@@ -318,6 +318,25 @@ fn apply_gitattributes(tree: &mut source::Tree, root: &Path, staged: bool) {
     if !any {
         return;
     }
+    // git opens every `.gitattributes` it meets: a FIFO there would block it
+    // forever. Such a tree gets no attributes, and a warning.
+    let special = tree
+        .entries
+        .iter()
+        .filter(|e| e.path.rsplit('/').next() == Some(".gitattributes"))
+        .map(|e| e.abs.clone())
+        .chain(std::iter::once(root.join(".gitattributes")))
+        .find(|path| {
+            std::fs::symlink_metadata(path)
+                .is_ok_and(|m| !m.is_file() && !m.file_type().is_symlink())
+        });
+    if let Some(path) = special {
+        eprintln!(
+            "warning: {} is not a regular file: .gitattributes are not read",
+            path.display()
+        );
+        return;
+    }
     let paths: Vec<&str> = tree.files().map(|e| e.path.as_str()).collect();
     let forced = git::attribute_classes(root, &paths, staged);
     if forced.is_empty() {

@@ -63,17 +63,35 @@ pub fn rules() -> Vec<RuleInfo> {
     RULES.iter().map(|rule| (rule.info)()).collect()
 }
 
+/// What a directory and its ancestors hold for ec4rs, worst last.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum ConfigState {
+    /// No `.editorconfig`.
+    None,
+    /// Regular `.editorconfig` files only.
+    Found,
+    /// A `.editorconfig` that is not a regular file: not read at all.
+    Unsafe,
+}
+
 /// The validator.
 pub struct EditorconfigPlugin {
     root: Option<PathBuf>,
     enabled: Vec<&'static Rule>,
     /// Directories known to have (or not) a `.editorconfig` in them or above:
     /// most trees have none, and then no file needs ec4rs at all.
-    any_config: Mutex<HashMap<PathBuf, bool>>,
+    any_config: Mutex<HashMap<PathBuf, ConfigState>>,
 }
 
 impl EditorconfigPlugin {
+    /// Whether ec4rs has a `.editorconfig` to read for files in `dir`, and
+    /// may: one that is not a regular file (a FIFO would block the read
+    /// forever, a device never end) here or above makes the answer no.
     fn any_config(&self, dir: &Path) -> bool {
+        self.config_state(dir) == ConfigState::Found
+    }
+
+    fn config_state(&self, dir: &Path) -> ConfigState {
         if let Some(known) = self
             .any_config
             .lock()
@@ -82,12 +100,20 @@ impl EditorconfigPlugin {
         {
             return known;
         }
-        let here = dir.join(".editorconfig").is_file();
-        let found = here || dir.parent().is_some_and(|parent| self.any_config(parent));
+        let path = dir.join(".editorconfig");
+        let here = match std::fs::symlink_metadata(&path) {
+            Err(_) => ConfigState::None,
+            Ok(_) if std::fs::metadata(&path).is_ok_and(|m| m.is_file()) => ConfigState::Found,
+            Ok(_) => ConfigState::Unsafe,
+        };
+        let above = dir
+            .parent()
+            .map_or(ConfigState::None, |parent| self.config_state(parent));
+        let state = here.max(above);
         if let Ok(mut memo) = self.any_config.lock() {
-            memo.insert(dir.to_path_buf(), found);
+            memo.insert(dir.to_path_buf(), state);
         }
-        found
+        state
     }
 }
 

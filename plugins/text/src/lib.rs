@@ -84,7 +84,18 @@ impl TextPlugin {
         if !out[first..].iter().any(ruled) {
             return;
         }
-        let Ok(props) = ec4rs::properties_of(root.join(path)) else {
+        let abs = root.join(path);
+        // ec4rs opens every `.editorconfig` above the file: one that is not
+        // a regular file (a FIFO blocks a read forever) means none is read.
+        let safe = abs.ancestors().skip(1).all(|dir| {
+            let config = dir.join(".editorconfig");
+            std::fs::symlink_metadata(&config).is_err()
+                || std::fs::metadata(&config).is_ok_and(|m| m.is_file())
+        });
+        if !safe {
+            return;
+        }
+        let Ok(props) = ec4rs::properties_of(abs) else {
             return;
         };
         let off = |key: &str| {
