@@ -29,25 +29,33 @@ pub struct ConfigReadError {
 
 /// Where a config value came from, for later diagnostics (an unknown rule,
 /// a plugin that rejects its settings).
+///
+/// Every origin of one file shares its text: a config with thousands of
+/// `[rules]` entries once held a copy of itself per entry (8,000 entries of
+/// a 240 KB file: 1.9 GB).
 #[derive(Debug, Clone)]
 pub struct Origin {
-    pub(super) src: NamedSource<String>,
+    pub(super) name: std::sync::Arc<str>,
+    pub(super) text: std::sync::Arc<str>,
     pub(super) span: SourceSpan,
 }
 
 impl Origin {
     /// `file:line` of this place.
     pub fn location(&self) -> String {
-        let text = self.src.inner();
+        let text = &self.text;
         let before = &text[..self.span.offset().min(text.len())];
-        format!("{}:{}", self.src.name(), before.matches('\n').count() + 1)
+        format!("{}:{}", self.name, before.matches('\n').count() + 1)
     }
 
     /// A diagnostic at this place.
     pub fn error(&self, message: String, label: &str, help: Option<String>) -> Box<ConfigError> {
         Box::new(ConfigError {
             message: super::shipped::mask_secrets(&message),
-            src: masked(&self.src),
+            src: NamedSource::new(
+                self.name.to_string(),
+                super::shipped::mask_secrets(&self.text),
+            ),
             span: self.span,
             label: label.into(),
             help,

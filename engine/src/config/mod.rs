@@ -293,9 +293,12 @@ impl Default for Config {
 
 /// Parses config text; `name` is shown in diagnostics, `dir` anchors relative paths.
 pub fn parse(text: &str, name: &str, dir: &Path) -> Result<Config, Box<ConfigError>> {
-    let src = NamedSource::new(name, read::shown_source(text));
+    let shown: std::sync::Arc<str> = read::shown_source(text).into();
+    let src = NamedSource::new(name, shown.to_string());
+    let source_name: std::sync::Arc<str> = name.into();
     let at = |span: std::ops::Range<usize>| Origin {
-        src: src.clone(),
+        name: source_name.clone(),
+        text: shown.clone(),
         span: span.into(),
     };
     let raw: RawConfig = toml::from_str(text).map_err(|e| {
