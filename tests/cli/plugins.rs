@@ -253,7 +253,7 @@ fn a_flood_of_findings_is_capped_per_file_and_the_report_can_be_capped() {
     assert_eq!(error["path"], "a.txt");
     assert_eq!(
         error["message"],
-        "plugin `faulty` reported 20000 findings for this file; kept the first 10000"
+        "plugin `faulty` reported more than 10000 findings for this file (20000 before it stopped); kept the first 10000"
     );
     assert_eq!(code, 1);
 

@@ -52,10 +52,7 @@ impl Origin {
     pub fn error(&self, message: String, label: &str, help: Option<String>) -> Box<ConfigError> {
         Box::new(ConfigError {
             message: super::shipped::mask_secrets(&message),
-            src: NamedSource::new(
-                self.name.to_string(),
-                super::shipped::mask_secrets(&self.text),
-            ),
+            src: NamedSource::new(&self.name, super::shipped::mask_secrets(&self.text)),
             span: self.span,
             label: label.into(),
             help,
