@@ -222,3 +222,32 @@ fn a_hard_linked_file_is_skipped_with_a_reason() {
         )]
     );
 }
+
+/// A file with an extended attribute (other than its SELinux label) keeps
+/// it: it is not rewritten (a rename would drop the attribute), and says why.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_file_with_extended_attributes_is_skipped_with_a_reason() {
+    let repo = repo(&[("a.txt", b"x  \n")]);
+    let path = std::ffi::CString::new(repo.path().join("a.txt").to_str().unwrap()).unwrap();
+    let name = std::ffi::CString::new("user.origin").unwrap();
+    // SAFETY: valid NUL-terminated path and name, and a value of the given length.
+    let set =
+        unsafe { libc::setxattr(path.as_ptr(), name.as_ptr(), b"mail".as_ptr().cast(), 4, 0) };
+    assert_eq!(
+        set,
+        0,
+        "this test needs a filesystem with user extended attributes: {}",
+        std::io::Error::last_os_error()
+    );
+    let (_, report) = json(repo.path(), &["--fix", "--no-cache", "a.txt"]);
+    assert_eq!(read(repo.path(), "a.txt"), b"x  \n");
+    let skipped = crate::support::findings_of(&report, "ward/fix-skipped");
+    assert_eq!(
+        skipped,
+        [(
+            "a.txt".to_string(),
+            "not fixed: the file has extended attributes, which a rewrite would drop".to_string()
+        )]
+    );
+}
