@@ -247,3 +247,26 @@ pub fn plugin_library(name: &str) -> PathBuf {
 pub fn read(dir: &std::path::Path, path: &str) -> Vec<u8> {
     std::fs::read(dir.join(path)).unwrap()
 }
+
+/// Runs `command` with at most `bytes` of address space, so that a test can
+/// show ward stays within memory (reading a file whole, holding a finding
+/// per line) by the run completing.
+#[cfg(unix)]
+pub fn limit_address_space(command: &mut Command, bytes: u64) {
+    use std::os::unix::process::CommandExt;
+    // SAFETY: the closure runs in the forked child before exec and only
+    // calls setrlimit, which is async-signal-safe.
+    unsafe {
+        command.pre_exec(move || {
+            let limit = libc::rlimit {
+                rlim_cur: bytes,
+                rlim_max: bytes,
+            };
+            if libc::setrlimit(libc::RLIMIT_AS, &limit) == 0 {
+                Ok(())
+            } else {
+                Err(std::io::Error::last_os_error())
+            }
+        });
+    }
+}

@@ -337,22 +337,7 @@ fn a_finding_on_every_line_stays_within_memory() {
         repo.path(),
         &["check", "--no-cache", "--format", "json", "-j", "2"],
     );
-    // SAFETY: the closure runs in the forked child before exec and only
-    // calls setrlimit, which is async-signal-safe.
-    unsafe {
-        use std::os::unix::process::CommandExt;
-        command.pre_exec(|| {
-            let limit = libc::rlimit {
-                rlim_cur: 1 << 30,
-                rlim_max: 1 << 30,
-            };
-            if libc::setrlimit(libc::RLIMIT_AS, &limit) == 0 {
-                Ok(())
-            } else {
-                Err(std::io::Error::last_os_error())
-            }
-        });
-    }
+    crate::support::limit_address_space(&mut command, 1 << 30);
     let out = crate::support::output(&mut command);
     assert_eq!(
         out.status.code(),
@@ -417,22 +402,7 @@ fn thousands_of_rule_entries_stay_within_memory() {
     write(repo.path(), "ward.toml", config.as_bytes());
     write(repo.path(), "big.txt", "x \n".repeat(300_000).as_bytes());
     let mut command = ward(repo.path(), &["check", "--no-cache", "--format", "json"]);
-    // SAFETY: the closure runs in the forked child before exec and only
-    // calls setrlimit, which is async-signal-safe.
-    unsafe {
-        use std::os::unix::process::CommandExt;
-        command.pre_exec(|| {
-            let limit = libc::rlimit {
-                rlim_cur: 1 << 30,
-                rlim_max: 1 << 30,
-            };
-            if libc::setrlimit(libc::RLIMIT_AS, &limit) == 0 {
-                Ok(())
-            } else {
-                Err(std::io::Error::last_os_error())
-            }
-        });
-    }
+    crate::support::limit_address_space(&mut command, 1 << 30);
     let out = crate::support::output(&mut command);
     assert_eq!(
         out.status.code(),

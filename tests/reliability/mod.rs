@@ -16,22 +16,7 @@ fn a_2_gb_binary_file_is_not_read_past_its_first_pieces() {
     // lines was all of it.
     let mut command = ward(repo.path(), &["check", "--format", "json"]);
     #[cfg(unix)]
-    // SAFETY: the closure runs in the forked child before exec and only
-    // calls setrlimit, which is async-signal-safe.
-    unsafe {
-        use std::os::unix::process::CommandExt;
-        command.pre_exec(|| {
-            let limit = libc::rlimit {
-                rlim_cur: 1 << 30,
-                rlim_max: 1 << 30,
-            };
-            if libc::setrlimit(libc::RLIMIT_AS, &limit) == 0 {
-                Ok(())
-            } else {
-                Err(std::io::Error::last_os_error())
-            }
-        });
-    }
+    crate::support::limit_address_space(&mut command, 1 << 30);
     let out = command.output().unwrap();
     assert_eq!(
         out.status.code(),
