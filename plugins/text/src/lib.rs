@@ -69,9 +69,43 @@ pub struct TextPlugin {
     settings: Settings,
     enabled: Vec<&'static Rule>,
     root: Option<std::path::PathBuf>,
+    /// Per directory: whether a readable `.editorconfig` is there or above
+    /// (`Some(false)`: none, so ec4rs has nothing to say), or one that must
+    /// not be opened (`None`: a FIFO or a device). Most trees have none,
+    /// and then no file costs more than a map lookup.
+    editorconfig: std::sync::Mutex<std::collections::HashMap<std::path::PathBuf, Option<bool>>>,
 }
 
 impl TextPlugin {
+    /// See [`TextPlugin::editorconfig`].
+    fn editorconfig_above(&self, dir: &std::path::Path) -> Option<bool> {
+        if let Some(known) = self
+            .editorconfig
+            .lock()
+            .ok()
+            .and_then(|m| m.get(dir).copied())
+        {
+            return known;
+        }
+        let config = dir.join(".editorconfig");
+        let here = match std::fs::symlink_metadata(&config) {
+            Err(_) => Some(false),
+            Ok(_) if std::fs::metadata(&config).is_ok_and(|m| m.is_file()) => Some(true),
+            Ok(_) => None,
+        };
+        let above = dir
+            .parent()
+            .map_or(Some(false), |parent| self.editorconfig_above(parent));
+        let state = match (here, above) {
+            (None, _) | (_, None) => None,
+            (Some(a), Some(b)) => Some(a || b),
+        };
+        if let Ok(mut memo) = self.editorconfig.lock() {
+            memo.insert(dir.to_path_buf(), state);
+        }
+        state
+    }
+
     /// Drops the findings a project's `.editorconfig` switches off for this
     /// file: `trim_trailing_whitespace = false` (Markdown hard breaks kept
     /// on purpose) and `insert_final_newline = false`. Asked only of files
@@ -87,12 +121,7 @@ impl TextPlugin {
         let abs = root.join(path);
         // ec4rs opens every `.editorconfig` above the file: one that is not
         // a regular file (a FIFO blocks a read forever) means none is read.
-        let safe = abs.ancestors().skip(1).all(|dir| {
-            let config = dir.join(".editorconfig");
-            std::fs::symlink_metadata(&config).is_err()
-                || std::fs::metadata(&config).is_ok_and(|m| m.is_file())
-        });
-        if !safe {
+        if abs.parent().map(|dir| self.editorconfig_above(dir)) != Some(Some(true)) {
             return;
         }
         let Ok(props) = ec4rs::properties_of(abs) else {
@@ -139,6 +168,7 @@ impl Validator for TextPlugin {
             settings,
             enabled,
             root: config.root.as_ref().map(std::path::PathBuf::from),
+            editorconfig: std::sync::Mutex::new(std::collections::HashMap::new()),
         })
     }
 
