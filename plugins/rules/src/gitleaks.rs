@@ -280,7 +280,13 @@ pub fn translate(text: &str, source_name: &str, pack_name: &str) -> Result<Trans
             out.push_str(&format!("keywords = {}\n", toml_list(&rule.keywords)));
         }
         if let Some(entropy) = rule.entropy {
-            out.push_str(&format!("entropy = {entropy:?}\n"));
+            // gitleaks skips a secret whose entropy is at or below its
+            // threshold; ward's `entropy` is a minimum kept. The next float
+            // above the threshold makes a tie behave as in gitleaks.
+            let above = f64::from_bits(entropy.to_bits() + 1).min(8.0);
+            out.push_str(&format!(
+                "# gitleaks: entropy above {entropy:?}\nentropy = {above:?}\n"
+            ));
         }
         if let Some(group) = rule.secret_group.filter(|g| *g > 0) {
             out.push_str(&format!("secret-group = {group}\n"));
@@ -390,6 +396,27 @@ path = '''\.pfx$'''
         assert_eq!(go_to_rust(r"\{\{[^}]+}}"), r"\{\{[^}]+}}");
         assert_eq!(go_to_rust(r"{{[^}]+}}"), r"\{\{[^}]+}}");
         assert!(compiles(&go_to_rust(r"import[ \t]+{[ \t\w,]+}[ \t]+from")).is_ok());
+    }
+
+    /// gitleaks skips a secret whose entropy equals its threshold; so does
+    /// the imported rule.
+    #[test]
+    fn an_entropy_tie_is_skipped_as_gitleaks_skips_it() {
+        let config = "[[rules]]\nid = \"t\"\nregex = '''tok_([a-z]{8,10})\\b'''\nentropy = 3.0\nsecretGroup = 1\n";
+        let t = translate(config, "g.toml", "gitleaks").unwrap();
+        let pack = parse(&PackSource {
+            name: "g.toml".into(),
+            text: t.pack_toml,
+        })
+        .unwrap();
+        let set = RuleSet::new(pack.rules);
+        // Eight different letters: exactly 3.0 bits each, a tie: skipped.
+        let mut out = Vec::new();
+        set.scan("a.txt", b"tok_abcdefgh\n", &mut out);
+        assert!(out.is_empty());
+        // Ten different letters: 3.32 bits, above: reported.
+        set.scan("a.txt", b"tok_abcdefghij\n", &mut out);
+        assert_eq!(out.len(), 1);
     }
 
     #[test]
