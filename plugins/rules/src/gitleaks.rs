@@ -222,7 +222,11 @@ pub fn translate(text: &str, source_name: &str, pack_name: &str) -> Result<Trans
          name = {}\n\
          description = {}\n\
          redact = true\n\
-         category = \"security\"\n",
+         category = \"security\"\n\
+         # gitleaks keeps every specific finding and drops a generic one only\n\
+         # under a specific secret of the same line; it decodes 5 layers.\n\
+         overlap = \"gitleaks\"\n\
+         decode-depth = 5\n",
         toml_string(pack_name),
         toml_string(if config.title.is_empty() {
             "gitleaks rules"

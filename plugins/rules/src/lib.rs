@@ -6,6 +6,7 @@
 //! keywords decides which regexes run on a file. [`gitleaks`] translates an
 //! existing gitleaks configuration into a pack.
 
+mod decode;
 pub mod entropy;
 pub mod gitleaks;
 mod keywords;

@@ -69,6 +69,12 @@ struct RawPack {
     exclude: Vec<Spanned<String>>,
     #[serde(default)]
     exclude_path_patterns: Vec<Spanned<String>>,
+    /// How findings of two rules on one value are resolved: `ward` (the
+    /// default) or `gitleaks`.
+    overlap: Option<Spanned<String>>,
+    /// How many layers of base64, hex and percent encoding are decoded and
+    /// scanned again (0: none).
+    decode_depth: Option<Spanned<usize>>,
     #[serde(default)]
     rule: Vec<RawRule>,
 }
@@ -100,6 +106,7 @@ struct RawRule {
     redact: Option<bool>,
     category: Option<Spanned<String>>,
     classes: Option<Vec<Spanned<String>>>,
+    generic: Option<bool>,
     #[serde(default)]
     examples: RawExamples,
 }
@@ -133,6 +140,23 @@ pub enum Allow {
     /// shared by the rules a pack-level entry applies to.
     Pattern(Arc<LazyRegex>, AllowTarget),
 }
+
+/// How a pack resolves two of its rules reporting one value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Overlap {
+    /// A specific rule's finding removes a generic rule's finding whose
+    /// range it overlaps; of two overlapping generic findings the rule
+    /// listed first is kept; specific rules all report.
+    Ward,
+    /// As gitleaks: a generic finding is removed when a specific finding
+    /// starting on the same line has a secret containing its secret; every
+    /// other finding is kept.
+    Gitleaks,
+}
+
+/// The most layers of encoding a pack may ask to decode: each layer is
+/// another pass over the decoded text.
+pub const MAX_DECODE_DEPTH: usize = 10;
 
 /// An example string and the line of the pack it is written on.
 #[derive(Debug, Clone)]
@@ -191,6 +215,13 @@ pub struct Rule {
     pub examples_no_match: Vec<Example>,
     /// Where the rule is defined, `file:line`.
     pub origin: String,
+    /// A generic rule (a keyword and any high-entropy value) yields to a
+    /// specific one of its pack on the same value (see [`Overlap`]).
+    pub generic: bool,
+    /// Its pack's overlap policy.
+    pub overlap: Overlap,
+    /// Layers of encoding decoded for it (its pack's `decode-depth`).
+    pub decode_depth: usize,
 }
 
 impl Rule {
@@ -513,6 +544,30 @@ pub fn parse(source: &PackSource) -> Result<Pack, PackError> {
         .iter()
         .map(|a| ctx.allow(a))
         .collect::<Result<Vec<_>, _>>()?;
+    let overlap = match &raw.overlap {
+        None => Overlap::Ward,
+        Some(o) => match o.get_ref().as_str() {
+            "ward" => Overlap::Ward,
+            "gitleaks" => Overlap::Gitleaks,
+            other => {
+                return Err(ctx.error(
+                    o.span(),
+                    format!("unknown overlap policy `{other}`: expected ward or gitleaks"),
+                ))
+            }
+        },
+    };
+    let decode_depth = raw.decode_depth.as_ref().map_or(0, |d| *d.get_ref());
+    if let Some(depth) = raw
+        .decode_depth
+        .as_ref()
+        .filter(|_| decode_depth > MAX_DECODE_DEPTH)
+    {
+        return Err(ctx.error(
+            depth.span(),
+            format!("decode-depth is at most {MAX_DECODE_DEPTH}"),
+        ));
+    }
     let pack_exclude = &raw.exclude;
     let pack_exclude_patterns = raw
         .exclude_path_patterns
@@ -629,6 +684,10 @@ pub fn parse(source: &PackSource) -> Result<Pack, PackError> {
             examples_match: r.examples.matches.iter().map(example).collect(),
             examples_no_match: r.examples.no_match.iter().map(example).collect(),
             origin: format!("{}:{}", source.name, ctx.line(r.id.span().start)),
+            // gitleaks' own test: a rule whose id says generic.
+            generic: r.generic.unwrap_or_else(|| local.contains("generic")),
+            overlap,
+            decode_depth,
         });
     }
     Ok(Pack {

@@ -1,9 +1,10 @@
 //! Every rule of a run in one set: one Aho-Corasick pass over all keywords
 //! picks the rules whose regexes run, so adding rules costs little.
 
+use crate::decode::{next_layer, Segment};
 use crate::entropy::shannon;
 use crate::keywords::KeywordScanner;
-use crate::pack::{Allow, AllowTarget, Rule};
+use crate::pack::{Allow, AllowTarget, Overlap, Rule};
 
 /// A match of a rule in a file.
 #[derive(Debug, Clone, PartialEq)]
@@ -21,6 +22,12 @@ pub struct Match {
     /// The secret's entropy is below the rule's `strong-entropy`: report it
     /// as a warning.
     pub weak: bool,
+    /// The encodings the secret was found through (`base64`, `base64, then
+    /// hex`); the range is then the encoded span in the file.
+    pub encoding: Option<String>,
+    /// What the rule matched as its secret, decoded: two rules' findings on
+    /// one value are compared on it.
+    pub(crate) value: String,
 }
 
 /// The rules that share one `paths` filter, with their keyword prefilter.
@@ -104,6 +111,8 @@ impl Group {
 pub struct RuleSet {
     rules: Vec<Rule>,
     groups: Vec<Group>,
+    /// The deepest `decode-depth` of its rules.
+    max_decode_depth: usize,
 }
 
 impl RuleSet {
@@ -120,7 +129,12 @@ impl RuleSet {
             .into_iter()
             .map(|(_, members)| Group::new(&rules, members))
             .collect();
-        RuleSet { rules, groups }
+        let max_decode_depth = rules.iter().map(|r| r.decode_depth).max().unwrap_or(0);
+        RuleSet {
+            rules,
+            groups,
+            max_decode_depth,
+        }
     }
 
     /// The rules, in set order.
@@ -145,6 +159,25 @@ impl RuleSet {
         if self.rules.is_empty() {
             return;
         }
+        let first = out.len();
+        self.scan_layer(path, bytes, 0, out, times.as_deref_mut());
+        if self.max_decode_depth > 0 {
+            self.scan_decoded(path, bytes, out, times);
+        }
+        let mut found = out.split_off(first);
+        self.drop_overlaps(bytes, &mut found);
+        out.extend(found);
+    }
+
+    /// Runs the rules that decode at least `depth` layers on `bytes`.
+    fn scan_layer(
+        &self,
+        path: &str,
+        bytes: &[u8],
+        depth: usize,
+        out: &mut Vec<Match>,
+        mut times: Option<&mut [std::time::Duration]>,
+    ) {
         let mut candidate = vec![false; self.rules.len()];
         for group in &self.groups {
             let applies = !group.filtered
@@ -156,9 +189,8 @@ impl RuleSet {
                 group.candidates(bytes, &mut candidate);
             }
         }
-        let first = out.len();
         for (index, rule) in self.rules.iter().enumerate() {
-            if candidate[index] && rule.applies_to(path) {
+            if candidate[index] && rule.decode_depth >= depth && rule.applies_to(path) {
                 match times.as_deref_mut() {
                     Some(times) => {
                         let started = std::time::Instant::now();
@@ -171,31 +203,116 @@ impl RuleSet {
                 }
             }
         }
-        let mut found = out.split_off(first);
-        self.drop_overlaps(&mut found);
-        out.extend(found);
     }
 
-    /// Two rules of one pack that report overlapping text found one thing:
-    /// keep the rule defined first (packs list specific formats before
-    /// generic ones, so `github-pat` wins over `generic-token`).
-    fn drop_overlaps(&self, found: &mut Vec<Match>) {
+    /// Scans layer after layer of decoded text. A match counts when it
+    /// touches a segment decoded at its layer (anything else was seen a
+    /// layer before); it is reported at the encoded span in the file, with
+    /// that span as its secret so every output masks the encoded text.
+    fn scan_decoded(
+        &self,
+        path: &str,
+        bytes: &[u8],
+        out: &mut Vec<Match>,
+        mut times: Option<&mut [std::time::Duration]>,
+    ) {
+        let mut text: Vec<u8>;
+        let mut previous: Option<Vec<Segment>> = None;
+        let mut layer_matches = Vec::new();
+        let mut current: &[u8] = bytes;
+        for depth in 1..=self.max_decode_depth {
+            let Some(layer) = next_layer(current, previous.as_deref()) else {
+                return;
+            };
+            layer_matches.clear();
+            self.scan_layer(
+                path,
+                &layer.text,
+                depth,
+                &mut layer_matches,
+                times.as_deref_mut(),
+            );
+            for mut found in layer_matches.drain(..) {
+                let touched: Vec<&Segment> = layer
+                    .segments
+                    .iter()
+                    .filter(|s| s.span.start < found.end && found.start < s.span.end)
+                    .collect();
+                let Some(first_segment) = touched.first() else {
+                    continue;
+                };
+                let start = touched.iter().map(|s| s.origin.start).min().unwrap_or(0);
+                let end = touched.iter().map(|s| s.origin.end).max().unwrap_or(0);
+                if out
+                    .iter()
+                    .any(|m| m.rule == found.rule && m.start == start && m.end == end)
+                {
+                    continue;
+                }
+                let encoded = String::from_utf8_lossy(&bytes[start..end]).into_owned();
+                let rule = &self.rules[found.rule];
+                found.message = format!(
+                    "{} (decoded from {})",
+                    rule.message.replace("{secret}", &encoded),
+                    first_segment.chain
+                );
+                found.secret = rule.redact.then_some(encoded);
+                found.encoding = Some(first_segment.chain.clone());
+                found.start = start;
+                found.end = end;
+                out.push(found);
+            }
+            text = layer.text;
+            current = &text;
+            previous = Some(layer.segments);
+        }
+    }
+
+    /// Resolves two rules of one pack reporting one value, by the pack's
+    /// [`Overlap`] policy.
+    fn drop_overlaps(&self, bytes: &[u8], found: &mut Vec<Match>) {
         if found.len() < 2 {
             return;
         }
         found.sort_by_key(|m| (m.rule, m.start));
+        let rules = &self.rules;
+        let same_pack = |a: &Match, b: &Match| rules[a.rule].pack == rules[b.rule].pack;
+        let overlaps = |a: &Match, b: &Match| a.start < b.end && b.start < a.end;
+        let same_line = |a: &Match, b: &Match| {
+            let (low, high) = (a.start.min(b.start), a.start.max(b.start));
+            memchr::memchr(b'\n', &bytes[low..high.min(bytes.len())]).is_none()
+        };
+        let beaten = |generic: &Match, specific: &Match| {
+            !rules[specific.rule].generic
+                && same_pack(generic, specific)
+                && match rules[generic.rule].overlap {
+                    Overlap::Ward => overlaps(generic, specific),
+                    Overlap::Gitleaks => {
+                        same_line(generic, specific) && specific.value.contains(&generic.value)
+                    }
+                }
+        };
         let mut kept: Vec<Match> = Vec::with_capacity(found.len());
-        for candidate in found.drain(..) {
-            let pack = &self.rules[candidate.rule].pack;
-            let overlapped = kept.iter().any(|k| {
-                &self.rules[k.rule].pack == pack
-                    && k.rule != candidate.rule
-                    && k.start < candidate.end
-                    && candidate.start < k.end
-            });
-            if !overlapped {
-                kept.push(candidate);
+        for candidate in found.iter() {
+            let rule = &rules[candidate.rule];
+            if rule.generic {
+                if found.iter().any(|other| beaten(candidate, other)) {
+                    continue;
+                }
+                // Two generic rules of a ward pack on one value: the first
+                // listed keeps it.
+                if rule.overlap == Overlap::Ward
+                    && kept.iter().any(|k| {
+                        rules[k.rule].generic
+                            && k.rule != candidate.rule
+                            && same_pack(k, candidate)
+                            && overlaps(k, candidate)
+                    })
+                {
+                    continue;
+                }
             }
+            kept.push(candidate.clone());
         }
         kept.sort_by_key(|m| (m.start, m.rule));
         *found = kept;
@@ -255,6 +372,8 @@ pub(crate) fn scan_rule(index: usize, rule: &Rule, bytes: &[u8], out: &mut Vec<M
             secret: rule.redact.then(|| secret_text.to_string()),
             message: rule.message.replace("{secret}", &secret_text),
             weak,
+            encoding: None,
+            value: secret_text.into_owned(),
         });
     }
 }
@@ -407,17 +526,103 @@ allow = ['re:^\$\{', 're-match:^key=x', 're-line:#\s*fake']
         assert_eq!(found(&set, "a", "key=q8Zt3"), [("t/g".to_string(), 4, 9)]);
     }
 
+    const OVERLAPPING: &str = r#"
+[[rule]]
+id = "github-pat"
+message = "m"
+pattern = 'ghp_[a-z]{4}'
+
+[[rule]]
+id = "vendor-token"
+message = "m"
+pattern = 'ghp_([a-z]{4})'
+
+[[rule]]
+id = "generic-token"
+message = "m"
+pattern = 'token = (\S+)'
+
+[[rule]]
+id = "generic-secret"
+message = "m"
+pattern = '(?:token|secret) = (\S+)'
+"#;
+
     #[test]
-    fn overlapping_matches_of_one_pack_keep_the_first_rule() {
-        let set = set("[[rule]]\nid = \"specific\"\nmessage = \"m\"\npattern = 'ghp_[a-z]{4}'\n\n[[rule]]\nid = \"generic\"\nmessage = \"m\"\npattern = 'token = (\\S+)'\n");
+    fn in_a_ward_pack_specific_rules_all_report_and_generic_ones_yield() {
+        let set = set(OVERLAPPING);
         assert_eq!(
             found(&set, "a", "token = ghp_abcd"),
-            [("t/specific".to_string(), 8, 16)]
+            [
+                ("t/github-pat".to_string(), 8, 16),
+                ("t/vendor-token".to_string(), 12, 16)
+            ]
         );
+        // Two generic rules on one value: the one listed first.
         assert_eq!(
             found(&set, "a", "token = other"),
-            [("t/generic".to_string(), 8, 13)]
+            [("t/generic-token".to_string(), 8, 13)]
         );
+        assert_eq!(
+            found(&set, "a", "secret = other"),
+            [("t/generic-secret".to_string(), 9, 14)]
+        );
+    }
+
+    #[test]
+    fn a_gitleaks_pack_drops_a_generic_finding_only_under_a_containing_secret_on_its_line() {
+        let set = set(&format!("overlap = \"gitleaks\"\n{OVERLAPPING}"));
+        // Both generic rules yield to github-pat, whose secret holds theirs.
+        assert_eq!(
+            found(&set, "a", "token = ghp_abcd"),
+            [
+                ("t/github-pat".to_string(), 8, 16),
+                ("t/vendor-token".to_string(), 12, 16)
+            ]
+        );
+        // A generic secret longer than the specific one is kept, as are
+        // two generic findings on one value.
+        assert_eq!(
+            found(&set, "a", "token = xghp_abcd"),
+            [
+                ("t/generic-token".to_string(), 8, 17),
+                ("t/generic-secret".to_string(), 8, 17),
+                ("t/github-pat".to_string(), 9, 17),
+                ("t/vendor-token".to_string(), 13, 17),
+            ]
+        );
+    }
+
+    #[test]
+    fn an_encoded_secret_is_found_at_its_encoded_span() {
+        let set = set(
+            "redact = true\ndecode-depth = 2\n[[rule]]\nid = \"key\"\nmessage = \"key {secret}\"\npattern = '-----BEGIN PRIVATE KEY-----[A-Za-z0-9+/=\\s]{20,}'\nkeywords = [\"begin private key\"]\n",
+        );
+        // base64 of "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n".
+        let encoded =
+            "LS0tLS1CRUdJTiBQUklWQVRFIEtFWS0tLS0tCk1JSUV2UUlCQURBTkJna3Foa2lHOXcwQkFRRUZBQVNDCg==";
+        let text = format!("data:\n  tls.key: {encoded}\n");
+        let mut out = Vec::new();
+        set.scan("k.yaml", text.as_bytes(), &mut out);
+        assert_eq!(out.len(), 1);
+        let found = &out[0];
+        assert_eq!((found.start, found.end), (17, 17 + encoded.len()));
+        assert_eq!(found.encoding.as_deref(), Some("base64"));
+        // The encoded text is the secret: every output masks it.
+        assert_eq!(found.secret.as_deref(), Some(encoded));
+        assert_eq!(
+            found.message,
+            format!("key {encoded} (decoded from base64)")
+        );
+        // Without decode-depth the same text gives nothing.
+        let plain = set_without_decoding();
+        let mut out = Vec::new();
+        plain.scan("k.yaml", text.as_bytes(), &mut out);
+        assert!(out.is_empty());
+    }
+
+    fn set_without_decoding() -> RuleSet {
+        set("[[rule]]\nid = \"key\"\nmessage = \"m\"\npattern = '-----BEGIN PRIVATE KEY-----[A-Za-z0-9+/=\\s]{20,}'\n")
     }
 
     #[test]
