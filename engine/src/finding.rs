@@ -38,6 +38,23 @@ pub struct Finding {
     /// The finding's span is a secret: masked in every snippet that shows it.
     #[serde(skip)]
     pub secret_span: bool,
+    /// For `ward history`: the commit that introduced what was found.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub commit: Option<Box<Commit>>,
+}
+
+/// The commit a history finding comes from: the first in the range that
+/// introduced the blob at that path.
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq, Eq)]
+pub struct Commit {
+    /// Full hex id; `staged` for the index.
+    pub commit: String,
+    /// `Name <email>`.
+    pub author: String,
+    /// The author date, RFC 3339 in UTC.
+    pub date: String,
+    /// The first line of the commit message.
+    pub summary: String,
 }
 
 /// Lines of the file around a finding.
@@ -50,6 +67,20 @@ pub struct Snippet {
 }
 
 impl Finding {
+    /// The message, and for a history finding the commit it comes from:
+    /// for formats that have nowhere else to say it.
+    pub fn message_with_commit(&self) -> std::borrow::Cow<'_, str> {
+        match &self.commit {
+            Some(commit) => format!(
+                "{} (commit {})",
+                self.message,
+                commit.commit.get(..12).unwrap_or(&commit.commit)
+            )
+            .into(),
+            None => self.message.as_str().into(),
+        }
+    }
+
     /// A finding of one of the engine's own rules about a whole file.
     pub fn engine(rule: &str, severity: Severity, path: &str, message: String) -> Self {
         Finding {
@@ -66,6 +97,7 @@ impl Finding {
             fixable: false,
             fix: Vec::new(),
             snippet: None,
+            commit: None,
             secret_span: false,
         }
     }

@@ -12,6 +12,7 @@ mod fix;
 mod fleet;
 mod formats;
 mod gitleaks_samples;
+mod history;
 mod hooks;
 mod inputs;
 mod large_files;

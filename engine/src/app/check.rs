@@ -89,12 +89,7 @@ pub(super) fn run(args: &CheckArgs) -> miette::Result<u8> {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| run.root.to_string_lossy().into_owned())
     });
-    let threshold = match args.fail_on {
-        FailOn::Error => Some(Severity::Error),
-        FailOn::Warning => Some(Severity::Warning),
-        FailOn::Info => Some(Severity::Info),
-        FailOn::Never => None,
-    };
+    let threshold = threshold(args.fail_on);
     let report = render::Report {
         findings: shown,
         all_findings: &outcome.findings,
@@ -114,6 +109,7 @@ pub(super) fn run(args: &CheckArgs) -> miette::Result<u8> {
         duration: started.elapsed(),
         repository: &repository,
         shard: args.scan.shard,
+        repository_uri: None,
         timings: args.timings.then_some(&outcome.timings),
         score: Some(score::score(
             &outcome.findings,
@@ -128,24 +124,7 @@ pub(super) fn run(args: &CheckArgs) -> miette::Result<u8> {
             observe::timings_table(&outcome.timings, report.duration)
         );
     }
-    let text = match args.format {
-        Format::Json => render::json::render(&report).map_err(as_json_error)?,
-        Format::Sarif => render::sarif::render(&report).map_err(as_json_error)?,
-        Format::Junit => render::junit::render(&report),
-        Format::Github => render::github::render(&report),
-        Format::Text => {
-            let color = match args.color {
-                Color::Always => true,
-                Color::Never => false,
-                Color::Auto => {
-                    args.output.is_none()
-                        && std::io::stdout().is_terminal()
-                        && std::env::var_os("NO_COLOR").is_none()
-                }
-            };
-            render::text::render(&report, color)
-        }
-    };
+    let text = rendered(&report, args.format, args.color, args.output.is_some())?;
     emit(&text, args.output.as_deref(), "report")?;
 
     let mut failed = threshold.is_some_and(|t| outcome.findings.iter().any(|f| f.severity >= t));
@@ -188,6 +167,44 @@ pub(super) fn run(args: &CheckArgs) -> miette::Result<u8> {
     // corpus) took 10 ms of a 200 ms cached run, on one thread.
     std::mem::forget(run);
     Ok(code)
+}
+
+/// The report in `format`; text is colored as `color` says (`auto`: on a
+/// terminal, unless `NO_COLOR` or the report goes to a file).
+pub(super) fn rendered(
+    report: &render::Report<'_>,
+    format: Format,
+    color: Color,
+    to_file: bool,
+) -> miette::Result<String> {
+    Ok(match format {
+        Format::Json => render::json::render(report).map_err(as_json_error)?,
+        Format::Sarif => render::sarif::render(report).map_err(as_json_error)?,
+        Format::Junit => render::junit::render(report),
+        Format::Github => render::github::render(report),
+        Format::Text => {
+            let color = match color {
+                Color::Always => true,
+                Color::Never => false,
+                Color::Auto => {
+                    !to_file
+                        && std::io::stdout().is_terminal()
+                        && std::env::var_os("NO_COLOR").is_none()
+                }
+            };
+            render::text::render(report, color)
+        }
+    })
+}
+
+/// The `--fail-on` threshold as a severity (`None`: never fail).
+pub(super) fn threshold(fail_on: FailOn) -> Option<Severity> {
+    match fail_on {
+        FailOn::Error => Some(Severity::Error),
+        FailOn::Warning => Some(Severity::Warning),
+        FailOn::Info => Some(Severity::Info),
+        FailOn::Never => None,
+    }
 }
 
 fn as_json_error(e: serde_json::Error) -> miette::Report {

@@ -60,6 +60,102 @@ pub enum Command {
     Score(ScoreArgs),
     /// Turn a JSON report into a page for people: `ward report --html`.
     Report(ReportArgs),
+    /// Check what a git history holds: every blob that the commits of a
+    /// range introduced, at any path, checked whole and once.
+    ///
+    /// With no RANGE, every commit reachable from any reference. Runs the
+    /// secrets pack and the config's packs (every rule with --all-rules).
+    /// Each finding names the first commit of the range that introduced it,
+    /// with its author, date and summary; a secret kept across later
+    /// versions of a file is reported once. For a pre-receive hook:
+    /// `ward history $OLD..$NEW` (an all-zero OLD checks what no existing
+    /// reference has); for a pull request: `ward history origin/main..HEAD`.
+    History(HistoryArgs),
+}
+
+/// `ward history` options.
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// Revisions and ranges, as git takes them: `main..feature`,
+    /// `^v1.0 HEAD`, `$OLD..$NEW`. Default: every reference.
+    #[arg(value_name = "RANGE")]
+    pub revisions: Vec<String>,
+
+    /// The repository (default: the one holding the current directory).
+    #[arg(short = 'C', long = "repo", value_name = "DIR", default_value = ".")]
+    pub repo: PathBuf,
+
+    /// Leave out this commit and its ancestors (the commits after it).
+    #[arg(long, value_name = "COMMIT")]
+    pub since_commit: Option<String>,
+
+    /// At most N commits, the newest.
+    #[arg(long, value_name = "N")]
+    pub max_count: Option<usize>,
+
+    /// Start from every local branch instead of every reference.
+    #[arg(long)]
+    pub branches: bool,
+
+    /// Also check what the index holds that HEAD does not (alone, with no
+    /// RANGE: only that).
+    #[arg(long)]
+    pub staged: bool,
+
+    /// Leave out blobs larger than this many bytes (default and at most:
+    /// `max-file-size` of the config).
+    #[arg(long, value_name = "BYTES")]
+    pub max_blob_size: Option<u64>,
+
+    /// Run every plugin and pack, not only the secrets pack and the
+    /// config's packs.
+    #[arg(long)]
+    pub all_rules: bool,
+
+    /// Check vendored paths too (`vendor/`, `node_modules/`...).
+    #[arg(long)]
+    pub include_vendored: bool,
+
+    #[command(flatten)]
+    pub plugin: PluginArgs,
+
+    /// Number of threads (default: one per core).
+    #[arg(short = 'j', long, value_name = "N")]
+    pub threads: Option<usize>,
+
+    /// Do not read or write the history cache.
+    #[arg(long)]
+    pub no_cache: bool,
+
+    /// Where the cache lives (default: $XDG_CACHE_HOME/ward, else ~/.cache/ward).
+    #[arg(long, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+
+    /// Exit with 1 when there is a finding at or above this severity.
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
+
+    /// When to color text output.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+
+    /// Write the report to this file (atomically) instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Report only findings that are not in this baseline file; overrides
+    /// `baseline` in ward.toml. Fingerprints do not depend on the commit: a
+    /// secret accepted once is not reported again from older commits.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// Print secrets whole instead of redacted. For local triage only.
+    #[arg(long)]
+    pub show_secrets: bool,
 }
 
 /// `ward init` options.

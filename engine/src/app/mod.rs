@@ -6,6 +6,7 @@ mod baseline;
 mod check;
 pub mod cli;
 mod explain;
+mod history;
 mod import;
 mod init;
 mod install_hook;
@@ -61,6 +62,7 @@ where
         Command::Merge(args) => merge::run(&args),
         Command::Score(args) => score::run(&args),
         Command::Report(args) => report::run(&args),
+        Command::History(args) => history::run(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -80,21 +80,10 @@ pub(super) fn scan_repository(
     switch_off_defaults(&mut config, &loaded.registry);
     let active = host::activate(&loaded.plugins, &config, &root)?;
     let active_packs = packs::activate(&loaded.packs, &config);
-    // `ward baseline` writes ward-baseline.json at the root: a check reads
-    // it there with no config (a regular file only, never a link).
-    let baseline_file = options
-        .baseline
-        .map(Path::to_path_buf)
-        .or_else(|| config.baseline.clone())
-        .or_else(|| {
-            let default = root.join(baseline::DEFAULT_FILE);
-            std::fs::symlink_metadata(&default)
-                .is_ok_and(|meta| meta.is_file())
-                .then_some(default)
-        });
-    let baseline = match baseline_file.filter(|_| options.use_baseline) {
-        Some(path) => Some(baseline::Baseline::load(&path)?),
-        None => None,
+    let baseline = if options.use_baseline {
+        load_baseline(options.baseline, &config, &root)?
+    } else {
+        None
     };
 
     let mut pool = rayon::ThreadPoolBuilder::new();
@@ -155,21 +144,7 @@ pub(super) fn scan_repository(
             progress.advance(files);
         }
     };
-    // Each plugin or pack rule runs on the file classes it names (the
-    // engine's own diagnostics on every file).
-    let rule_classes: std::collections::HashMap<&str, source::classes::Classes> = loaded
-        .registry
-        .rules()
-        .iter()
-        .filter(|r| r.source != crate::registry::ENGINE)
-        .map(|r| {
-            let names = r.rule.classes_or_default();
-            (
-                r.rule.id.as_str(),
-                source::classes::Classes::from_names(names),
-            )
-        })
-        .collect();
+    let rule_classes = rule_classes(&loaded.registry);
     let checks = scan::Checks {
         rule_classes: &rule_classes,
         plugins: &active,
@@ -240,6 +215,48 @@ pub(super) fn scan_repository(
     })
 }
 
+/// The baseline a run leaves findings out by: the one named, else the
+/// config's, else `ward-baseline.json` at the root (which `ward baseline`
+/// writes there; a regular file only, never a link).
+pub(super) fn load_baseline(
+    named: Option<&Path>,
+    config: &Config,
+    root: &Path,
+) -> miette::Result<Option<baseline::Baseline>> {
+    let file = named
+        .map(Path::to_path_buf)
+        .or_else(|| config.baseline.clone())
+        .or_else(|| {
+            let default = root.join(baseline::DEFAULT_FILE);
+            std::fs::symlink_metadata(&default)
+                .is_ok_and(|meta| meta.is_file())
+                .then_some(default)
+        });
+    match file {
+        Some(path) => Ok(Some(baseline::Baseline::load(&path)?)),
+        None => Ok(None),
+    }
+}
+
+/// The file classes each plugin or pack rule runs on (the engine's own
+/// diagnostics run on every file).
+pub(super) fn rule_classes(
+    registry: &Registry,
+) -> std::collections::HashMap<&str, source::classes::Classes> {
+    registry
+        .rules()
+        .iter()
+        .filter(|r| r.source != crate::registry::ENGINE)
+        .map(|r| {
+            let names = r.rule.classes_or_default();
+            (
+                r.rule.id.as_str(),
+                source::classes::Classes::from_names(names),
+            )
+        })
+        .collect()
+}
+
 /// The tree to check: the staged index, or the walked paths with git's
 /// executable bits.
 fn walk_tree(
@@ -261,7 +278,7 @@ fn walk_tree(
 
 /// Gives each file the classes the config's `[classes]` globs give it, in
 /// the config's order (a later `text` glob takes them away again).
-fn apply_config_classes(tree: &mut source::Tree, config: &Config) {
+pub(super) fn apply_config_classes(tree: &mut source::Tree, config: &Config) {
     use source::classes::{Classes, Forced};
     if config.classes.is_empty() {
         return;
@@ -293,7 +310,7 @@ fn apply_config_classes(tree: &mut source::Tree, config: &Config) {
 /// Gives each file the classes `.gitattributes` set for it, over what the
 /// config said. Git is asked
 /// only when some attributes file could say something.
-fn apply_gitattributes(tree: &mut source::Tree, root: &Path, staged: bool) {
+pub(super) fn apply_gitattributes(tree: &mut source::Tree, root: &Path, staged: bool) {
     let git_dir = root.join(".git");
     if !git_dir.exists() {
         return;
@@ -488,7 +505,7 @@ fn environment(tree: &source::Tree, root: &Path) -> String {
     source::digest::key_of(&refs)
 }
 
-fn cache_key(
+pub(super) fn cache_key(
     config: &Config,
     plugins: &[host::ActivePlugin],
     packs: &[packs::LoadedPack],

@@ -213,6 +213,12 @@ pub struct ActivePacks {
 
 /// Compiles the rules enabled for some file; `None` when there are none.
 pub fn activate(packs: &[LoadedPack], config: &Config) -> Option<ActivePacks> {
+    activate_some(&packs.iter().collect::<Vec<_>>(), config)
+}
+
+/// [`activate`] for some of the loaded packs (`ward history` runs the
+/// secrets pack and the config's packs, not every shipped one).
+pub fn activate_some(packs: &[&LoadedPack], config: &Config) -> Option<ActivePacks> {
     let mut rules = Vec::new();
     let mut severities = Vec::new();
     for rule in packs.iter().flat_map(|p| &p.pack.rules) {

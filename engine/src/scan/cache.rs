@@ -33,14 +33,15 @@ const MAGIC: &[u8] = b"ward-cache\n";
 const RACY_NANOS: u128 = 2_000_000_000;
 
 #[derive(Serialize, Deserialize, Clone)]
-struct StoredEdit {
+pub(crate) struct StoredEdit {
     start: usize,
     end: usize,
     replacement: String,
 }
 
+/// A finding as caches keep it (its path is the key it is kept under).
 #[derive(Serialize, Deserialize, Clone)]
-struct StoredFinding {
+pub(crate) struct StoredFinding {
     rule: String,
     severity: Severity,
     message: String,
@@ -93,7 +94,7 @@ const CACHE_LIMIT: u64 = 1 << 30;
 /// The file's payload, if its checksum (BLAKE3 of the payload, after the
 /// magic line) holds: a flipped bit or a planted file is a miss, never a
 /// source of findings.
-fn verified(bytes: &[u8]) -> Option<&[u8]> {
+pub(crate) fn verified(bytes: &[u8]) -> Option<&[u8]> {
     let rest = bytes.strip_prefix(MAGIC)?;
     if rest.len() < 32 {
         return None;
@@ -120,7 +121,7 @@ pub fn entries_in(bytes: &[u8], key: &str) -> usize {
 
 /// The cache file's bytes, read only if it is a regular file (never through
 /// a link, never a FIFO that would block) within [`CACHE_LIMIT`].
-fn read_cache(path: &Path) -> Option<Vec<u8>> {
+pub(crate) fn read_cache(path: &Path) -> Option<Vec<u8>> {
     use std::io::Read;
     let (file, len) = crate::source::read::open_regular(path).ok()?;
     if len > CACHE_LIMIT {
@@ -319,19 +320,7 @@ impl Cache {
         };
         let written = postcard::to_allocvec(&file)
             .map_err(|e| e.to_string())
-            .map(|payload| {
-                let mut bytes = MAGIC.to_vec();
-                bytes.extend_from_slice(blake3::hash(&payload).as_bytes());
-                bytes.extend_from_slice(&payload);
-                bytes
-            })
-            .and_then(|bytes| {
-                if let Some(dir) = self.path.parent() {
-                    std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
-                }
-                crate::source::write::write_atomically(&self.path, &bytes)
-                    .map_err(|e| e.to_string())
-            });
+            .and_then(|payload| write_sealed(&self.path, &payload));
         self.old = file.files;
         written.map_err(|detail| CacheWriteError {
             path: self.path.display().to_string(),
@@ -340,7 +329,19 @@ impl Cache {
     }
 }
 
-fn stored(f: &Finding) -> StoredFinding {
+/// Writes `payload` behind the magic line and its checksum, atomically,
+/// creating the cache directory if need be.
+pub(crate) fn write_sealed(path: &Path, payload: &[u8]) -> Result<(), String> {
+    let mut bytes = MAGIC.to_vec();
+    bytes.extend_from_slice(blake3::hash(payload).as_bytes());
+    bytes.extend_from_slice(payload);
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+    }
+    crate::source::write::write_atomically(path, &bytes).map_err(|e| e.to_string())
+}
+
+pub(crate) fn stored(f: &Finding) -> StoredFinding {
     StoredFinding {
         rule: f.rule.clone(),
         severity: f.severity,
@@ -365,7 +366,7 @@ fn stored(f: &Finding) -> StoredFinding {
     }
 }
 
-fn restore(path: &str, findings: &[StoredFinding]) -> Vec<Finding> {
+pub(crate) fn restore(path: &str, findings: &[StoredFinding]) -> Vec<Finding> {
     findings
         .iter()
         .map(|f| Finding {
@@ -394,6 +395,7 @@ fn restore(path: &str, findings: &[StoredFinding]) -> Vec<Finding> {
                 text: text.clone(),
             }),
             secret_span: f.secret_span,
+            commit: None,
         })
         .collect()
 }

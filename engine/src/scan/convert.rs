@@ -138,6 +138,7 @@ pub(super) fn convert(
         fix,
         snippet,
         secret_span: !secret.is_empty() && !show_secrets,
+        commit: None,
     });
     out
 }

@@ -8,6 +8,7 @@
 pub mod cache;
 mod convert;
 mod files;
+pub mod history;
 mod outcome;
 mod repo;
 mod stream;

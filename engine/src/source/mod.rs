@@ -3,6 +3,7 @@
 pub mod classes;
 pub mod digest;
 pub mod git;
+pub mod history;
 pub mod read;
 pub mod shard;
 pub mod write;

@@ -130,7 +130,7 @@ fn hex_value(byte: u8) -> Option<u8> {
 }
 
 fn decode_hex(text: &[u8]) -> Option<Vec<u8>> {
-    if text.len() < 32 || text.len() % 2 != 0 {
+    if text.len() < 32 || !text.len().is_multiple_of(2) {
         return None;
     }
     text.chunks(2)

@@ -53,7 +53,7 @@ pub fn render(report: &Report<'_>) -> String {
         out.push_str(&format!(
             "::{command} {}::{}\n",
             properties.join(","),
-            escape_data(&f.message)
+            escape_data(&f.message_with_commit())
         ));
     }
     out

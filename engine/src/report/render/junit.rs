@@ -68,17 +68,17 @@ pub fn render(report: &Report<'_>) -> String {
         let element = if fails(f) {
             format!(
                 "      <failure message=\"{}\" type=\"{kind}\">{} {}: {}</failure>\n",
-                escape(&f.message),
+                escape(&f.message_with_commit()),
                 escape(&place),
                 escape(&f.rule),
-                escape(&f.message)
+                escape(&f.message_with_commit())
             )
         } else {
             format!(
                 "      <system-out>{kind}: {} {}: {}</system-out>\n",
                 escape(&place),
                 escape(&f.rule),
-                escape(&f.message)
+                escape(&f.message_with_commit())
             )
         };
         out.push_str(&element);

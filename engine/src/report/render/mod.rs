@@ -53,6 +53,9 @@ pub struct Report<'a> {
     pub repository: &'a str,
     /// The shard checked, if any.
     pub shard: Option<crate::source::shard::Shard>,
+    /// Where the repository is, for SARIF's version-control provenance of
+    /// history findings.
+    pub repository_uri: Option<&'a str>,
     /// Where the time went, with `--timings`.
     pub timings: Option<&'a crate::scan::Timings>,
     /// The health score of every finding (not only those shown).

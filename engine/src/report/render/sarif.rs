@@ -49,6 +49,12 @@ pub fn render(report: &Report<'_>) -> serde_json::Result<String> {
                 "partialFingerprints": { "wardFingerprint/v1": f.fingerprint },
                 "properties": { "plugin": f.plugin },
             });
+            if let Some(commit) = &f.commit {
+                result["properties"]["commit"] = json!(commit.commit);
+                result["properties"]["author"] = json!(commit.author);
+                result["properties"]["date"] = json!(commit.date);
+                result["properties"]["summary"] = json!(commit.summary);
+            }
             if let Some(i) = index(&f.rule) {
                 result["ruleIndex"] = json!(i);
             }
@@ -69,7 +75,7 @@ pub fn render(report: &Report<'_>) -> serde_json::Result<String> {
             result
         })
         .collect();
-    let log = json!({
+    let mut log = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
         "runs": [{
@@ -89,6 +95,22 @@ pub fn render(report: &Report<'_>) -> serde_json::Result<String> {
             "properties": run_properties(report),
         }]
     });
+    // History findings: each commit they come from, as provenance.
+    let mut commits: Vec<&str> = report
+        .findings
+        .iter()
+        .filter_map(|f| f.commit.as_ref())
+        .map(|c| c.commit.as_str())
+        .filter(|c| *c != "staged")
+        .collect();
+    commits.sort_unstable();
+    commits.dedup();
+    if let (Some(uri), false) = (report.repository_uri, commits.is_empty()) {
+        log["runs"][0]["versionControlProvenance"] = commits
+            .iter()
+            .map(|c| json!({ "repositoryUri": uri, "revisionId": c }))
+            .collect();
+    }
     let mut out = serde_json::to_string_pretty(&log)?;
     out.push('\n');
     Ok(out)

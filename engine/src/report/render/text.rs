@@ -233,6 +233,21 @@ pub fn render(report: &Report<'_>, color: bool) -> String {
                     shown_text(&finding.message)
                 ));
             }
+            if let Some(commit) = &finding.commit {
+                // A history finding: which commit brought it, in the
+                // commit's own words (shown as text, never as escapes).
+                let line = format!(
+                    "  introduced in {} by {} on {}: {}\n\n",
+                    commit.commit.get(..12).unwrap_or(&commit.commit),
+                    commit.author,
+                    commit.date,
+                    commit.summary
+                );
+                if out.ends_with("\n\n") {
+                    out.pop();
+                }
+                out.push_str(&shown_text(&line));
+            }
             out
         })
         .collect();

@@ -38,7 +38,7 @@ pub fn check(file: &File<'_>, props: &Props, out: &mut Vec<Finding>) {
     }
     // ` * ` continuation lines of block comments sit one space off by design.
     let judge = |indent: &[u8], rest: &[u8]| {
-        (!indent.contains(&b'\t') && indent.len() % n != 0 && !rest.starts_with(b"*"))
+        (!indent.contains(&b'\t') && !indent.len().is_multiple_of(n) && !rest.starts_with(b"*"))
             .then_some(indent.len())
     };
     if let Some((line, width, count)) = first_bad_indent(file.path, file.bytes, judge) {

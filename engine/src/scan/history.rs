@@ -1,0 +1,303 @@
+//! The history scan: each blob a range introduced, checked once like a
+//! staged file, read on every thread in small batches (memory stays
+//! bounded however large the history), with each commit's introduced blobs
+//! and each blob's findings kept in a cache, so a second run reads only
+//! what new commits brought.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use gix::ObjectId;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::cache::{read_cache, restore, stored, verified, write_sealed, StoredFinding};
+use super::{files, Checks, Outcome};
+use crate::finding::Finding;
+use crate::source::history::{self, Introduced};
+use crate::source::Entry;
+
+/// Blobs read and checked per task: enough to make the per-call cost of
+/// plugins vanish, few enough that two threads hold a few MB.
+const BLOB_BATCH: usize = 32;
+
+/// A blob to check: its id and the entry it is checked as (the first path
+/// the range introduced it at, with that path's classes).
+pub struct Blob {
+    pub id: ObjectId,
+    pub entry: Entry,
+}
+
+/// What the history scan found, per blob, and what it could not read.
+#[derive(Default)]
+pub struct Scanned {
+    /// Findings of each blob, in the order of the blobs given.
+    pub findings: Vec<Vec<Finding>>,
+    pub outcome: Outcome,
+    /// Blobs over the size limit, left out.
+    pub too_large: usize,
+    /// Blobs not checked (too large or missing): not cached as checked.
+    pub skipped: std::collections::HashSet<ObjectId>,
+    /// Objects missing from the repository (a partial clone), each named.
+    pub warnings: Vec<String>,
+}
+
+/// Checks every blob; `cached` answers for blobs a previous run checked at
+/// the same path. `limit` is the largest blob read.
+pub fn scan(
+    repo: &gix::ThreadSafeRepository,
+    blobs: &[Blob],
+    checks: &Checks<'_>,
+    limit: u64,
+    cached: &HistoryCache,
+) -> Scanned {
+    let parts: Vec<Scanned> = blobs
+        .par_chunks(BLOB_BATCH)
+        .map_init(
+            || repo.to_thread_local(),
+            |repo, chunk| scan_chunk(repo, chunk, checks, limit, cached),
+        )
+        .collect();
+    let mut all = Scanned::default();
+    for part in parts {
+        all.findings.extend(part.findings);
+        all.outcome.files_scanned += part.outcome.files_scanned;
+        all.outcome.bytes_scanned += part.outcome.bytes_scanned;
+        all.outcome.suppressed += part.outcome.suppressed;
+        all.too_large += part.too_large;
+        all.skipped.extend(part.skipped);
+        all.warnings.extend(part.warnings);
+    }
+    all
+}
+
+fn scan_chunk(
+    repo: &gix::Repository,
+    chunk: &[Blob],
+    checks: &Checks<'_>,
+    limit: u64,
+    cached: &HistoryCache,
+) -> Scanned {
+    let mut part = Scanned {
+        findings: vec![Vec::new(); chunk.len()],
+        ..Scanned::default()
+    };
+    let mut read: Vec<(usize, Entry)> = Vec::with_capacity(chunk.len());
+    for (at, blob) in chunk.iter().enumerate() {
+        if let Some(found) = cached.findings(&blob.id, &blob.entry.path) {
+            // Counted as checked, as `ward check` counts a cached file.
+            part.outcome.files_scanned += 1;
+            part.outcome.bytes_scanned += history::blob_size(repo, blob.id).unwrap_or(0);
+            part.findings[at] = found;
+            continue;
+        }
+        if history::blob_size(repo, blob.id).is_some_and(|size| size > limit) {
+            part.too_large += 1;
+            part.skipped.insert(blob.id);
+            continue;
+        }
+        match history::read_blob(repo, blob.id) {
+            Ok(bytes) if bytes.len() as u64 > limit => {
+                part.too_large += 1;
+                part.skipped.insert(blob.id);
+            }
+            Ok(bytes) => {
+                let mut entry = blob.entry.clone();
+                entry.size = bytes.len() as u64;
+                entry.staged = Some(Arc::from(bytes));
+                read.push((at, entry));
+            }
+            Err(e) => {
+                part.skipped.insert(blob.id);
+                part.warnings.push(format!("{}: {e}", blob.entry.path));
+            }
+        }
+    }
+    // A batch's findings are told apart by path: two versions of one file
+    // go to different batches.
+    let mut start = 0;
+    while start < read.len() {
+        let mut end = start;
+        let mut paths = std::collections::HashSet::new();
+        while end < read.len() && paths.insert(read[end].1.path.as_str()) {
+            end += 1;
+        }
+        let batch: Vec<&Entry> = read[start..end].iter().map(|(_, e)| e).collect();
+        let outcome = files::check_batch(&batch, checks);
+        part.outcome.files_scanned += outcome.files_scanned;
+        part.outcome.bytes_scanned += outcome.bytes_scanned;
+        part.outcome.suppressed += outcome.suppressed;
+        let slot: HashMap<&str, usize> = read[start..end]
+            .iter()
+            .map(|(at, e)| (e.path.as_str(), *at))
+            .collect();
+        for finding in outcome.findings {
+            if let Some(at) = slot.get(finding.path.as_str()) {
+                part.findings[*at].push(finding);
+            }
+        }
+        start = end;
+    }
+    part
+}
+
+/// The commits of a range, each with the blobs it introduced, computed on
+/// every thread (or taken from the cache).
+pub fn introduced(
+    repo: &gix::ThreadSafeRepository,
+    commits: &[history::Walked],
+    cached: &HistoryCache,
+) -> (Vec<Vec<Introduced>>, Vec<String>) {
+    let done: Vec<(Vec<Introduced>, Vec<String>)> = commits
+        .par_iter()
+        .map_init(
+            || repo.to_thread_local(),
+            |repo, commit| {
+                if let Some(found) = cached.introduced(&commit.id) {
+                    return (found, Vec::new());
+                }
+                let mut warnings = Vec::new();
+                let found = history::introduced(repo, commit, &mut warnings);
+                (found, warnings)
+            },
+        )
+        .collect();
+    let mut warnings = Vec::new();
+    let mut out = Vec::with_capacity(done.len());
+    for (found, mut said) in done {
+        out.push(found);
+        warnings.append(&mut said);
+    }
+    (out, warnings)
+}
+
+/// The cache's format; another one is ignored.
+const FORMAT: u32 = 1;
+
+/// A blob a commit introduced, as the cache keeps it: path, raw id, mode.
+type StoredIntroduced = (String, Vec<u8>, u32);
+
+#[derive(Serialize, Deserialize, Default)]
+struct StoredHistory {
+    format: u32,
+    key: String,
+    /// Per commit (raw id), the blobs it introduced: path, id, mode.
+    commits: HashMap<Vec<u8>, Vec<StoredIntroduced>>,
+    /// Per blob (raw id), the path it was checked at and its findings.
+    blobs: HashMap<Vec<u8>, (String, Vec<StoredFinding>)>,
+}
+
+/// What earlier `ward history` runs over this repository found, under the
+/// same config, rules and ward: results per commit and per blob.
+pub struct HistoryCache {
+    path: Option<PathBuf>,
+    stored: StoredHistory,
+    changed: bool,
+}
+
+impl HistoryCache {
+    /// No cache: every commit is diffed and every blob read.
+    pub fn none() -> Self {
+        HistoryCache {
+            path: None,
+            stored: StoredHistory::default(),
+            changed: false,
+        }
+    }
+
+    /// The cache for the repository at `root` under `dir`; `key`
+    /// fingerprints everything that decides findings. A file that is not
+    /// whole, not ours or for another key is a miss.
+    pub fn open(dir: &Path, root: &Path, key: String) -> Self {
+        let name = crate::source::digest::key_of(&[b"history", root.to_string_lossy().as_bytes()]);
+        let path = dir.join(format!("history-{}.bin", &name[..32]));
+        let stored = read_cache(&path)
+            .and_then(|bytes| postcard::from_bytes::<StoredHistory>(verified(&bytes)?).ok())
+            .filter(|s| s.format == FORMAT && s.key == key)
+            .unwrap_or_else(|| StoredHistory {
+                format: FORMAT,
+                key,
+                ..StoredHistory::default()
+            });
+        HistoryCache {
+            path: Some(path),
+            stored,
+            changed: false,
+        }
+    }
+
+    fn introduced(&self, commit: &ObjectId) -> Option<Vec<Introduced>> {
+        let stored = self.stored.commits.get(commit.as_bytes())?;
+        stored
+            .iter()
+            .map(|(path, blob, mode)| {
+                Some(Introduced {
+                    path: path.clone(),
+                    blob: ObjectId::try_from(blob.as_slice()).ok()?,
+                    mode: *mode,
+                })
+            })
+            .collect()
+    }
+
+    fn findings(&self, blob: &ObjectId, path: &str) -> Option<Vec<Finding>> {
+        let (at, found) = self.stored.blobs.get(blob.as_bytes())?;
+        (at == path).then(|| restore(path, found))
+    }
+
+    /// Keeps what this run computed.
+    pub fn remember(
+        &mut self,
+        commits: &[history::Walked],
+        introduced: &[Vec<Introduced>],
+        blobs: &[Blob],
+        scanned: &Scanned,
+    ) {
+        if self.path.is_none() {
+            return;
+        }
+        for (commit, found) in commits.iter().zip(introduced) {
+            let key = commit.id.as_bytes().to_vec();
+            if !self.stored.commits.contains_key(&key) {
+                self.changed = true;
+                self.stored.commits.insert(
+                    key,
+                    found
+                        .iter()
+                        .map(|i| (i.path.clone(), i.blob.as_bytes().to_vec(), i.mode))
+                        .collect(),
+                );
+            }
+        }
+        for (blob, found) in blobs.iter().zip(&scanned.findings) {
+            // A blob left out (missing, too large) was not checked.
+            if scanned.skipped.contains(&blob.id) {
+                continue;
+            }
+            let key = blob.id.as_bytes().to_vec();
+            let fresh = self
+                .stored
+                .blobs
+                .get(&key)
+                .is_none_or(|(path, _)| *path != blob.entry.path);
+            if fresh {
+                self.changed = true;
+                self.stored.blobs.insert(
+                    key,
+                    (blob.entry.path.clone(), found.iter().map(stored).collect()),
+                );
+            }
+        }
+    }
+
+    /// Writes the cache back if this run added to it; failures only cost
+    /// speed, and are returned to be said.
+    pub fn save(&self) -> Result<(), String> {
+        let Some(path) = &self.path.as_ref().filter(|_| self.changed) else {
+            return Ok(());
+        };
+        let payload = postcard::to_allocvec(&self.stored).map_err(|e| e.to_string())?;
+        write_sealed(path, &payload).map_err(|e| format!("{}: {e}", path.display()))
+    }
+}

@@ -1,0 +1,444 @@
+//! `ward history`: secrets anywhere in a git history, each reported once at
+//! the commit that introduced it.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::hooks::{git, git_repo};
+use crate::support::{output, ward, write};
+
+/// Two tokens built from pieces, so that ward's own check of this file
+/// finds neither.
+fn token() -> String {
+    ["ghp_", "Zq8Kx3Lm9Vb2Rt7Np4Wc6Yd1Fg5Hj0Ks2AaB"].concat()
+}
+
+fn api_key() -> String {
+    ["Vb8nM2qZ5xR7tK1w", "L4pH9jD3Qm7vT2xK"].concat()
+}
+
+/// Commits everything in `dir` with `message`; returns the commit's id.
+fn commit(dir: &Path, message: &str) -> String {
+    assert!(git(dir, &["add", "-A"]).status.success());
+    let out = git(dir, &["commit", "-q", "--allow-empty", "-m", message]);
+    assert!(out.status.success(), "{out:?}");
+    head(dir)
+}
+
+fn head(dir: &Path) -> String {
+    let out = git(dir, &["rev-parse", "HEAD"]);
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
+fn history(dir: &Path, args: &[&str]) -> (i32, Value) {
+    let mut all = vec!["history", "--no-cache", "--format", "json"];
+    all.extend_from_slice(args);
+    let out = output(&mut ward(dir, &all));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let report: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {stdout}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    (out.status.code().unwrap(), report)
+}
+
+/// (rule, path, line, column, commit, summary) of every finding.
+fn found(report: &Value) -> Vec<(String, String, u64, u64, String, String)> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["path"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+                f["column"].as_u64().unwrap(),
+                f["commit"].as_str().unwrap().to_string(),
+                f["summary"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn at(
+    rule: &str,
+    path: &str,
+    line: u64,
+    column: u64,
+    commit: &str,
+    summary: &str,
+) -> (String, String, u64, u64, String, String) {
+    (
+        rule.into(),
+        path.into(),
+        line,
+        column,
+        commit.into(),
+        summary.into(),
+    )
+}
+
+/// A history where a token is added and deleted, and a key kept across
+/// several later versions of its file.
+struct Story {
+    repo: tempfile::TempDir,
+    added: String,
+    key_added: String,
+    base: String,
+    edited: String,
+}
+
+fn story() -> Story {
+    let repo = git_repo();
+    let dir = repo.path();
+    write(dir, "app.py", b"x = 1\n");
+    commit(dir, "start");
+    write(
+        dir,
+        "app.py",
+        format!("x = 1\ntoken = \"{}\"\n", token()).as_bytes(),
+    );
+    let added = commit(dir, "add a token");
+    write(dir, "app.py", b"x = 1\n");
+    commit(dir, "remove the token");
+    write(
+        dir,
+        "conf.py",
+        format!("api_key = \"{}\"\nother = 1\n", api_key()).as_bytes(),
+    );
+    let key_added = commit(dir, "configure");
+    write(
+        dir,
+        "conf.py",
+        format!("api_key = \"{}\"\nother = 2\n", api_key()).as_bytes(),
+    );
+    let base = commit(dir, "tune other");
+    write(
+        dir,
+        "conf.py",
+        format!("api_key = \"{}\"\nother = 3\n", api_key()).as_bytes(),
+    );
+    let edited = commit(dir, "tune other again");
+    Story {
+        repo,
+        added,
+        key_added,
+        base,
+        edited,
+    }
+}
+
+#[test]
+fn a_deleted_secret_is_found_at_the_commit_that_added_it_and_a_kept_one_once() {
+    let story = story();
+    let (code, report) = history(story.repo.path(), &[]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        found(&report),
+        [
+            at(
+                "secrets/github-pat",
+                "app.py",
+                2,
+                10,
+                &story.added,
+                "add a token"
+            ),
+            // Three versions of conf.py hold the key: reported once, at the first.
+            at(
+                "secrets/generic-api-key",
+                "conf.py",
+                1,
+                12,
+                &story.key_added,
+                "configure"
+            ),
+        ]
+    );
+    let first = &report["findings"][0];
+    assert_eq!(first["author"], "ward test <test@ward.invalid>");
+    assert!(first["date"].as_str().unwrap().ends_with('Z'));
+    // Masked like any secret.
+    assert!(!report.to_string().contains(&token()[8..]));
+    assert!(!report.to_string().contains(&api_key()[8..]));
+}
+
+#[test]
+fn a_secret_from_before_the_range_is_found_when_the_range_edits_its_file() {
+    let story = story();
+    let range = format!("{}..HEAD", story.base);
+    let (_, report) = history(story.repo.path(), &[&range]);
+    assert_eq!(
+        found(&report),
+        [at(
+            "secrets/generic-api-key",
+            "conf.py",
+            1,
+            12,
+            &story.edited,
+            "tune other again"
+        )]
+    );
+    // --since-commit says the same; --max-count 1 is the last commit alone.
+    let (_, since) = history(story.repo.path(), &["--since-commit", &story.base]);
+    assert_eq!(found(&since), found(&report));
+    let (_, last) = history(story.repo.path(), &["--max-count", "1"]);
+    assert_eq!(found(&last), found(&report));
+}
+
+#[test]
+fn a_clean_range_and_a_renamed_file_report_nothing() {
+    let story = story();
+    let dir = story.repo.path();
+    let before = head(dir);
+    assert!(git(dir, &["mv", "conf.py", "settings.py"]).status.success());
+    commit(dir, "rename");
+    write(dir, "README.md", b"# readme\n");
+    commit(dir, "docs");
+    let (code, report) = history(dir, &[&format!("{before}..HEAD")]);
+    assert_eq!(found(&report), []);
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn history_findings_can_be_suppressed_and_baselined() {
+    let repo = git_repo();
+    let dir = repo.path();
+    write(
+        dir,
+        "a.py",
+        format!("t = \"{}\"  # ward:ignore secrets/github-pat\n", token()).as_bytes(),
+    );
+    commit(dir, "judged");
+    let (_, report) = history(dir, &[]);
+    assert_eq!(found(&report), []);
+    // A baseline written by `ward baseline` from the work tree holds the
+    // key; the key's fingerprint does not depend on the commit.
+    write(
+        dir,
+        "conf.py",
+        format!("api_key = \"{}\"\n", api_key()).as_bytes(),
+    );
+    commit(dir, "one");
+    write(
+        dir,
+        "conf.py",
+        format!("api_key = \"{}\"\nx = 1\n", api_key()).as_bytes(),
+    );
+    commit(dir, "two");
+    let (_, report) = history(dir, &[]);
+    assert_eq!(found(&report).len(), 1);
+    let out = output(&mut ward(dir, &["baseline", "--no-cache"]));
+    assert!(out.status.success(), "{out:?}");
+    let (code, report) = history(dir, &[]);
+    assert_eq!(found(&report), []);
+    assert_eq!(report["summary"]["baselined"], 1);
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn staged_checks_what_the_index_adds() {
+    let repo = git_repo();
+    let dir = repo.path();
+    write(dir, "a.py", b"x = 1\n");
+    commit(dir, "start");
+    write(
+        dir,
+        "a.py",
+        format!("x = 1\nt = \"{}\"\n", token()).as_bytes(),
+    );
+    assert!(git(dir, &["add", "a.py"]).status.success());
+    let (code, report) = history(dir, &["--staged"]);
+    assert_eq!(
+        found(&report),
+        [at(
+            "secrets/github-pat",
+            "a.py",
+            2,
+            6,
+            "staged",
+            "the index"
+        )]
+    );
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn every_format_names_the_commit() {
+    let story = story();
+    let dir = story.repo.path();
+    let run = |format: &str| {
+        let out = output(&mut ward(
+            dir,
+            &["history", "--no-cache", "--format", format],
+        ));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let text = run("text");
+    assert!(
+        text.contains(&format!(
+            "introduced in {} by ward test <test@ward.invalid> on ",
+            &story.added[..12]
+        )),
+        "{text}"
+    );
+    assert!(text.contains(": add a token\n"), "{text}");
+    let sarif: Value = serde_json::from_str(&run("sarif")).unwrap();
+    let sarif_run = &sarif["runs"][0];
+    assert_eq!(
+        sarif_run["results"][0]["properties"]["commit"],
+        story.added.as_str()
+    );
+    let revisions: Vec<&str> = sarif_run["versionControlProvenance"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["revisionId"].as_str().unwrap())
+        .collect();
+    let mut expected = vec![story.added.as_str(), story.key_added.as_str()];
+    expected.sort_unstable();
+    assert_eq!(revisions, expected);
+    assert!(sarif_run["versionControlProvenance"][0]["repositoryUri"]
+        .as_str()
+        .unwrap()
+        .starts_with("file://"));
+    let github = run("github");
+    assert!(
+        github.contains(&format!("(commit {})", &story.added[..12])),
+        "{github}"
+    );
+    let junit = run("junit");
+    assert!(junit.contains(&format!("(commit {})", &story.added[..12])));
+}
+
+#[test]
+fn a_second_run_takes_its_results_from_the_cache() {
+    let story = story();
+    let dir = story.repo.path();
+    let cache = tempfile::TempDir::new().unwrap();
+    let cache_dir = cache.path().to_str().unwrap();
+    let run = || {
+        let out = output(&mut ward(
+            dir,
+            &["history", "--format", "json", "--cache-dir", cache_dir],
+        ));
+        let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+        found(&report)
+    };
+    let first = run();
+    assert_eq!(first.len(), 2);
+    let files: Vec<_> = std::fs::read_dir(cache.path()).unwrap().collect();
+    assert_eq!(files.len(), 1);
+    assert_eq!(run(), first);
+    // A new commit is scanned; what the cache held stays.
+    write(dir, "b.py", format!("t = \"{}\"\n", token()).as_bytes());
+    let newest = commit(dir, "again");
+    let third = run();
+    assert_eq!(third.len(), 3);
+    assert_eq!(
+        (third[1].1.as_str(), third[1].4.as_str()),
+        ("b.py", newest.as_str())
+    );
+    // A cache file that is not whole is a miss, never an error.
+    let file = std::fs::read_dir(cache.path())
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    std::fs::write(&file, b"ward-cache\ngarbage").unwrap();
+    assert_eq!(run(), third);
+}
+
+/// A server's pre-receive hook: each pushed ref's new commits are checked
+/// (`ward history $OLD..$NEW`), in git's quarantine; a new branch (old id
+/// all zeros) is checked for what no existing reference already holds.
+#[test]
+fn a_pre_receive_hook_refuses_a_push_that_adds_a_secret() {
+    let server = tempfile::TempDir::new().unwrap();
+    let bare = server.path().join("server.git");
+    assert!(git(
+        server.path(),
+        &["init", "-q", "--bare", "-b", "main", "server.git"]
+    )
+    .status
+    .success());
+    let client = git_repo();
+    let dir = client.path();
+    let remote = bare.to_str().unwrap();
+    assert!(git(dir, &["remote", "add", "origin", remote])
+        .status
+        .success());
+    // Pushed before the hook existed: an old secret on main.
+    write(dir, "old.py", format!("t = \"{}\"\n", token()).as_bytes());
+    commit(dir, "old secret");
+    assert!(git(dir, &["push", "-q", "origin", "main"]).status.success());
+    let hook = bare.join("hooks/pre-receive");
+    write(
+        &bare,
+        "hooks/pre-receive",
+        format!(
+            "#!/bin/sh\nwhile read old new ref; do\n  '{}' history --no-cache --format github \"$old..$new\" || exit 1\ndone\n",
+            env!("CARGO_BIN_EXE_ward")
+        )
+        .as_bytes(),
+    );
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755)).unwrap();
+
+    // A new branch with a clean commit: main's old secret is not its doing.
+    assert!(git(dir, &["checkout", "-q", "-b", "feature"])
+        .status
+        .success());
+    write(dir, "clean.py", b"x = 1\n");
+    commit(dir, "clean");
+    let pushed = git(dir, &["push", "-q", "origin", "feature"]);
+    assert!(pushed.status.success(), "{pushed:?}");
+    // Adding a secret to it is refused, and the hook says where.
+    write(
+        dir,
+        "conf.py",
+        format!("api_key = \"{}\"\n", api_key()).as_bytes(),
+    );
+    let bad = commit(dir, "add a key");
+    let refused = git(dir, &["push", "-q", "origin", "feature"]);
+    assert!(!refused.status.success());
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        said.contains(&"file=conf.py,line=1,col=12,endLine=1,endColumn=44,title=secrets/generic-api-key::hard-coded API key Vb8n".to_string()) && said.contains(&format!("(commit {})", &bad[..12])),
+        "{said}"
+    );
+    assert!(!said.contains(&api_key()[8..]), "{said}");
+    // A deleted branch (new id all zeros) checks nothing.
+    let deleted = git(dir, &["push", "-q", "origin", ":feature"]);
+    assert!(deleted.status.success(), "{deleted:?}");
+}
+
+/// A partial clone or a damaged repository lacks objects: each missing one
+/// is a warning naming it, and the scan goes on.
+#[test]
+fn a_missing_blob_is_a_warning_and_the_scan_goes_on() {
+    let story = story();
+    let dir = story.repo.path();
+    // The blob of the first app.py ("x = 1\n"), removed from the object store.
+    let out = git(dir, &["rev-parse", "HEAD~5:app.py"]);
+    let blob = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    let object = dir.join(".git/objects").join(&blob[..2]).join(&blob[2..]);
+    std::fs::remove_file(&object).unwrap();
+    let out = output(&mut ward(
+        dir,
+        &["history", "--no-cache", "--format", "json"],
+    ));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!("warning: app.py: blob {blob} is missing")),
+        "{stderr}"
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(found(&report).len(), 2);
+    assert_eq!(out.status.code(), Some(1));
+}
