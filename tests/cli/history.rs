@@ -442,3 +442,36 @@ fn a_missing_blob_is_a_warning_and_the_scan_goes_on() {
     assert_eq!(found(&report).len(), 2);
     assert_eq!(out.status.code(), Some(1));
 }
+
+/// A merge introduces only what it resolved itself: a feature branch that
+/// merges main does not bring main's secrets into its range.
+#[test]
+fn a_merge_carries_over_what_its_other_parent_had() {
+    let repo = git_repo();
+    let dir = repo.path();
+    write(dir, "a.py", b"x = 1\n");
+    commit(dir, "start");
+    assert!(git(dir, &["checkout", "-q", "-b", "feature"])
+        .status
+        .success());
+    write(dir, "f.py", b"y = 2\n");
+    commit(dir, "feature work");
+    assert!(git(dir, &["checkout", "-q", "main"]).status.success());
+    write(dir, "main.py", format!("t = \"{}\"\n", token()).as_bytes());
+    commit(dir, "main's secret");
+    assert!(git(dir, &["checkout", "-q", "feature"]).status.success());
+    let merged = git(dir, &["merge", "-q", "--no-edit", "main"]);
+    assert!(merged.status.success(), "{merged:?}");
+    let (code, report) = history(dir, &["main..feature"]);
+    assert_eq!(found(&report), []);
+    assert_eq!(code, 0);
+    // The whole history still has it, at the commit that made it.
+    let (_, all) = history(dir, &[]);
+    assert_eq!(
+        found(&all)
+            .into_iter()
+            .map(|f| (f.1, f.5))
+            .collect::<Vec<_>>(),
+        [("main.py".to_string(), "main's secret".to_string())]
+    );
+}

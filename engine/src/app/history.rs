@@ -67,11 +67,6 @@ pub(super) fn run(args: &HistoryArgs) -> miette::Result<u8> {
     let only_staged =
         args.staged && args.revisions.is_empty() && args.since_commit.is_none() && !args.branches;
     let local = repo.to_thread_local();
-    let (commits, mut warnings) = if only_staged {
-        (Vec::new(), Vec::new())
-    } else {
-        history::commits(&local, &spec).map_err(|e| miette::miette!("{e}"))?
-    };
     let mut cache = match (args.no_cache || args.show_secrets, args.cache_dir.clone()) {
         (true, _) => HistoryCache::none(),
         (false, dir) => match dir.or_else(cache::default_dir) {
@@ -82,6 +77,24 @@ pub(super) fn run(args: &HistoryArgs) -> miette::Result<u8> {
             }
             None => HistoryCache::none(),
         },
+    };
+    let (commits, mut warnings) = if only_staged {
+        (Vec::new(), Vec::new())
+    } else {
+        let range = history::range(&local, &spec).map_err(|e| miette::miette!("{e}"))?;
+        let key = range.key();
+        match cache.walk(&key) {
+            Some(commits) => (commits, Vec::new()),
+            None => {
+                let (commits, warnings) =
+                    history::commits(&local, &range).map_err(|e| miette::miette!("{e}"))?;
+                // A walk cut short by a missing commit is not kept.
+                if warnings.is_empty() {
+                    cache.remember_walk(&key, &commits);
+                }
+                (commits, warnings)
+            }
+        }
     };
     let (mut introduced, said) =
         pool.install(|| scan::history::introduced(&repo, &commits, &cache));
@@ -99,9 +112,14 @@ pub(super) fn run(args: &HistoryArgs) -> miette::Result<u8> {
     let mut origin = Vec::new();
     for (at, found) in introduced.iter().enumerate() {
         for blob in found {
-            if !seen.insert(blob.blob) || config.exclude.is_match(&blob.path) {
+            if seen.contains(&blob.blob) || config.exclude.is_match(&blob.path) {
                 continue;
             }
+            let merge = commits.get(at).filter(|c| c.parents.len() > 1);
+            if merge.is_some_and(|c| history::carried_over(&local, c, &blob.path, blob.blob)) {
+                continue;
+            }
+            seen.insert(blob.blob);
             entries.push(source::Entry {
                 path: blob.path.clone(),
                 abs: root.join(&blob.path),
@@ -130,7 +148,10 @@ pub(super) fn run(args: &HistoryArgs) -> miette::Result<u8> {
     let mut blobs = Vec::new();
     let mut blob_origin = Vec::new();
     for ((entry, id), at) in tree.entries.into_iter().zip(ids).zip(origin) {
-        if include_vendored || !entry.forced.set.contains(Classes::VENDORED) {
+        let vendored = entry.forced.set.contains(Classes::VENDORED)
+            || (!entry.forced.unset.contains(Classes::VENDORED)
+                && crate::source::classes::is_vendored_path(&entry.path));
+        if include_vendored || !vendored {
             blobs.push(Blob { id, entry });
             blob_origin.push(at);
         }

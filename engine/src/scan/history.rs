@@ -22,6 +22,21 @@ use crate::source::Entry;
 /// plugins vanish, few enough that two threads hold a few MB.
 const BLOB_BATCH: usize = 32;
 
+/// Bytes of delta bases each thread keeps (gix's default is 96 MB a
+/// thread: too much for a scan that must stay within a few hundred MB).
+const DELTA_CACHE: usize = 16 << 20;
+
+/// A repository handle for one thread.
+fn thread_repo(repo: &gix::ThreadSafeRepository) -> gix::Repository {
+    let mut local = repo.to_thread_local();
+    local.objects.set_pack_cache(|| {
+        Box::new(gix::odb::pack::cache::lru::StaticLinkedList::<64>::new(
+            DELTA_CACHE,
+        ))
+    });
+    local
+}
+
 /// A blob to check: its id and the entry it is checked as (the first path
 /// the range introduced it at, with that path's classes).
 pub struct Blob {
@@ -39,6 +54,8 @@ pub struct Scanned {
     pub too_large: usize,
     /// Blobs not checked (too large or missing): not cached as checked.
     pub skipped: std::collections::HashSet<ObjectId>,
+    /// The size of each blob read.
+    pub sizes: HashMap<ObjectId, u64>,
     /// Objects missing from the repository (a partial clone), each named.
     pub warnings: Vec<String>,
 }
@@ -55,7 +72,7 @@ pub fn scan(
     let parts: Vec<Scanned> = blobs
         .par_chunks(BLOB_BATCH)
         .map_init(
-            || repo.to_thread_local(),
+            || thread_repo(repo),
             |repo, chunk| scan_chunk(repo, chunk, checks, limit, cached),
         )
         .collect();
@@ -67,6 +84,7 @@ pub fn scan(
         all.outcome.suppressed += part.outcome.suppressed;
         all.too_large += part.too_large;
         all.skipped.extend(part.skipped);
+        all.sizes.extend(part.sizes);
         all.warnings.extend(part.warnings);
     }
     all
@@ -85,10 +103,10 @@ fn scan_chunk(
     };
     let mut read: Vec<(usize, Entry)> = Vec::with_capacity(chunk.len());
     for (at, blob) in chunk.iter().enumerate() {
-        if let Some(found) = cached.findings(&blob.id, &blob.entry.path) {
+        if let Some((found, size)) = cached.findings(&blob.id, &blob.entry.path) {
             // Counted as checked, as `ward check` counts a cached file.
             part.outcome.files_scanned += 1;
-            part.outcome.bytes_scanned += history::blob_size(repo, blob.id).unwrap_or(0);
+            part.outcome.bytes_scanned += size;
             part.findings[at] = found;
             continue;
         }
@@ -103,6 +121,7 @@ fn scan_chunk(
                 part.skipped.insert(blob.id);
             }
             Ok(bytes) => {
+                part.sizes.insert(blob.id, bytes.len() as u64);
                 let mut entry = blob.entry.clone();
                 entry.size = bytes.len() as u64;
                 entry.staged = Some(Arc::from(bytes));
@@ -173,7 +192,10 @@ pub fn introduced(
 }
 
 /// The cache's format; another one is ignored.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
+
+/// A commit of a walk, as the cache keeps it: raw id, raw parent ids.
+type StoredCommit = (Vec<u8>, Vec<Vec<u8>>);
 
 /// A blob a commit introduced, as the cache keeps it: path, raw id, mode.
 type StoredIntroduced = (String, Vec<u8>, u32);
@@ -184,8 +206,12 @@ struct StoredHistory {
     key: String,
     /// Per commit (raw id), the blobs it introduced: path, id, mode.
     commits: HashMap<Vec<u8>, Vec<StoredIntroduced>>,
-    /// Per blob (raw id), the path it was checked at and its findings.
-    blobs: HashMap<Vec<u8>, (String, Vec<StoredFinding>)>,
+    /// Per blob (raw id), the path it was checked at, its size and its
+    /// findings.
+    blobs: HashMap<Vec<u8>, (String, u64, Vec<StoredFinding>)>,
+    /// Per walk (its tips and hidden commits), its commits, parents first:
+    /// raw id and raw parent ids.
+    walks: HashMap<String, Vec<StoredCommit>>,
 }
 
 /// What earlier `ward history` runs over this repository found, under the
@@ -241,9 +267,48 @@ impl HistoryCache {
             .collect()
     }
 
-    fn findings(&self, blob: &ObjectId, path: &str) -> Option<Vec<Finding>> {
-        let (at, found) = self.stored.blobs.get(blob.as_bytes())?;
-        (at == path).then(|| restore(path, found))
+    /// The findings and size of a blob checked at `path` before.
+    fn findings(&self, blob: &ObjectId, path: &str) -> Option<(Vec<Finding>, u64)> {
+        let (at, size, found) = self.stored.blobs.get(blob.as_bytes())?;
+        (at == path).then(|| (restore(path, found), *size))
+    }
+
+    /// The commits of a walk made before with the same tips and hidden
+    /// commits (references that did not move walk to the same commits).
+    pub fn walk(&self, key: &str) -> Option<Vec<history::Walked>> {
+        let id = |raw: &Vec<u8>| ObjectId::try_from(raw.as_slice()).ok();
+        self.stored
+            .walks
+            .get(key)?
+            .iter()
+            .map(|(commit, parents)| {
+                Some(history::Walked {
+                    id: id(commit)?,
+                    parents: parents.iter().map(id).collect::<Option<Vec<_>>>()?,
+                })
+            })
+            .collect()
+    }
+
+    /// Keeps a walk's commits (one walk: the last run's).
+    pub fn remember_walk(&mut self, key: &str, commits: &[history::Walked]) {
+        if self.path.is_none() || self.stored.walks.contains_key(key) {
+            return;
+        }
+        self.changed = true;
+        self.stored.walks.clear();
+        self.stored.walks.insert(
+            key.to_string(),
+            commits
+                .iter()
+                .map(|c| {
+                    (
+                        c.id.as_bytes().to_vec(),
+                        c.parents.iter().map(|p| p.as_bytes().to_vec()).collect(),
+                    )
+                })
+                .collect(),
+        );
     }
 
     /// Keeps what this run computed.
@@ -280,12 +345,17 @@ impl HistoryCache {
                 .stored
                 .blobs
                 .get(&key)
-                .is_none_or(|(path, _)| *path != blob.entry.path);
+                .is_none_or(|(path, _, _)| *path != blob.entry.path);
             if fresh {
                 self.changed = true;
+                let size = scanned.sizes.get(&blob.id).copied().unwrap_or(0);
                 self.stored.blobs.insert(
                     key,
-                    (blob.entry.path.clone(), found.iter().map(stored).collect()),
+                    (
+                        blob.entry.path.clone(),
+                        size,
+                        found.iter().map(stored).collect(),
+                    ),
                 );
             }
         }

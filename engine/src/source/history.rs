@@ -7,7 +7,7 @@
 //! the patch's added lines, so a secret already in a file before a range is
 //! found when the range edits another line of it.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::path::Path;
 
 use gix::bstr::ByteSlice;
@@ -124,8 +124,15 @@ fn all_refs(repo: &gix::Repository, local_only: bool) -> Result<Vec<ObjectId>, S
     let mut out = Vec::new();
     for reference in iter.flatten() {
         let mut reference = reference;
-        if let Ok(commit) = reference.peel_to_commit() {
-            out.push(commit.id);
+        // The peeled id (packed refs know it without reading a tag); only
+        // commits start a walk (a tag may point at a tree or a blob).
+        if let Ok(id) = reference.peel_to_id() {
+            let is_commit = repo
+                .find_header(id)
+                .is_ok_and(|h| h.kind() == gix::object::Kind::Commit);
+            if is_commit {
+                out.push(id.detach());
+            }
         }
     }
     if !local_only {
@@ -138,13 +145,34 @@ fn all_refs(repo: &gix::Repository, local_only: bool) -> Result<Vec<ObjectId>, S
     Ok(out)
 }
 
-/// The commits of the range, parents before children (so the first commit
-/// to introduce a blob is met first), and warnings about objects missing
-/// from the repository (a shallow or partial clone), which end nothing.
-pub fn commits(
-    repo: &gix::Repository,
-    spec: &RangeSpec,
-) -> Result<(Vec<Walked>, Vec<String>), String> {
+/// Where a walk starts and what it must not cross.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resolved {
+    pub tips: Vec<ObjectId>,
+    pub hidden: Vec<ObjectId>,
+    pub max_count: Option<usize>,
+}
+
+impl Resolved {
+    /// A text naming the walk, for caching its result.
+    pub fn key(&self) -> String {
+        let ids = |ids: &[ObjectId]| {
+            ids.iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(",")
+        };
+        format!(
+            "{} ^{} {:?}",
+            ids(&self.tips),
+            ids(&self.hidden),
+            self.max_count
+        )
+    }
+}
+
+/// The commits the range names: its tips, the commits it hides.
+pub fn range(repo: &gix::Repository, spec: &RangeSpec) -> Result<Resolved, String> {
     let mut tips = Vec::new();
     let mut hidden = Vec::new();
     let mut hide_all_refs = false;
@@ -193,14 +221,36 @@ pub fn commits(
     }
     tips.sort();
     tips.dedup();
+    hidden.sort();
+    hidden.dedup();
+    Ok(Resolved {
+        tips,
+        hidden,
+        max_count: spec.max_count,
+    })
+}
+
+/// The commits of the range, parents before children (so the first commit
+/// to introduce a blob is met first), and warnings about objects missing
+/// from the repository (a shallow or partial clone), which end nothing.
+pub fn commits(
+    repo: &gix::Repository,
+    range: &Resolved,
+) -> Result<(Vec<Walked>, Vec<String>), String> {
     let mut warnings = Vec::new();
-    if tips.is_empty() {
+    if range.tips.is_empty() {
         return Ok((Vec::new(), warnings));
     }
+    let (tips, hidden) = (range.tips.clone(), range.hidden.clone());
+    // Newest first by commit time (git log's order, and fast: gix's
+    // topological order reads every commit twice without a commit-graph);
+    // then sorted so that parents come before children.
     let walk = repo
         .rev_walk(tips)
         .with_hidden(hidden)
-        .sorting(gix::revision::walk::Sorting::TopoOrder)
+        .sorting(gix::revision::walk::Sorting::ByCommitTime(
+            gix::revision::walk::CommitTimeOrder::NewestFirst,
+        ))
         .all()
         .map_err(|e| format!("cannot walk the history: {e}"))?;
     let mut newest_first = Vec::new();
@@ -215,30 +265,52 @@ pub fn commits(
                 break;
             }
         }
-        if spec.max_count.is_some_and(|max| newest_first.len() >= max) {
+        if range.max_count.is_some_and(|max| newest_first.len() >= max) {
             break;
         }
     }
-    newest_first.reverse();
-    Ok((newest_first, warnings))
+    Ok((parents_first(newest_first), warnings))
 }
 
-/// The entries of a tree: name, mode and id.
-fn entries(
-    repo: &gix::Repository,
-    tree: ObjectId,
-    warnings: &mut Vec<String>,
-) -> Vec<(Vec<u8>, gix::object::tree::EntryMode, ObjectId)> {
-    let object = match repo.find_object(tree) {
-        Ok(object) => object,
-        Err(e) => {
-            warnings.push(format!("tree {tree} is missing: {e}"));
-            return Vec::new();
+/// The commits reordered so that each comes after its parents among them
+/// (clocks may be wrong: commit time alone does not ensure it), otherwise
+/// oldest first as walked.
+fn parents_first(newest_first: Vec<Walked>) -> Vec<Walked> {
+    let mut commits = newest_first;
+    commits.reverse();
+    let index: std::collections::HashMap<ObjectId, usize> = commits
+        .iter()
+        .enumerate()
+        .map(|(at, c)| (c.id, at))
+        .collect();
+    let mut placed = vec![false; commits.len()];
+    let mut order = Vec::with_capacity(commits.len());
+    for start in 0..commits.len() {
+        // Depth first through unplaced parents, without recursion.
+        let mut stack = vec![(start, false)];
+        while let Some((at, expanded)) = stack.pop() {
+            if placed[at] {
+                continue;
+            }
+            if expanded {
+                placed[at] = true;
+                order.push(at);
+                continue;
+            }
+            stack.push((at, true));
+            for parent in commits[at].parents.iter().rev() {
+                if let Some(&p) = index.get(parent) {
+                    if !placed[p] {
+                        stack.push((p, false));
+                    }
+                }
+            }
         }
-    };
-    gix::objs::TreeRefIter::from_bytes(&object.data, repo.object_hash())
-        .filter_map(Result::ok)
-        .map(|e| (e.filename.to_vec(), e.mode, e.oid.to_owned()))
+    }
+    let mut slots: Vec<Option<Walked>> = commits.into_iter().map(Some).collect();
+    order
+        .into_iter()
+        .filter_map(|at| slots[at].take())
         .collect()
 }
 
@@ -250,9 +322,41 @@ struct Changes {
     removed: HashSet<ObjectId>,
 }
 
-/// The blobs of `new` (a tree) not in `old` at the same path, recursing
-/// only into subtrees that differ, and the blobs of `old` that left their
-/// path.
+/// A tree's raw bytes, or nothing (a missing tree is a warning).
+fn tree_data(
+    repo: &gix::Repository,
+    tree: Option<ObjectId>,
+    warnings: &mut Vec<String>,
+) -> Vec<u8> {
+    let Some(tree) = tree else {
+        return Vec::new();
+    };
+    match repo.find_object(tree) {
+        Ok(object) => object.detach().data,
+        Err(e) => {
+            warnings.push(format!("tree {tree} is missing: {e}"));
+            Vec::new()
+        }
+    }
+}
+
+/// Git's order of tree entries: by name, a directory's name as if it
+/// ended in `/`.
+fn git_order(
+    a: &gix::objs::tree::EntryRef<'_>,
+    b: &gix::objs::tree::EntryRef<'_>,
+) -> std::cmp::Ordering {
+    let (an, bn): (&[u8], &[u8]) = (a.filename.as_ref(), b.filename.as_ref());
+    let common = an.len().min(bn.len());
+    an[..common].cmp(&bn[..common]).then_with(|| {
+        let next = |name: &[u8], tree: bool| name.get(common).copied().or(tree.then_some(b'/'));
+        next(an, a.mode.is_tree()).cmp(&next(bn, b.mode.is_tree()))
+    })
+}
+
+/// The blobs of `new` (a tree) not in `old` at the same path, and the
+/// blobs of `old` that left their path. Both trees are sorted, so one merge
+/// pass pairs their entries; only subtrees that differ are entered.
 fn diff(
     repo: &gix::Repository,
     prefix: &str,
@@ -264,69 +368,67 @@ fn diff(
     if new == old {
         return;
     }
-    let before: HashMap<Vec<u8>, (gix::object::tree::EntryMode, ObjectId)> = match old {
-        Some(old) => entries(repo, old, warnings)
-            .into_iter()
-            .map(|(name, mode, id)| (name, (mode, id)))
-            .collect(),
-        None => HashMap::new(),
-    };
-    let after = match new {
-        Some(new) => entries(repo, new, warnings),
-        None => Vec::new(),
-    };
-    let mut names = HashSet::new();
-    for (name, mode, id) in after {
-        let previous = before.get(&name).copied();
-        names.insert(name.clone());
-        if previous.is_some_and(|(_, old_id)| old_id == id) {
-            continue;
-        }
-        let path = format!("{prefix}{}", name.to_str_lossy());
-        let old_tree = previous.filter(|(m, _)| m.is_tree()).map(|(_, id)| id);
-        if mode.is_tree() {
-            diff(
-                repo,
-                &format!("{path}/"),
-                Some(id),
-                old_tree,
-                changes,
-                warnings,
-            );
-        } else if mode.is_blob() {
-            changes.added.push(Introduced {
-                path: path.clone(),
-                blob: id,
-                mode: if mode.is_executable() { 0o755 } else { 0o644 },
-            });
-        }
-        // Symlinks and submodules hold no content of this repository.
-        match previous {
-            Some((old_mode, old_id)) if old_mode.is_blob() => {
-                changes.removed.insert(old_id);
-            }
-            Some((old_mode, old_id)) if old_mode.is_tree() && !mode.is_tree() => {
+    let kind = repo.object_hash();
+    let (new_data, old_data) = (
+        tree_data(repo, new, warnings),
+        tree_data(repo, old, warnings),
+    );
+    let mut after = gix::objs::TreeRefIter::from_bytes(&new_data, kind)
+        .filter_map(Result::ok)
+        .peekable();
+    let mut before = gix::objs::TreeRefIter::from_bytes(&old_data, kind)
+        .filter_map(Result::ok)
+        .peekable();
+    let path_of =
+        |e: &gix::objs::tree::EntryRef<'_>| format!("{prefix}{}", e.filename.to_str_lossy());
+    loop {
+        let order = match (after.peek(), before.peek()) {
+            (None, None) => break,
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (Some(a), Some(b)) => git_order(a, b),
+        };
+        let (added, removed) = match order {
+            std::cmp::Ordering::Less => (after.next(), None),
+            std::cmp::Ordering::Greater => (None, before.next()),
+            std::cmp::Ordering::Equal => (after.next(), before.next()),
+        };
+        match (added, removed) {
+            (Some(a), Some(b)) if a.oid == b.oid => {}
+            (Some(a), Some(b)) if a.mode.is_tree() && b.mode.is_tree() => {
+                let path = format!("{}/", path_of(&a));
                 diff(
                     repo,
-                    &format!("{path}/"),
-                    None,
-                    Some(old_id),
+                    &path,
+                    Some(a.oid.to_owned()),
+                    Some(b.oid.to_owned()),
                     changes,
                     warnings,
                 );
             }
-            _ => {}
-        }
-    }
-    for (name, (mode, id)) in before {
-        if names.contains(&name) {
-            continue;
-        }
-        if mode.is_blob() {
-            changes.removed.insert(id);
-        } else if mode.is_tree() {
-            let path = format!("{prefix}{}/", name.to_str_lossy());
-            diff(repo, &path, None, Some(id), changes, warnings);
+            (added, removed) => {
+                if let Some(a) = added {
+                    if a.mode.is_tree() {
+                        let path = format!("{}/", path_of(&a));
+                        diff(repo, &path, Some(a.oid.to_owned()), None, changes, warnings);
+                    } else if a.mode.is_blob() {
+                        changes.added.push(Introduced {
+                            path: path_of(&a),
+                            blob: a.oid.to_owned(),
+                            mode: if a.mode.is_executable() { 0o755 } else { 0o644 },
+                        });
+                    }
+                    // Symlinks and submodules hold no content of this repository.
+                }
+                if let Some(b) = removed {
+                    if b.mode.is_tree() {
+                        let path = format!("{}/", path_of(&b));
+                        diff(repo, &path, None, Some(b.oid.to_owned()), changes, warnings);
+                    } else if b.mode.is_blob() {
+                        changes.removed.insert(b.oid.to_owned());
+                    }
+                }
+            }
         }
     }
 }
@@ -348,8 +450,9 @@ fn tree_of(
     }
 }
 
-/// The blobs `commit` introduced: in its tree, and at that path in none of
-/// its parents' trees (a merge introduces only what it resolved itself).
+/// The blobs `commit` introduced: in its tree, and not in its first
+/// parent's at that path nor moved from another path (for a merge, see
+/// also [`carried_over`]).
 pub fn introduced(
     repo: &gix::Repository,
     commit: &Walked,
@@ -375,20 +478,24 @@ pub fn introduced(
     // A blob that only moved (a renamed file, a moved directory) is not new.
     let Changes { mut added, removed } = changes;
     added.retain(|i| !removed.contains(&i.blob));
-    if parent_trees.len() > 1 && !added.is_empty() {
-        // Against the other parents too: what one of them already had, the
-        // merge only carried over.
-        for other in &parent_trees[1..] {
-            let mut theirs = Changes::default();
-            diff(repo, "", Some(tree), Some(*other), &mut theirs, warnings);
-            let moved = theirs.removed;
-            let theirs: HashSet<(String, ObjectId)> =
-                theirs.added.into_iter().map(|i| (i.path, i.blob)).collect();
-            added
-                .retain(|i| theirs.contains(&(i.path.clone(), i.blob)) && !moved.contains(&i.blob));
-        }
-    }
     added
+}
+
+/// Whether a merge only carried `blob` over from one of its other parents
+/// (which has it at `path`): a merge introduces only what it resolved
+/// itself. Asked only for blobs the range has not met yet (in a full
+/// history, the merged branch's own commits met them first), since each
+/// question reads a path's trees.
+pub fn carried_over(repo: &gix::Repository, commit: &Walked, path: &str, blob: ObjectId) -> bool {
+    commit.parents.iter().skip(1).any(|parent| {
+        let Ok(tree) = repo.find_commit(*parent).and_then(|c| c.tree()) else {
+            return false;
+        };
+        matches!(
+            tree.lookup_entry(path.split('/').map(str::as_bytes)),
+            Ok(Some(entry)) if entry.object_id() == blob
+        )
+    })
 }
 
 /// The blobs the index holds that `HEAD`'s tree does not have at their
