@@ -150,7 +150,7 @@ pub(super) fn run(args: &HistoryArgs) -> miette::Result<u8> {
     for ((entry, id), at) in tree.entries.into_iter().zip(ids).zip(origin) {
         let vendored = entry.forced.set.contains(Classes::VENDORED)
             || (!entry.forced.unset.contains(Classes::VENDORED)
-                && crate::source::classes::is_vendored_path(&entry.path));
+                && history::is_vendored_path(&entry.path));
         if include_vendored || !vendored {
             blobs.push(Blob { id, entry });
             blob_origin.push(at);

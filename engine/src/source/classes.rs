@@ -181,24 +181,6 @@ pub fn is_vendored_dir(parent: &str, name: &str) -> bool {
     VENDORED_DIRS.contains(&name) || (name == "lib" && parent == "wwwroot")
 }
 
-/// Whether a repository-relative path lies in a vendored directory or names
-/// a well-known library file: what the walk skips, for paths that come from
-/// elsewhere (a git history).
-pub fn is_vendored_path(path: &str) -> bool {
-    let mut parent = "";
-    let mut parts = path.split('/').peekable();
-    while let Some(part) = parts.next() {
-        if parts.peek().is_none() {
-            return is_vendored_name(part);
-        }
-        if is_vendored_dir(parent, part) {
-            return true;
-        }
-        parent = part;
-    }
-    false
-}
-
 /// Whether a file name is a copy of a well-known web library (linguist's
 /// `vendor.yml`: jQuery, Bootstrap, Modernizr, Prototype, MooTools…).
 pub fn is_vendored_name(name: &str) -> bool {
