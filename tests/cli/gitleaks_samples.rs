@@ -127,20 +127,27 @@ fn wards_own_pack_keeps_its_breadth_on_gitleaks_samples() {
     let repo = repo(&[("ward.toml", b"")]);
     let samples = write_samples(repo.path());
     let found = found(repo.path());
-    let (mut tps, mut caught, mut fps, mut fps_reported) = (0, 0, 0, 0);
+    let (mut tps, mut caught, mut fps, mut fps_reported, mut own_rule) = (0, 0, 0, 0, 0);
     for (path, sample) in &samples {
-        let secret = found
-            .get(path)
-            .is_some_and(|rules| rules.iter().any(|r| r.starts_with("secrets/")));
+        let rules = found.get(path).cloned().unwrap_or_default();
+        let secret = rules.iter().any(|r| r.starts_with("secrets/"));
         if sample.true_positive {
             tps += 1;
             caught += usize::from(secret);
         } else {
             fps += 1;
             fps_reported += usize::from(secret);
+            own_rule += usize::from(rules.contains(&format!("secrets/{}", sample.rule)));
         }
     }
-    println!("ward's pack: {caught}/{tps} true samples caught, {fps_reported}/{fps} false samples reported");
+    println!(
+        "ward's pack: {caught}/{tps} true samples caught, {fps_reported}/{fps} false samples \
+         reported, {own_rule} under their own rule"
+    );
+    // A false sample is false for its own format (the same text is often
+    // another format's secret): under its own rule it is never reported.
+    assert_eq!(own_rule, 0);
+    assert!(caught * 100 >= tps * 97, "{caught}/{tps}");
     assert_eq!(tps, 6_397);
     // Measured when this test was written; a change that loses breadth or
     // adds false reports fails here.
@@ -148,5 +155,5 @@ fn wards_own_pack_keeps_its_breadth_on_gitleaks_samples() {
     assert!(fps_reported <= CEILING_FALSE, "{fps_reported}/{fps}");
 }
 
-const FLOOR_CAUGHT: usize = 5_705;
-const CEILING_FALSE: usize = 29;
+const FLOOR_CAUGHT: usize = 6_265;
+const CEILING_FALSE: usize = 36;
