@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every fuzz target for a short time (default 10 s each): the config
 # loader and its discovery in a tree, the rule-pack loader, the text plugin,
-# the secrets scanner and the result-cache decoder.
+# the secrets scanner, and the result and history cache decoders.
 # cargo fuzz needs nightly compiler flags; RUSTC_BOOTSTRAP=1 lets the stable
 # toolchain (the only one here) accept them. A crash fails the run and
 # leaves its input in fuzz/artifacts/<target>/: commit it as a regression test.
@@ -18,7 +18,7 @@ export PATH="$tools/bin:$PATH" RUSTC_BOOTSTRAP=1
 # on the 2-core CI machine and each target runs 4x more inputs per second.
 cargo fuzz build -O -s none
 mkdir -p target/fuzz-logs
-for target in config config_discovery rule_pack text_plugin secrets cache_file; do
+for target in config config_discovery rule_pack text_plugin secrets cache_file history_cache; do
   log="target/fuzz-logs/$target.log"
   if ! cargo fuzz run -O -s none "$target" -- -max_total_time="$seconds" > "$log" 2>&1; then
     tail -40 "$log"

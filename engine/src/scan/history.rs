@@ -214,6 +214,21 @@ struct StoredHistory {
     walks: HashMap<String, Vec<StoredCommit>>,
 }
 
+/// A history cache file's content, if the file is whole (its checksum
+/// holds), of this format and for `key`; anything else is a miss.
+fn parse(bytes: &[u8], key: &str) -> Option<StoredHistory> {
+    postcard::from_bytes::<StoredHistory>(verified(bytes)?)
+        .ok()
+        .filter(|s| s.format == FORMAT && s.key == key)
+}
+
+/// How many commits, blobs and walks ward would take from a history cache
+/// file's bytes (for the fuzz target: any bytes are a miss or a cache,
+/// never a panic).
+pub fn entries_in(bytes: &[u8], key: &str) -> usize {
+    parse(bytes, key).map_or(0, |s| s.commits.len() + s.blobs.len() + s.walks.len())
+}
+
 /// What earlier `ward history` runs over this repository found, under the
 /// same config, rules and ward: results per commit and per blob.
 pub struct HistoryCache {
@@ -239,8 +254,7 @@ impl HistoryCache {
         let name = crate::source::digest::key_of(&[b"history", root.to_string_lossy().as_bytes()]);
         let path = dir.join(format!("history-{}.bin", &name[..32]));
         let stored = read_cache(&path)
-            .and_then(|bytes| postcard::from_bytes::<StoredHistory>(verified(&bytes)?).ok())
-            .filter(|s| s.format == FORMAT && s.key == key)
+            .and_then(|bytes| parse(&bytes, &key))
             .unwrap_or_else(|| StoredHistory {
                 format: FORMAT,
                 key,
