@@ -325,6 +325,9 @@ pub(crate) fn scan_rule(index: usize, rule: &Rule, bytes: &[u8], out: &mut Vec<M
         return;
     };
     let first = out.len();
+    let lead = rule.regex.lead;
+    // Where the previous match ended: a match (and its lead) starts after.
+    let mut floor = 0;
     for captures in regex.captures_iter(bytes) {
         // Past the engine's cap per file nothing more is kept.
         if out.len() > first + ward_plugin_sdk::MAX_FINDINGS_PER_FILE {
@@ -336,13 +339,23 @@ pub(crate) fn scan_rule(index: usize, rule: &Rule, bytes: &[u8], out: &mut Vec<M
         if whole.is_empty() {
             continue;
         }
+        // The identifier lead the compiled regex left out (see `split_lead`).
+        let mut start = whole.start();
+        while start > floor
+            && whole.start() - start < lead
+            && matches!(bytes[start - 1], b'0'..=b'9' | b'A'..=b'Z' | b'a'..=b'z' | b'_' | b'.' | b'-')
+        {
+            start -= 1;
+        }
+        floor = whole.end();
         let secret = match rule.secret_group {
-            Some(0) => Some(whole),
+            Some(0) => None,
             Some(group) => captures.get(group),
             None => captures.iter().skip(1).flatten().find(|m| !m.is_empty()),
         };
-        let secret = secret.unwrap_or(whole);
-        let secret_text = String::from_utf8_lossy(secret.as_bytes());
+        let (secret_start, secret_end) =
+            secret.map_or((start, whole.end()), |m| (m.start(), m.end()));
+        let secret_text = String::from_utf8_lossy(&bytes[secret_start..secret_end]);
         let entropy = (rule.entropy.is_some() || rule.strong_entropy.is_some())
             .then(|| shannon(&secret_text));
         if let (Some(minimum), Some(entropy)) = (rule.entropy, entropy) {
@@ -354,21 +367,14 @@ pub(crate) fn scan_rule(index: usize, rule: &Rule, bytes: &[u8], out: &mut Vec<M
             .strong_entropy
             .zip(entropy)
             .is_some_and(|(strong, entropy)| entropy < strong);
-        let whole_text = String::from_utf8_lossy(whole.as_bytes());
-        if allowed(
-            rule,
-            &secret_text,
-            &whole_text,
-            bytes,
-            whole.start(),
-            whole.end(),
-        ) {
+        let whole_text = String::from_utf8_lossy(&bytes[start..whole.end()]);
+        if allowed(rule, &secret_text, &whole_text, bytes, start, whole.end()) {
             continue;
         }
         out.push(Match {
             rule: index,
-            start: secret.start(),
-            end: secret.end(),
+            start: secret_start,
+            end: secret_end,
             secret: rule.redact.then(|| secret_text.to_string()),
             message: rule.message.replace("{secret}", &secret_text),
             weak,
@@ -632,5 +638,38 @@ pattern = '(?:token|secret) = (\S+)'
     fn first_non_empty_group_is_the_default_secret() {
         let set = set("[[rule]]\nid = \"g\"\nmessage = \"m\"\npattern = '''(a)?(b+)'''\n");
         assert_eq!(found(&set, "p", "xbb"), [("t/g".to_string(), 1, 3)]);
+    }
+}
+
+#[cfg(test)]
+mod lead_tests {
+    use super::*;
+    use crate::pack::{parse, PackSource};
+
+    /// A rule whose pattern starts with gitleaks' identifier lead reports
+    /// the same secret, and its allow entries see the same whole match
+    /// (lead included), as if the lead were matched.
+    #[test]
+    fn the_split_lead_is_matched_again_for_allow_lists() {
+        let text = "[[rule]]\nid = \"k\"\nmessage = \"m\"\npattern = '''(?i)[\\w.-]{0,50}?(?:token)[ =]+([a-z0-9]{8})'''\nallow = ['re-match:^primary_']\n";
+        let pack = parse(&PackSource {
+            name: "t.toml".into(),
+            text: text.into(),
+        })
+        .unwrap();
+        let set = RuleSet::new(pack.rules);
+        let found = |input: &str| {
+            let mut out = Vec::new();
+            set.scan("f", input.as_bytes(), &mut out);
+            out.iter().map(|m| (m.start, m.end)).collect::<Vec<_>>()
+        };
+        assert_eq!(found("my_token = abcd1234"), [(11, 19)]);
+        // The allow entry reads the lead: `primary_token` is allowed.
+        assert_eq!(found("primary_token = abcd1234"), []);
+        // A lead never reaches back into the previous match.
+        assert_eq!(
+            found("token = abcd1234token = efgh5678"),
+            [(8, 16), (24, 32)]
+        );
     }
 }
