@@ -146,8 +146,14 @@ fn decode_base64(text: &[u8]) -> Option<Vec<u8>> {
         (true, false) => &URL_SAFE,
         (false, _) => &STANDARD,
     };
-    // Most candidates are identifiers, whose first bytes already decode to
-    // control characters: judge eight characters before decoding them all.
+    // Base64 of ASCII text: each group of four characters starts with one
+    // that holds a byte's top six bits, 0x20..0x7e >> 2, so `I`..`Z` or
+    // `a`..`f`. Most candidates are identifiers and fail this at once.
+    let ascii_lead = |c: u8| matches!(c, b'I'..=b'Z' | b'a'..=b'f');
+    if !ascii_lead(text[0]) || !ascii_lead(text[4]) {
+        return None;
+    }
+    // Then eight characters decoded before them all.
     let head = engine.decode(&text[..8]).ok()?;
     if head
         .iter()
