@@ -140,6 +140,9 @@ pub(super) fn run(args: &HistoryArgs) -> miette::Result<u8> {
     // (`.gitattributes` as it is now, for every version of a path).
     let mut tree = source::Tree {
         entries,
+        // As for a walked tree, the attributes files are those the work
+        // tree and the blobs have: no look for one above every path.
+        walked_dir: true,
         ..Default::default()
     };
     apply_config_classes(&mut tree, &config);
