@@ -8,6 +8,7 @@ mod classes;
 mod config;
 mod content;
 mod decoding;
+mod diff_mode;
 mod fix;
 mod fleet;
 mod formats;

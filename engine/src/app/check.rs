@@ -105,6 +105,7 @@ pub(super) fn run(args: &CheckArgs) -> miette::Result<u8> {
         bytes_scanned: outcome.bytes_scanned,
         suppressed: outcome.suppressed,
         baselined: run.baselined,
+        pre_existing: run.pre_existing,
         truncated,
         duration: started.elapsed(),
         repository: &repository,

@@ -331,6 +331,13 @@ pub struct ScanArgs {
     /// output, once a run takes more than a moment).
     #[arg(long)]
     pub no_progress: bool,
+
+    /// Check only what changed since the merge base of REF and HEAD (the
+    /// work tree, or the index with --staged), and report only findings on
+    /// lines added or modified, and file-level findings of new files: a
+    /// pull request's own findings (`--diff-base origin/main`).
+    #[arg(long, value_name = "REF", conflicts_with = "repo_only")]
+    pub diff_base: Option<String>,
 }
 
 /// `ward check` options.

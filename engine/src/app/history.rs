@@ -173,6 +173,7 @@ pub(super) fn run(args: &HistoryArgs) -> miette::Result<u8> {
         stamp_files: false,
         cache: None,
         shard: None,
+        only: None,
         timings: false,
         progress: None,
     };
@@ -272,6 +273,7 @@ pub(super) fn run(args: &HistoryArgs) -> miette::Result<u8> {
         bytes_scanned: scanned.outcome.bytes_scanned,
         suppressed: scanned.outcome.suppressed,
         baselined,
+        pre_existing: 0,
         truncated: 0,
         duration: started.elapsed(),
         repository: &repository,

@@ -39,6 +39,8 @@ pub(super) struct CheckRun {
     pub registry: Registry,
     pub root: PathBuf,
     pub baselined: usize,
+    /// Findings left out as older than the change (`--diff-base`).
+    pub pre_existing: usize,
     /// Plugins and packs that ran, for metrics and the audit log.
     pub components: Vec<observe::Component>,
     pub config: Config,
@@ -130,6 +132,12 @@ pub(super) fn scan_repository(
         (tree, opening.join().ok().flatten())
     });
     let tree = tree?;
+    let changed = match &args.diff_base {
+        Some(reference) => Some(source::diffbase::changes(&root, reference, args.staged)?),
+        None => None,
+    };
+    let only: Option<std::collections::HashSet<String>> =
+        changed.as_ref().map(|c| c.files.keys().cloned().collect());
     if let Some(cache) = cache.as_mut() {
         cache.set_environment(environment(&tree, &root));
     }
@@ -156,6 +164,7 @@ pub(super) fn scan_repository(
         stamp_files: options.fix,
         cache: cache.as_ref(),
         shard: args.shard,
+        only: only.as_ref(),
         timings: options.timings,
         progress: progress
             .is_some()
@@ -171,6 +180,12 @@ pub(super) fn scan_repository(
         }
     }
     finding::finalize(&mut outcome.findings);
+    let mut pre_existing = 0;
+    if let Some(changed) = &changed {
+        let before = outcome.findings.len();
+        outcome.findings.retain(|f| changed.owns(&f.path, f.line));
+        pre_existing = before - outcome.findings.len();
+    }
     let mut baselined = 0;
     if let Some(baseline) = &baseline {
         let before = outcome.findings.len();
@@ -208,6 +223,7 @@ pub(super) fn scan_repository(
         registry: loaded.registry,
         root,
         baselined,
+        pre_existing,
         components,
         config,
         _tree: tree,

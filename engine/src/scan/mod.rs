@@ -54,7 +54,10 @@ fn batches<'a>(files: &'a [&'a Entry], limit: u64) -> Vec<&'a [&'a Entry]> {
 /// repository checks.
 pub fn run(tree: &Tree, root: &Path, checks: &Checks<'_>) -> Outcome {
     let (plugins, config) = (checks.plugins, checks.config);
-    let owned = |path: &str| checks.shard.is_none_or(|shard| shard.owns(path));
+    let owned = |path: &str| {
+        checks.shard.is_none_or(|shard| shard.owns(path))
+            && checks.only.is_none_or(|only| only.contains(path))
+    };
     let files: Vec<&Entry> = if checks.repo_only {
         Vec::new()
     } else {

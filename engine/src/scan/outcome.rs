@@ -77,6 +77,9 @@ pub struct Checks<'a> {
     pub cache: Option<&'a crate::scan::cache::Cache>,
     /// Only this shard's files (`--shard`).
     pub shard: Option<crate::source::shard::Shard>,
+    /// Only these files in the file pass (`--diff-base`: what changed);
+    /// repository checks still see the whole tree.
+    pub only: Option<&'a std::collections::HashSet<String>>,
     /// Measure time per plugin and rule (`--timings`, `--metrics`).
     pub timings: bool,
     /// The file classes each plugin or pack rule runs on.

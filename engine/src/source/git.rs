@@ -37,6 +37,11 @@ pub enum GitError {
     CatFile(String),
 }
 
+/// Runs git in `dir`; its stdout.
+pub(crate) fn run_git(dir: &Path, args: &[&str]) -> Result<Vec<u8>, GitError> {
+    git(dir, args)
+}
+
 fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>, GitError> {
     let output = Command::new("git")
         .current_dir(dir)

@@ -1,6 +1,7 @@
 //! What to check: the tree walk and explicitly named files.
 
 pub mod classes;
+pub mod diffbase;
 pub mod digest;
 pub mod git;
 pub mod history;

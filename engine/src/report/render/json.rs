@@ -41,6 +41,8 @@ struct Summary {
     by_severity: BySeverity,
     suppressed: usize,
     baselined: usize,
+    #[serde(skip_serializing_if = "is_zero")]
+    pre_existing: usize,
     truncated: usize,
     duration_ms: u64,
     #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
@@ -79,6 +81,7 @@ pub fn render(report: &Report<'_>) -> serde_json::Result<String> {
             },
             suppressed: report.suppressed,
             baselined: report.baselined,
+            pre_existing: report.pre_existing,
             truncated: report.truncated,
             duration_ms: u64::try_from(report.duration.as_millis()).unwrap_or(u64::MAX),
             todo_by_directory: report.markers_by_directory(),
@@ -98,4 +101,8 @@ pub fn render(report: &Report<'_>) -> serde_json::Result<String> {
     let mut out = serde_json::to_string_pretty(&json)?;
     out.push('\n');
     Ok(out)
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }

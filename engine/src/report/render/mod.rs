@@ -45,6 +45,8 @@ pub struct Report<'a> {
     pub suppressed: usize,
     /// Findings hidden because the baseline holds them.
     pub baselined: usize,
+    /// Findings left out as older than the change (`--diff-base`).
+    pub pre_existing: usize,
     /// Findings left out by `--max-findings`.
     pub truncated: usize,
     /// Wall time of the run.

@@ -287,6 +287,12 @@ fn summary_line(report: &Report<'_>) -> String {
     if report.baselined > 0 {
         hidden.push(format!("{} in the baseline", report.baselined));
     }
+    if report.pre_existing > 0 {
+        hidden.push(format!(
+            "{} left out as pre-existing (--diff-base)",
+            report.pre_existing
+        ));
+    }
     if report.truncated > 0 {
         hidden.push(format!("{} more not shown", report.truncated));
     }
