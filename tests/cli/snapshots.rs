@@ -33,6 +33,23 @@ fn the_text_report_of_the_content_fixture() {
     ));
 }
 
+/// The job summary a CI step writes to `$GITHUB_STEP_SUMMARY`.
+#[test]
+fn the_markdown_summary_of_the_text_fixture() {
+    let repo = fixture("text");
+    insta::assert_snapshot!(stdout(
+        repo.path(),
+        &[
+            "check",
+            "--no-cache",
+            "--format",
+            "markdown",
+            "--repository",
+            "text-fixture"
+        ]
+    ));
+}
+
 #[test]
 fn a_clean_tree_says_so_in_one_line() {
     let repo = repo(&[("src/main.rs", b"fn main() {}\n")]);

@@ -183,6 +183,7 @@ pub(super) fn rendered(
         Format::Sarif => render::sarif::render(report).map_err(as_json_error)?,
         Format::Junit => render::junit::render(report),
         Format::Github => render::github::render(report),
+        Format::Markdown => render::markdown::render(report),
         Format::Text => {
             let color = match color {
                 Color::Always => true,

@@ -490,6 +490,9 @@ pub enum Format {
     Junit,
     /// GitHub Actions workflow commands: annotations on the pull request.
     Github,
+    /// A Markdown summary (counts by severity and rule, the first 20
+    /// findings): GitHub's job summary, a merge request note.
+    Markdown,
 }
 
 /// Formats of listings and of the score.
