@@ -2,6 +2,7 @@
 // Test helpers unwrap: a failing unwrap is a failing test.
 #![allow(clippy::unwrap_used)]
 
+mod action;
 mod adoption;
 mod cache;
 mod classes;
