@@ -127,3 +127,53 @@ fn a_repository_check_about_a_deleted_file_is_the_changes() {
         "{places:?}"
     );
 }
+
+/// A CRLF file's added lines are counted as git counts them, and every
+/// format carries only the change's findings.
+#[test]
+fn crlf_files_and_every_format() {
+    let repo = git_repo();
+    let dir = repo.path();
+    write(dir, "ward.toml", b"");
+    write(dir, "w.txt", b"one  \r\ntwo\r\n");
+    commit_all(dir, "base");
+    assert!(git(dir, &["checkout", "-q", "-b", "feature"])
+        .status
+        .success());
+    write(dir, "w.txt", b"one  \r\ntwo\r\nthree  \r\n");
+    let (_, report) = check(dir, &[]);
+    assert_eq!(
+        places(&report),
+        [at("text/trailing-whitespace", "w.txt", 3)]
+    );
+    let run = |format: &str| {
+        let out = output(&mut ward(
+            dir,
+            &[
+                "check",
+                "--no-cache",
+                "--diff-base",
+                "main",
+                "--format",
+                format,
+            ],
+        ));
+        String::from_utf8_lossy(&out.stdout).to_string()
+    };
+    let sarif: Value = serde_json::from_str(&run("sarif")).unwrap();
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 1);
+    assert_eq!(
+        results[0]["locations"][0]["physicalLocation"]["region"]["startLine"],
+        3
+    );
+    let github = run("github");
+    assert_eq!(
+        github.lines().filter(|l| l.starts_with("::")).count(),
+        1,
+        "{github}"
+    );
+    assert!(github.contains("file=w.txt,line=3,"), "{github}");
+    let junit = run("junit");
+    assert_eq!(junit.matches("<testcase ").count(), 1, "{junit}");
+}
