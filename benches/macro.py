@@ -193,7 +193,13 @@ def main():
 
     pack = tomllib.loads((ROOT / "rules" / "secrets.toml").read_text())
     patterns = WORK / "secret-patterns.txt"
-    patterns.write_text("".join(r["pattern"] + "\n" for r in pack["rule"]))
+    # ripgrep's parser refuses a few of gitleaks' patterns (`\"`): those
+    # are left out of the peer's set, and said.
+    accepted = [r["pattern"] for r in pack["rule"]
+                if subprocess.run([str(rg), "--no-unicode", "-e", r["pattern"], "/dev/null"],
+                                  capture_output=True).returncode in (0, 1)]
+    print(f"rg-secrets: {len(accepted)} of ward's {len(pack['rule'])} secret patterns (ripgrep refuses the syntax of the rest)")
+    patterns.write_text("".join(p + "\n" for p in accepted))
     (WORK / "secrets-only.toml").write_text('[rules]\n"*" = "off"\n"secrets/*" = "error"\n')
     for n in (20, 200):
         (WORK / f"pack-{n}.toml").write_text(synthetic_pack(n))
