@@ -112,7 +112,7 @@ fn on_a_pull_request_the_check_step_reports_only_its_own_findings() {
         "{summary}"
     );
     assert!(
-        summary.contains("Left out: 3 pre-existing (--diff-base)."),
+        summary.contains("Besides these: 3 left out as pre-existing (--diff-base)."),
         "{summary}"
     );
     assert_eq!(std::fs::read_to_string(&outputs).unwrap(), "exit-code=1\n");

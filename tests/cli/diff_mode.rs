@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use crate::hooks::{git, git_repo};
-use crate::support::{output, ward, write};
+use crate::support::{at, output, places, ward, write};
 
 fn commit_all(dir: &std::path::Path, message: &str) {
     assert!(git(dir, &["add", "-A"]).status.success());
@@ -26,25 +26,6 @@ fn check(dir: &std::path::Path, args: &[&str]) -> (i32, Value) {
         panic!("{e}: {}", String::from_utf8_lossy(&out.stderr));
     });
     (out.status.code().unwrap(), report)
-}
-
-fn places(report: &Value) -> Vec<(String, String, u64)> {
-    report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            (
-                f["rule"].as_str().unwrap().to_string(),
-                f["path"].as_str().unwrap().to_string(),
-                f["line"].as_u64().unwrap(),
-            )
-        })
-        .collect()
-}
-
-fn at(rule: &str, path: &str, line: u64) -> (String, String, u64) {
-    (rule.into(), path.into(), line)
 }
 
 /// main holds old trailing whitespace; a feature branch edits one line,
@@ -76,7 +57,7 @@ fn only_added_or_modified_lines_and_new_files_are_reported() {
         places(&report),
         [
             // Line 1 was already untidy on main; line 2 is the change's.
-            at("text/trailing-whitespace", "a.py", 2),
+            at("text/trailing-whitespace", "a.py", 2, 6),
         ]
     );
     assert_eq!(code, 1);
@@ -98,8 +79,8 @@ fn only_added_or_modified_lines_and_new_files_are_reported() {
     assert_eq!(
         places(&report),
         [
-            at("text/trailing-whitespace", "a.py", 2),
-            at("text/final-newline", "n.txt", 1),
+            at("text/trailing-whitespace", "a.py", 2, 6),
+            at("text/final-newline", "n.txt", 1, 4),
         ]
     );
 }
@@ -123,7 +104,7 @@ fn a_repository_check_about_a_deleted_file_is_the_changes() {
     let (_, report) = check(dir, &[]);
     let places = places(&report);
     assert!(
-        places.contains(&at("structure/required-file", "", 0)),
+        places.contains(&at("structure/required-file", "", 0, 0)),
         "{places:?}"
     );
 }
@@ -144,7 +125,7 @@ fn crlf_files_and_every_format() {
     let (_, report) = check(dir, &[]);
     assert_eq!(
         places(&report),
-        [at("text/trailing-whitespace", "w.txt", 3)]
+        [at("text/trailing-whitespace", "w.txt", 3, 6)]
     );
     let run = |format: &str| {
         let out = output(&mut ward(

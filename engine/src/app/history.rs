@@ -11,7 +11,7 @@ use super::check::{rendered, threshold};
 use super::cli::HistoryArgs;
 use super::output::{emit, EXIT_CLEAN, EXIT_FINDINGS};
 use super::run::{
-    apply_config_classes, apply_gitattributes, cache_key, load_baseline, max_threads, rule_classes,
+    apply_config_classes, apply_gitattributes, cache_key, load_baseline, rule_classes, worker_pool,
 };
 use super::setup::{load_all, resolve_config, switch_off_defaults};
 use crate::finding::{self, Finding};
@@ -46,13 +46,7 @@ pub(super) fn run(args: &HistoryArgs) -> miette::Result<u8> {
         .collect();
     let active_packs = packs::activate_some(&chosen, &config);
     let baseline = load_baseline(args.baseline.as_deref(), &config, &root)?;
-    let mut pool = rayon::ThreadPoolBuilder::new();
-    if let Some(threads) = args.threads {
-        pool = pool.num_threads(threads.clamp(1, max_threads()));
-    }
-    let pool = pool
-        .build()
-        .map_err(|e| miette::miette!("cannot start worker threads: {e}"))?;
+    let pool = worker_pool(args.threads)?;
     let limit = args
         .max_blob_size
         .unwrap_or(u64::MAX)
@@ -256,7 +250,7 @@ pub(super) fn run(args: &HistoryArgs) -> miette::Result<u8> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| root.to_string_lossy().into_owned());
-    let uri = file_uri(&root);
+    let uri = format!("file://{}", render::sarif::uri(&root.to_string_lossy()));
     let threshold = threshold(args.fail_on);
     let report = render::Report {
         findings: &findings,
@@ -320,19 +314,4 @@ fn mask(
     secrets.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
     secrets.dedup();
     crate::findings::mask::mask_all(findings, &secrets);
-}
-
-/// A `file://` URI for a directory, each byte outside the unreserved set
-/// percent-encoded.
-fn file_uri(path: &std::path::Path) -> String {
-    let text = path.to_string_lossy();
-    let mut out = String::from("file://");
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || b"/-._~".contains(&byte) {
-            out.push(byte as char);
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
 }

@@ -88,15 +88,7 @@ pub(super) fn scan_repository(
         None
     };
 
-    let mut pool = rayon::ThreadPoolBuilder::new();
-    if let Some(threads) = args.threads {
-        // More threads than a few per core only add stacks and contention
-        // (`-j 20000` used to run out of threads and panic).
-        pool = pool.num_threads(threads.clamp(1, max_threads()));
-    }
-    let pool = pool
-        .build()
-        .map_err(|e| miette::miette!("cannot start worker threads: {e}"))?;
+    let pool = worker_pool(args.threads)?;
 
     let walk = source::WalkOptions {
         threads: pool.current_num_threads(),
@@ -229,6 +221,18 @@ pub(super) fn scan_repository(
         _tree: tree,
         _cache: cache,
     })
+}
+
+/// The threads a run works on: `-j N`, else one per core.
+pub(super) fn worker_pool(threads: Option<usize>) -> miette::Result<rayon::ThreadPool> {
+    let mut pool = rayon::ThreadPoolBuilder::new();
+    if let Some(threads) = threads {
+        // More threads than a few per core only add stacks and contention
+        // (`-j 20000` used to run out of threads and panic).
+        pool = pool.num_threads(threads.clamp(1, max_threads()));
+    }
+    pool.build()
+        .map_err(|e| miette::miette!("cannot start worker threads: {e}"))
 }
 
 /// The baseline a run leaves findings out by: the one named, else the
@@ -483,7 +487,7 @@ fn same_config_for_all(paths: &[std::path::PathBuf]) -> miette::Result<()> {
 }
 
 /// The most worker threads `-j` gets: four per core, at most 256.
-pub(super) fn max_threads() -> usize {
+fn max_threads() -> usize {
     std::thread::available_parallelism()
         .map_or(4, std::num::NonZeroUsize::get)
         .saturating_mul(4)

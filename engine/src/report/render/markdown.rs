@@ -89,21 +89,9 @@ pub fn render(report: &Report<'_>) -> String {
             "\n{more} more not listed; the full report is in the job's log or artifacts."
         );
     }
-    let mut hidden = Vec::new();
-    if report.suppressed > 0 {
-        hidden.push(format!("{} suppressed", report.suppressed));
-    }
-    if report.baselined > 0 {
-        hidden.push(format!("{} in the baseline", report.baselined));
-    }
-    if report.pre_existing > 0 {
-        hidden.push(format!(
-            "{} pre-existing (--diff-base)",
-            report.pre_existing
-        ));
-    }
+    let hidden = report.left_out();
     if !hidden.is_empty() {
-        let _ = writeln!(out, "\nLeft out: {}.", hidden.join(", "));
+        let _ = writeln!(out, "\nBesides these: {}.", hidden.join(", "));
     }
     out
 }

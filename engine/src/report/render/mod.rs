@@ -66,6 +66,25 @@ pub struct Report<'a> {
 }
 
 impl Report<'_> {
+    /// What the report leaves out and why: suppressed, baselined and
+    /// pre-existing findings, each with its count, when there are any.
+    pub fn left_out(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if self.suppressed > 0 {
+            out.push(format!("{} suppressed", self.suppressed));
+        }
+        if self.baselined > 0 {
+            out.push(format!("{} in the baseline", self.baselined));
+        }
+        if self.pre_existing > 0 {
+            out.push(format!(
+                "{} left out as pre-existing (--diff-base)",
+                self.pre_existing
+            ));
+        }
+        out
+    }
+
     /// Findings of the tallied rules (to-do markers) counted per directory
     /// (`.` for the top), when there are any: where the debt piles up.
     pub fn markers_by_directory(&self) -> std::collections::BTreeMap<String, usize> {

@@ -127,7 +127,7 @@ fn run_properties(report: &Report<'_>) -> Value {
 
 /// A relative URI reference for a repository path: percent-encode what a URI
 /// cannot hold as is (spaces, `%`, `#`, `?`, non-ASCII, control characters).
-fn uri(path: &str) -> String {
+pub(crate) fn uri(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
     for byte in path.bytes() {
         if byte.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=:@".contains(&byte) {

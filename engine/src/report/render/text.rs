@@ -280,19 +280,7 @@ fn plural(n: usize, word: &str) -> String {
 
 fn summary_line(report: &Report<'_>) -> String {
     let files = plural(report.files_scanned, "file");
-    let mut hidden = Vec::new();
-    if report.suppressed > 0 {
-        hidden.push(format!("{} suppressed", report.suppressed));
-    }
-    if report.baselined > 0 {
-        hidden.push(format!("{} in the baseline", report.baselined));
-    }
-    if report.pre_existing > 0 {
-        hidden.push(format!(
-            "{} left out as pre-existing (--diff-base)",
-            report.pre_existing
-        ));
-    }
+    let mut hidden = report.left_out();
     if report.truncated > 0 {
         hidden.push(format!("{} more not shown", report.truncated));
     }
