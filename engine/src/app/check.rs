@@ -23,7 +23,7 @@ pub(super) fn run(args: &CheckArgs) -> miette::Result<u8> {
         fix: args.fix,
         show_secrets: args.show_secrets,
         timings: args.timings || args.metrics.is_some(),
-        progress: args.format == Format::Text,
+        progress: args.report.format == Format::Text,
     };
     let mut run = scan_repository(&args.scan, &options)?;
     if args.fix {
@@ -89,7 +89,7 @@ pub(super) fn run(args: &CheckArgs) -> miette::Result<u8> {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| run.root.to_string_lossy().into_owned())
     });
-    let threshold = threshold(args.fail_on);
+    let threshold = threshold(args.report.fail_on);
     let report = render::Report {
         findings: shown,
         all_findings: &outcome.findings,
@@ -125,8 +125,13 @@ pub(super) fn run(args: &CheckArgs) -> miette::Result<u8> {
             observe::timings_table(&outcome.timings, report.duration)
         );
     }
-    let text = rendered(&report, args.format, args.color, args.output.is_some())?;
-    emit(&text, args.output.as_deref(), "report")?;
+    let text = rendered(
+        &report,
+        args.report.format,
+        args.report.color,
+        args.report.output.is_some(),
+    )?;
+    emit(&text, args.report.output.as_deref(), "report")?;
 
     let mut failed = threshold.is_some_and(|t| outcome.findings.iter().any(|f| f.severity >= t));
     if let Some(score) = &report.score {

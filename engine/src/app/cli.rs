@@ -131,21 +131,8 @@ pub struct HistoryArgs {
     #[arg(long, value_name = "DIR")]
     pub cache_dir: Option<PathBuf>,
 
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
-
-    /// Exit with 1 when there is a finding at or above this severity.
-    #[arg(long, value_enum, default_value_t = FailOn::Error)]
-    pub fail_on: FailOn,
-
-    /// When to color text output.
-    #[arg(long, value_enum, default_value_t = Color::Auto)]
-    pub color: Color,
-
-    /// Write the report to this file (atomically) instead of stdout.
-    #[arg(short, long, value_name = "FILE")]
-    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub report: OutputArgs,
 
     /// Report only findings that are not in this baseline file; overrides
     /// `baseline` in ward.toml. Fingerprints do not depend on the commit: a
@@ -340,12 +327,9 @@ pub struct ScanArgs {
     pub diff_base: Option<String>,
 }
 
-/// `ward check` options.
+/// How a check's report is written: shared by `check` and `history`.
 #[derive(Debug, Args)]
-pub struct CheckArgs {
-    #[command(flatten)]
-    pub scan: ScanArgs,
-
+pub struct OutputArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
@@ -361,6 +345,16 @@ pub struct CheckArgs {
     /// Write the report to this file (atomically) instead of stdout.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+}
+
+/// `ward check` options.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub scan: ScanArgs,
+
+    #[command(flatten)]
+    pub report: OutputArgs,
 
     /// Report only findings that are not in this baseline file (see
     /// `ward baseline`); overrides `baseline` in ward.toml.

@@ -251,7 +251,7 @@ pub(super) fn run(args: &HistoryArgs) -> miette::Result<u8> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| root.to_string_lossy().into_owned());
     let uri = format!("file://{}", render::sarif::uri(&root.to_string_lossy()));
-    let threshold = threshold(args.fail_on);
+    let threshold = threshold(args.report.fail_on);
     let report = render::Report {
         findings: &findings,
         all_findings: &findings,
@@ -276,8 +276,13 @@ pub(super) fn run(args: &HistoryArgs) -> miette::Result<u8> {
         timings: None,
         score: None,
     };
-    let text = rendered(&report, args.format, args.color, args.output.is_some())?;
-    emit(&text, args.output.as_deref(), "report")?;
+    let text = rendered(
+        &report,
+        args.report.format,
+        args.report.color,
+        args.report.output.is_some(),
+    )?;
+    emit(&text, args.report.output.as_deref(), "report")?;
     let failed = threshold.is_some_and(|t| findings.iter().any(|f| f.severity >= t));
     Ok(if failed { EXIT_FINDINGS } else { EXIT_CLEAN })
 }
