@@ -474,4 +474,56 @@ fn a_merge_carries_over_what_its_other_parent_had() {
             .collect::<Vec<_>>(),
         [("main.py".to_string(), "main's secret".to_string())]
     );
+    // The cache keeps each merge's answers; a second run gives the same.
+    let cache = tempfile::tempdir().unwrap();
+    let cache_dir = cache.path().to_str().unwrap();
+    for _ in 0..2 {
+        let out = output(&mut ward(
+            dir,
+            &["history", "--cache-dir", cache_dir, "--format", "json"],
+        ));
+        let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(
+            found(&report)
+                .into_iter()
+                .map(|f| (f.1, f.5))
+                .collect::<Vec<_>>(),
+            [("main.py".to_string(), "main's secret".to_string())]
+        );
+    }
+}
+
+/// A commit only an annotated tag reaches is in the history, whether the
+/// tag is a loose ref or packed (where packed-refs knows its peeled
+/// commit); a tag of a blob starts no walk.
+#[test]
+fn a_commit_only_a_tag_reaches_is_scanned() {
+    let repo = git_repo();
+    let dir = repo.path();
+    write(dir, "a.py", b"x = 1\n");
+    commit(dir, "start");
+    write(dir, "b.py", format!("t = \"{}\"\n", token()).as_bytes());
+    let tagged = commit(dir, "released with a token");
+    let tag = git(dir, &["tag", "-a", "-m", "release", "v1"]);
+    assert!(tag.status.success(), "{tag:?}");
+    let blob = git(dir, &["rev-parse", "HEAD:a.py"]);
+    let blob = String::from_utf8(blob.stdout).unwrap();
+    assert!(git(dir, &["tag", "a-blob", blob.trim()]).status.success());
+    assert!(git(dir, &["reset", "-q", "--hard", "HEAD~1"])
+        .status
+        .success());
+    let expected = [at(
+        "secrets/github-pat",
+        "b.py",
+        1,
+        6,
+        &tagged,
+        "released with a token",
+    )];
+    let (code, report) = history(dir, &[]);
+    assert_eq!(found(&report), expected);
+    assert_eq!(code, 1);
+    assert!(git(dir, &["pack-refs", "--all"]).status.success());
+    let (_, report) = history(dir, &[]);
+    assert_eq!(found(&report), expected);
 }

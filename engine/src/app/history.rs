@@ -104,14 +104,23 @@ pub(super) fn run(args: &HistoryArgs) -> miette::Result<u8> {
     let mut entries = Vec::new();
     let mut ids = Vec::new();
     let mut origin = Vec::new();
+    let mut answers = Vec::new();
     for (at, found) in introduced.iter().enumerate() {
         for blob in found {
             if seen.contains(&blob.blob) || config.exclude.is_match(&blob.path) {
                 continue;
             }
-            let merge = commits.get(at).filter(|c| c.parents.len() > 1);
-            if merge.is_some_and(|c| history::carried_over(&local, c, &blob.path, blob.blob)) {
-                continue;
+            if let Some(merge) = commits.get(at).filter(|c| c.parents.len() > 1) {
+                let carried = cache
+                    .carried_over(&merge.id, &blob.path, &blob.blob)
+                    .unwrap_or_else(|| {
+                        let carried = history::carried_over(&local, merge, &blob.path, blob.blob);
+                        answers.push((merge.id, blob.path.clone(), blob.blob, carried));
+                        carried
+                    });
+                if carried {
+                    continue;
+                }
             }
             seen.insert(blob.blob);
             entries.push(source::Entry {
@@ -130,6 +139,7 @@ pub(super) fn run(args: &HistoryArgs) -> miette::Result<u8> {
             origin.push(at);
         }
     }
+    cache.remember_carried(&answers);
     // Classes come from the config and from the work tree's attributes
     // (`.gitattributes` as it is now, for every version of a path).
     let mut tree = source::Tree {
@@ -176,6 +186,10 @@ pub(super) fn run(args: &HistoryArgs) -> miette::Result<u8> {
     if let Err(e) = cache.save() {
         eprintln!("warning: cannot write the history cache: {e}");
     }
+    // Freeing the cache's maps, a small allocation per commit, path and
+    // blob, costs a cached run more than a tenth of its time; the process
+    // ends with this command.
+    std::mem::forget(cache);
     warnings.extend(scanned.warnings.iter().cloned());
 
     // Each finding names its commit; the same finding (rule, path and
@@ -185,9 +199,11 @@ pub(super) fn run(args: &HistoryArgs) -> miette::Result<u8> {
     let mut fingerprints = HashSet::new();
     let mut findings: Vec<Finding> = Vec::new();
     let mut secret_blobs = Vec::new();
+    let mut reported_blobs = Vec::new();
     for (index, found) in scanned.findings.iter().enumerate() {
         let at = blob_origin[index];
         let mut kept_secret = false;
+        let mut kept = false;
         for f in found {
             if !fingerprints.insert(f.fingerprint.clone()) {
                 continue;
@@ -206,10 +222,14 @@ pub(super) fn run(args: &HistoryArgs) -> miette::Result<u8> {
             let mut f = f.clone();
             f.commit = Some(info.clone());
             kept_secret |= f.secret_span;
+            kept = true;
             findings.push(f);
         }
         if kept_secret {
             secret_blobs.push(index);
+        }
+        if kept {
+            reported_blobs.push(index);
         }
     }
     finding::finalize(&mut findings);
@@ -224,6 +244,7 @@ pub(super) fn run(args: &HistoryArgs) -> miette::Result<u8> {
             &local,
             &blobs,
             &secret_blobs,
+            &reported_blobs,
             &scanned.findings,
             active_packs.as_ref(),
             &mut findings,
@@ -289,11 +310,12 @@ pub(super) fn run(args: &HistoryArgs) -> miette::Result<u8> {
 
 /// Masks every secret found, as `ward check` does at its output edge: the
 /// blobs with secret findings are read again for the secrets' text, and
-/// every path is scanned for secrets in file names.
+/// the paths of blobs with findings are scanned for secrets in file names.
 fn mask(
     repo: &gix::Repository,
     blobs: &[Blob],
     secret_blobs: &[usize],
+    reported_blobs: &[usize],
     found: &[Vec<Finding>],
     packs: Option<&packs::ActivePacks>,
     findings: &mut [Finding],
@@ -309,7 +331,7 @@ fn mask(
     }
     if let Some(packs) = packs {
         let mut matches = Vec::new();
-        for blob in blobs {
+        for blob in reported_blobs.iter().map(|&i| &blobs[i]) {
             packs
                 .set
                 .scan(&blob.entry.path, blob.entry.path.as_bytes(), &mut matches);

@@ -192,7 +192,7 @@ pub fn introduced(
 }
 
 /// The cache's format; another one is ignored.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 
 /// A commit of a walk, as the cache keeps it: raw id, raw parent ids.
 type StoredCommit = (Vec<u8>, Vec<Vec<u8>>);
@@ -212,6 +212,9 @@ struct StoredHistory {
     /// Per walk (its tips and hidden commits), its commits, parents first:
     /// raw id and raw parent ids.
     walks: HashMap<String, Vec<StoredCommit>>,
+    /// Per merge, blob and path met (raw merge id, raw blob id, path):
+    /// whether the merge only carried the blob over from another parent.
+    carried: HashMap<Vec<u8>, bool>,
 }
 
 /// A history cache file's content, if the file is whole (its checksum
@@ -227,6 +230,10 @@ fn parse(bytes: &[u8], key: &str) -> Option<StoredHistory> {
 /// never a panic).
 pub fn entries_in(bytes: &[u8], key: &str) -> usize {
     parse(bytes, key).map_or(0, |s| s.commits.len() + s.blobs.len() + s.walks.len())
+}
+
+fn carried_key(commit: &ObjectId, path: &str, blob: &ObjectId) -> Vec<u8> {
+    [commit.as_bytes(), blob.as_bytes(), path.as_bytes()].concat()
 }
 
 /// What earlier `ward history` runs over this repository found, under the
@@ -279,6 +286,29 @@ impl HistoryCache {
                 })
             })
             .collect()
+    }
+
+    /// Whether merge `commit` only carried `blob` at `path` over from
+    /// another parent, if an earlier run asked.
+    pub fn carried_over(&self, commit: &ObjectId, path: &str, blob: &ObjectId) -> Option<bool> {
+        self.stored
+            .carried
+            .get(&carried_key(commit, path, blob))
+            .copied()
+    }
+
+    /// Keeps the answers of `history::carried_over` this run computed,
+    /// so that a second run reads no merge's trees.
+    pub fn remember_carried(&mut self, answers: &[(ObjectId, String, ObjectId, bool)]) {
+        if self.path.is_none() {
+            return;
+        }
+        for (commit, path, blob, carried) in answers {
+            self.changed = true;
+            self.stored
+                .carried
+                .insert(carried_key(commit, path, blob), *carried);
+        }
     }
 
     /// The findings and size of a blob checked at `path` before.

@@ -128,17 +128,33 @@ fn all_refs(repo: &gix::Repository, local_only: bool) -> Result<Vec<ObjectId>, S
     .map_err(|e| format!("cannot list references: {e}"))?;
     let mut out = Vec::new();
     for reference in iter.flatten() {
-        let mut reference = reference;
-        // The peeled id (packed refs know it without reading a tag); only
-        // commits start a walk (a tag may point at a tree or a blob).
-        if let Ok(id) = reference.peel_to_id() {
-            let is_commit = repo
-                .find_header(id)
-                .is_ok_and(|h| h.kind() == gix::object::Kind::Commit);
-            if is_commit {
-                out.push(id.detach());
+        let inner = reference.detach();
+        // packed-refs knows a tag's peeled id (a `^` line), so most refs
+        // need no object read; a loose ref or an unpeeled tag is peeled by
+        // reading its objects. Only commits start a walk (a tag may point at
+        // a tree or a blob).
+        let start = match (inner.peeled, inner.target.try_id()) {
+            (Some(peeled), _) => peeled,
+            (None, Some(id)) => id.to_owned(),
+            (None, None) => continue,
+        };
+        let Ok(header) = repo.find_header(start) else {
+            continue;
+        };
+        let id = match header.kind() {
+            gix::object::Kind::Commit => start,
+            gix::object::Kind::Tag => {
+                let Ok(peeled) = repo.find_object(start).and_then(|o| o.peel_tags_to_end()) else {
+                    continue;
+                };
+                if peeled.kind != gix::object::Kind::Commit {
+                    continue;
+                }
+                peeled.id
             }
-        }
+            _ => continue,
+        };
+        out.push(id);
     }
     if !local_only {
         if let Ok(head) = repo.head_id() {
