@@ -30,9 +30,26 @@ pub fn module<V: Validator>() -> PluginModRef {
 pub fn root_module_loader<V: Validator>() -> PluginModRef {
     // A loaded library carries its own copy of std and so its own panic hook.
     // Every panic in it is caught and reported as a finding by the guard
-    // below, so the default hook's message and backtrace would only repeat it.
-    std::panic::set_hook(Box::new(|_| {}));
+    // below, so the hook only notes where it happened (and the backtrace,
+    // when RUST_BACKTRACE asks for one) for that finding.
+    std::panic::set_hook(Box::new(|info| {
+        let location = info
+            .location()
+            .map(|l| format!("{}:{}:{}", l.file(), l.line(), l.column()));
+        let backtrace = std::backtrace::Backtrace::capture();
+        let backtrace = (backtrace.status() == std::backtrace::BacktraceStatus::Captured)
+            .then(|| backtrace.to_string());
+        LAST_PANIC.with(|last| *last.borrow_mut() = Some((location, backtrace)));
+    }));
     module::<V>()
+}
+
+/// Where the last panic on this thread happened, and its backtrace.
+type PanicPlace = (Option<String>, Option<String>);
+
+thread_local! {
+    static LAST_PANIC: std::cell::RefCell<Option<PanicPlace>> =
+        const { std::cell::RefCell::new(None) };
 }
 
 fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
@@ -87,17 +104,27 @@ struct Guarded<V> {
 
 impl<V: Validator> Guarded<V> {
     fn panic_finding(&self, path: &str, payload: &(dyn std::any::Any + Send)) -> FindingFfi {
-        to_ffi(
+        let (location, backtrace) = LAST_PANIC
+            .with(|last| last.borrow_mut().take())
+            .unwrap_or_default();
+        let at = location.map(|l| format!(" at {l}")).unwrap_or_default();
+        let mut ffi = to_ffi(
             Finding::new(
                 PLUGIN_ERROR_RULE,
                 format!(
-                    "plugin `{}` panicked: {}",
+                    "plugin `{}` panicked{at}: {}",
                     self.name,
                     panic_message(payload)
                 ),
             )
             .in_path(path),
-        )
+        );
+        if let Some(backtrace) = backtrace {
+            ffi.extra = serde_json::json!({ "backtrace": backtrace })
+                .to_string()
+                .into();
+        }
+        ffi
     }
 }
 

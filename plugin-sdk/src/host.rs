@@ -16,7 +16,7 @@ use crate::abi::{
     FileInputFfi, FindingFfi, PluginModRef, RepoEntryFfi, RepoInputFfi, RepoReaderFfi,
     RepoReaderFfi_TO, ValidatorBox,
 };
-use crate::{ABI_VERSION, ABI_VERSION_SYMBOL};
+use crate::{ABI_VERSION, ABI_VERSION_SYMBOL, SDK_RANGE};
 
 /// Why a plugin library was refused.
 #[derive(Debug)]
@@ -39,6 +39,13 @@ pub enum LoadError {
         path: PathBuf,
         /// The ABI version the plugin was built for.
         found: u32,
+    },
+    /// A plugin built against an SDK of another major version.
+    SdkMismatch {
+        /// The library's path.
+        path: PathBuf,
+        /// The SDK version the plugin was built against.
+        found: String,
     },
     /// abi_stable refused the root module (layout or version mismatch).
     Incompatible {
@@ -76,8 +83,14 @@ impl fmt::Display for LoadError {
             ),
             LoadError::AbiMismatch { path, found } => write!(
                 f,
-                "plugin {} was built for ward plugin ABI {found}, this ward speaks {ABI_VERSION}: \
-                 rebuild it against ward-plugin-sdk with ABI {ABI_VERSION}",
+                "plugin {} was built for ward plugin ABI {found} (ward-plugin-sdk {found}.x); \
+                 this ward loads ABI {ABI_VERSION}: rebuild it against ward-plugin-sdk {SDK_RANGE}",
+                path.display()
+            ),
+            LoadError::SdkMismatch { path, found } => write!(
+                f,
+                "plugin {} was built against ward-plugin-sdk {found}; \
+                 this ward loads plugins built against ward-plugin-sdk {SDK_RANGE}: rebuild it",
                 path.display()
             ),
             LoadError::Incompatible { path, .. } => write!(
@@ -96,6 +109,12 @@ impl std::error::Error for LoadError {}
 ///
 /// Loading native code runs it: only load libraries you trust.
 pub fn load(path: &Path) -> Result<PluginModRef, LoadError> {
+    load_with_version(path).map(|(module, _)| module)
+}
+
+/// Loads a plugin library: its root module and the SDK version it was built
+/// against.
+fn load_with_version(path: &Path) -> Result<(PluginModRef, &'static str), LoadError> {
     let version = abi_version(path)?;
     if version != ABI_VERSION {
         return Err(LoadError::AbiMismatch {
@@ -107,10 +126,20 @@ pub fn load(path: &Path) -> Result<PluginModRef, LoadError> {
         path: path.to_path_buf(),
         detail: e.to_string(),
     })?;
+    // abi_stable compares the SDK's crate version too (same major; for 0.x
+    // the same minor); saying which versions load is clearer than its report.
+    let built_with = header.version_strings().version.as_str();
+    if !crate::loads_sdk(built_with) {
+        return Err(LoadError::SdkMismatch {
+            path: path.to_path_buf(),
+            found: built_with.to_string(),
+        });
+    }
     // lib_header_from_path + init_root_module, not RootModule::load_from_file,
     // which caches the first module per type and would hand back the wrong plugin.
     header
         .init_root_module::<PluginModRef>()
+        .map(|module| (module, built_with))
         .map_err(|e| LoadError::Incompatible {
             path: path.to_path_buf(),
             detail: e.to_string(),
@@ -142,6 +171,7 @@ fn abi_version(path: &Path) -> Result<u32, LoadError> {
 #[derive(Clone, Copy)]
 pub struct Plugin {
     module: PluginModRef,
+    sdk_version: &'static str,
 }
 
 impl Plugin {
@@ -149,14 +179,23 @@ impl Plugin {
     pub fn builtin<V: crate::Validator>() -> Self {
         Plugin {
             module: crate::module::<V>(),
+            sdk_version: crate::SDK_VERSION,
         }
+    }
+
+    /// The ward-plugin-sdk version the plugin was built against.
+    pub fn sdk_version(&self) -> &'static str {
+        self.sdk_version
     }
 
     /// Loads a plugin library, as [`load`] does.
     ///
     /// Loading native code runs it: only load libraries you trust.
     pub fn load(path: &Path) -> Result<Self, LoadError> {
-        load(path).map(|module| Plugin { module })
+        load_with_version(path).map(|(module, sdk_version)| Plugin {
+            module,
+            sdk_version,
+        })
     }
 
     /// The plugin's manifest; the error says what is wrong with its JSON.
@@ -217,6 +256,9 @@ pub struct Reported {
     pub secret: String,
     /// The severity the plugin chose for this finding, if it chose one.
     pub severity: Option<crate::Severity>,
+    /// For a plugin's panic, its backtrace, when the plugin was asked for
+    /// one (`RUST_BACKTRACE`).
+    pub backtrace: Option<String>,
 }
 
 impl Reported {
@@ -240,6 +282,9 @@ impl Reported {
                 .collect(),
             secret: ffi.secret.into_string(),
             severity: crate::Severity::from_ffi(ffi.severity),
+            backtrace: serde_json::from_str::<serde_json::Value>(ffi.extra.as_str())
+                .ok()
+                .and_then(|extra| extra.get("backtrace")?.as_str().map(str::to_string)),
         }
     }
 }
@@ -408,6 +453,7 @@ mod tests {
                 }],
                 secret: String::new(),
                 severity: Some(Severity::Info),
+                backtrace: None,
             }]
         );
         let entries = [

@@ -32,7 +32,32 @@ pub mod __private {
 
 /// The ABI version this SDK speaks. A plugin exports it as a plain symbol so the
 /// engine can refuse a mismatch with one clear line before abi_stable's checks.
+/// It is the SDK's major version: every 1.x SDK speaks ABI 1.
 pub const ABI_VERSION: u32 = 1;
+
+/// This SDK's version (semver, independent of the engine's).
+pub const SDK_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The SDK versions whose plugins a host built with this SDK loads: every
+/// version of the same major, older or newer.
+pub const SDK_RANGE: &str = ">=1.0.0, <2.0.0";
+
+/// Whether a host built with this SDK loads a plugin built against SDK
+/// `version` (`major.minor.patch`): the same major, any minor.
+///
+/// ```
+/// assert!(ward_plugin_sdk::loads_sdk("1.0.0"));
+/// assert!(ward_plugin_sdk::loads_sdk("1.42.3"));
+/// assert!(!ward_plugin_sdk::loads_sdk("0.1.0"));
+/// assert!(!ward_plugin_sdk::loads_sdk("2.0.0"));
+/// ```
+pub fn loads_sdk(version: &str) -> bool {
+    version
+        .split('.')
+        .next()
+        .and_then(|major| major.parse::<u32>().ok())
+        == Some(ABI_VERSION)
+}
 
 /// The name of the plain exported ABI-version symbol (`extern "C" fn() -> u32`).
 pub const ABI_VERSION_SYMBOL: &str = "ward_plugin_abi_version";
@@ -101,6 +126,52 @@ pub struct Manifest {
     pub description: String,
     /// Every rule the plugin can report.
     pub rules: Vec<RuleInfo>,
+}
+
+impl Manifest {
+    /// What a host refuses in a manifest, as one line: a name that is not
+    /// lowercase letters, digits, `-` and `_`; a rule id that does not start
+    /// with `<name>/` or that repeats. The engine runs it on every plugin it
+    /// loads, and the [`testing`] helpers on the plugin under test.
+    ///
+    /// ```
+    /// use ward_plugin_sdk::{Manifest, RuleInfo, Severity};
+    /// let manifest = Manifest {
+    ///     name: "acme".into(),
+    ///     version: "0.1.0".into(),
+    ///     description: String::new(),
+    ///     rules: vec![RuleInfo::new("team/x", "x", Severity::Warning, "")],
+    /// };
+    /// assert_eq!(
+    ///     manifest.check(),
+    ///     Err("rule `team/x` does not start with `acme/`, the plugin's name".to_string())
+    /// );
+    /// ```
+    pub fn check(&self) -> Result<(), String> {
+        let name = &self.name;
+        let valid = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_';
+        if name.is_empty() || !name.chars().all(valid) || name.starts_with('-') {
+            return Err(format!(
+                "plugin name `{name}` is not valid: use lowercase letters, digits, `-` and `_`"
+            ));
+        }
+        let mut seen = std::collections::HashSet::new();
+        for rule in &self.rules {
+            let id = &rule.id;
+            let local = id
+                .strip_prefix(name.as_str())
+                .and_then(|r| r.strip_prefix('/'));
+            if local.is_none_or(|l| l.is_empty() || l.contains('/')) {
+                return Err(format!(
+                    "rule `{id}` does not start with `{name}/`, the plugin's name"
+                ));
+            }
+            if !seen.insert(id.as_str()) {
+                return Err(format!("rule `{id}` is declared twice"));
+            }
+        }
+        Ok(())
+    }
 }
 
 /// A rule's metadata. The id, docs, default severity and fixability of a rule

@@ -21,6 +21,7 @@ mod large_files;
 mod layout;
 mod output;
 mod packs;
+mod plugin_loading;
 mod plugin_set;
 mod plugins;
 mod registry;

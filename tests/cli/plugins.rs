@@ -1,6 +1,6 @@
 //! Plugins loaded from libraries: identical findings, clear refusals, panics survived.
 
-use crate::support::{at, fixture, json, places, plugin_library, repo, ward};
+use crate::support::{at, error_line, fixture, json, places, plugin_library, repo, ward};
 
 #[test]
 fn text_plugin_loaded_dynamically_gives_identical_findings() {
@@ -24,12 +24,25 @@ fn plugins_command_lists_the_loaded_library() {
         .output()
         .unwrap();
     let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        stdout.lines().next(),
+        Some(
+            format!(
+                "ward {} (plugin ABI 1, loads plugins built with ward-plugin-sdk >=1.0.0, <2.0.0; built with 1.1.0)",
+                env!("CARGO_PKG_VERSION")
+            )
+            .as_str()
+        )
+    );
     assert!(
-        stdout.contains("text 0.1.0 (built-in, 7 rules)"),
+        stdout.contains("text 0.1.0 (built-in, ward-plugin-sdk 1.1.0, 7 rules)"),
         "{stdout}"
     );
     assert!(
-        stdout.contains(&format!("example 0.1.0 ({}, 2 rules)", lib.display())),
+        stdout.contains(&format!(
+            "example 0.1.0 ({}, ward-plugin-sdk 1.1.0, 2 rules)",
+            lib.display()
+        )),
         "{stdout}"
     );
 }
@@ -62,9 +75,13 @@ fn a_library_that_is_not_a_plugin_is_refused_with_exit_2() {
 fn a_plugin_for_another_abi_is_refused_with_one_clear_message() {
     let lib = plugin_library("ward_test_plugin_future_abi");
     let stderr = refused(&lib, false);
-    assert!(
-        stderr.contains("was built for ward plugin ABI 99, this ward speaks 1"),
-        "{stderr}"
+    assert_eq!(
+        error_line(&stderr),
+        format!(
+            "plugin {} was built for ward plugin ABI 99 (ward-plugin-sdk 99.x); this ward loads ABI 1: \
+             rebuild it against ward-plugin-sdk >=1.0.0, <2.0.0",
+            lib.display()
+        )
     );
 }
 
@@ -103,9 +120,12 @@ fn a_panicking_plugin_yields_an_error_for_that_file_and_the_run_completes() {
     );
     let error = &report["findings"][1];
     assert_eq!(error["plugin"], "faulty");
-    assert_eq!(
-        error["message"],
-        "plugin `faulty` panicked: faulty plugin met b.txt"
+    // Where it panicked: plugin_loading::a_plugin_panic_names_where_it_happened.
+    let message = error["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("plugin `faulty` panicked at tests/plugins/faulty/src/lib.rs:")
+            && message.ends_with(": faulty plugin met b.txt"),
+        "{message}"
     );
     assert_eq!(code, 1);
 }

@@ -270,3 +270,14 @@ pub fn limit_address_space(command: &mut Command, bytes: u64) {
         });
     }
 }
+
+/// The one error line of a refusal (miette's `× message`); the test fails
+/// if there is none or more than one.
+pub fn error_line(stderr: &str) -> String {
+    let lines: Vec<&str> = stderr
+        .lines()
+        .filter_map(|l| l.trim_start().strip_prefix("× "))
+        .collect();
+    assert_eq!(lines.len(), 1, "not one error line: {stderr}");
+    lines[0].to_string()
+}

@@ -9,11 +9,26 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// Exit codes: 0 no finding at or above --fail-on, 1 there are, 2 usage,
 /// config or plugin-load error.
 #[derive(Debug, Parser)]
-#[command(name = "ward", version, about, long_about)]
+#[command(name = "ward", version = version(), about, long_about)]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// `ward --version`: the engine's version, the plugin ABI it speaks and the
+/// plugin SDK versions it loads.
+pub fn version() -> &'static str {
+    static VERSION: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    VERSION.get_or_init(|| {
+        format!(
+            "{} (plugin ABI {}, loads plugins built with ward-plugin-sdk {}; built with {})",
+            env!("CARGO_PKG_VERSION"),
+            ward_plugin_sdk::ABI_VERSION,
+            ward_plugin_sdk::SDK_RANGE,
+            ward_plugin_sdk::SDK_VERSION
+        )
+    })
 }
 
 /// The subcommands.

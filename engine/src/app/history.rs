@@ -173,12 +173,14 @@ pub(super) fn run(args: &HistoryArgs) -> miette::Result<u8> {
         config: &config,
         show_secrets: args.show_secrets,
         known_rules: &known_rules,
+        absent_plugins: &loaded.absent_plugins,
         repo_only: false,
         stamp_files: false,
         cache: None,
         shard: None,
         only: None,
         timings: false,
+        verbose: args.plugin.verbose,
         progress: None,
     };
     let scanned = pool.install(|| scan::history::scan(&repo, &blobs, &checks, limit, &cache));

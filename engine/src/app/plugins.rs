@@ -18,6 +18,7 @@ pub(super) fn run(list: &ListArgs) -> miette::Result<u8> {
                 "version": p.manifest.version,
                 "description": p.manifest.description,
                 "source": p.source.to_string(),
+                "sdk": p.sdk_version,
                 "rules": p.manifest.rules.len(),
             })
         })
@@ -33,18 +34,21 @@ pub(super) fn run(list: &ListArgs) -> miette::Result<u8> {
     }));
     let text = match list.format {
         ListFormat::Json => format!("{}\n", serde_json::Value::Array(rows)),
-        ListFormat::Text => rows
-            .iter()
-            .map(|p| {
+        ListFormat::Text => std::iter::once(format!("ward {}\n", super::cli::version()))
+            .chain(rows.iter().map(|p| {
+                let sdk = p["sdk"]
+                    .as_str()
+                    .map(|v| format!(", ward-plugin-sdk {v}"))
+                    .unwrap_or_default();
                 format!(
-                    "{} {} ({}, {} rules): {}\n",
+                    "{} {} ({}{sdk}, {} rules): {}\n",
                     p["name"].as_str().unwrap_or_default(),
                     p["version"].as_str().unwrap_or_default(),
                     p["source"].as_str().unwrap_or_default(),
                     p["rules"],
                     p["description"].as_str().unwrap_or_default()
                 )
-            })
+            }))
             .collect(),
     };
     write_stdout(&text)?;

@@ -152,12 +152,14 @@ pub(super) fn scan_repository(
         config: &config,
         show_secrets: options.show_secrets,
         known_rules: &known_rules,
+        absent_plugins: &loaded.absent_plugins,
         repo_only: args.repo_only,
         stamp_files: options.fix,
         cache: cache.as_ref(),
         shard: args.shard,
         only: only.as_ref(),
         timings: options.timings,
+        verbose: args.plugin.verbose,
         progress: progress
             .is_some()
             .then_some(&advance as &(dyn Fn(usize) + Sync)),

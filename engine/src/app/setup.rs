@@ -43,12 +43,17 @@ pub(super) fn resolve_config(args: &PluginArgs, start: &Path) -> miette::Result<
 /// every rule they and the engine define.
 pub(super) struct Loaded {
     pub plugins: Vec<LoadedPlugin>,
+    /// Optional plugins whose library is missing.
+    pub absent_plugins: Vec<String>,
     pub packs: Vec<packs::LoadedPack>,
     pub registry: Registry,
 }
 
 pub(super) fn load_all(args: &PluginArgs, config: &Config) -> miette::Result<Loaded> {
-    let plugins = host::load(
+    let host::LoadedPlugins {
+        plugins,
+        absent: absent_plugins,
+    } = host::load(
         args.no_default_plugins,
         &args.plugins,
         config,
@@ -63,6 +68,7 @@ pub(super) fn load_all(args: &PluginArgs, config: &Config) -> miette::Result<Loa
     let registry = Registry::new(host::registered(&plugins, &packs))?;
     let loaded = Loaded {
         plugins,
+        absent_plugins,
         packs,
         registry,
     };
@@ -75,7 +81,9 @@ pub(super) fn load_all(args: &PluginArgs, config: &Config) -> miette::Result<Loa
         );
     }
     for name in config.plugin_settings.keys() {
-        if !loaded.plugins.iter().any(|p| &p.manifest.name == name) {
+        if !loaded.plugins.iter().any(|p| &p.manifest.name == name)
+            && !loaded.absent_plugins.contains(name)
+        {
             eprintln!(
                 "warning: [plugins.{}] configures a plugin that is not loaded",
                 config::read::shown(name)

@@ -2,6 +2,7 @@
 
 pub mod discover;
 pub mod error;
+pub mod plugins;
 pub mod policy;
 pub mod read;
 pub mod score;
@@ -38,7 +39,7 @@ struct RawConfig {
     #[serde(default)]
     plugins: BTreeMap<String, toml::Value>,
     #[serde(default)]
-    plugin: Vec<RawPluginEntry>,
+    plugin: Vec<plugins::RawPluginEntry>,
     #[serde(default)]
     max_file_size: Option<Spanned<toml::Value>>,
     #[serde(default)]
@@ -88,12 +89,6 @@ pub struct ClassGlobs {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawPluginEntry {
-    path: Spanned<String>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RawOverride {
     files: Vec<Spanned<String>>,
     #[serde(default)]
@@ -107,17 +102,7 @@ pub struct Override {
     rules: RulePolicy,
 }
 
-/// A plugin library named by the config.
-#[derive(Debug, Clone)]
-pub struct PluginPath {
-    /// Resolved against the config file's directory.
-    pub path: PathBuf,
-    /// Where the config names it.
-    pub origin: Origin,
-    /// Named by a config found in the checked tree (not given with
-    /// `--config`): loading it would run the repository's own code.
-    pub from_repository: bool,
-}
+pub use plugins::PluginPath;
 
 /// The effective configuration of a run.
 #[derive(Debug)]
@@ -393,12 +378,8 @@ pub fn parse(text: &str, name: &str, dir: &Path) -> Result<Config, Box<ConfigErr
     let plugin_paths = raw
         .plugin
         .iter()
-        .map(|entry| PluginPath {
-            path: dir.join(entry.path.get_ref()),
-            origin: at(entry.path.span()),
-            from_repository: false,
-        })
-        .collect();
+        .map(|entry| entry.resolve(dir, &at))
+        .collect::<Result<_, _>>()?;
 
     let max_file_size = match &raw.max_file_size {
         None => None,

@@ -48,6 +48,8 @@ pub struct LoadedPlugin {
     pub manifest: Manifest,
     /// Where it came from.
     pub source: PluginSource,
+    /// The ward-plugin-sdk version it was built against.
+    pub sdk_version: &'static str,
     plugin: Plugin,
 }
 
@@ -127,33 +129,42 @@ fn read_manifest(plugin: &Plugin, source: &PluginSource) -> Result<Manifest, Plu
     })
 }
 
+/// The plugins of a run, and the optional ones whose library is missing.
+pub struct LoadedPlugins {
+    /// Built-in plugins, then libraries, in the order named.
+    pub plugins: Vec<LoadedPlugin>,
+    /// The names of optional plugins whose library is not installed.
+    pub absent: Vec<String>,
+}
+
+/// A library to load: from `--plugin` or a `[[plugin]]` entry.
+struct Request {
+    path: PathBuf,
+    name: Option<String>,
+    optional: bool,
+    sha256: Option<String>,
+    replaces: Option<String>,
+}
+
 /// Loads the built-in plugins (unless switched off), then every library named
-/// on the command line and in the config. A library whose plugin name matches
-/// an earlier plugin replaces it, so a team can swap in its own build.
+/// on the command line and in the config. A library may replace a built-in
+/// only when its `[[plugin]]` entry says `replaces = "<name>"`; any other
+/// name clash is refused, as is a rule id outside the plugin's name.
 pub fn load(
     no_default_plugins: bool,
     cli_paths: &[PathBuf],
     config: &Config,
     verbose: bool,
     allow_repository_plugins: bool,
-) -> Result<Vec<LoadedPlugin>, PluginError> {
+) -> Result<LoadedPlugins, PluginError> {
     let mut plugins: Vec<LoadedPlugin> = Vec::new();
-    let mut add = |plugin: LoadedPlugin| {
-        if let Some(slot) = plugins
-            .iter_mut()
-            .find(|p| p.manifest.name == plugin.manifest.name)
-        {
-            *slot = plugin;
-        } else {
-            plugins.push(plugin);
-        }
-    };
     if !no_default_plugins {
         for plugin in builtin_plugins() {
             let manifest = read_manifest(&plugin, &PluginSource::BuiltIn)?;
-            add(LoadedPlugin {
+            plugins.push(LoadedPlugin {
                 manifest,
                 source: PluginSource::BuiltIn,
+                sdk_version: plugin.sdk_version(),
                 plugin,
             });
         }
@@ -174,11 +185,110 @@ pub fn load(
             });
         }
     }
-    let config_paths = config.plugin_paths.iter().map(|p| p.path.as_path());
-    for path in cli_paths.iter().map(PathBuf::as_path).chain(config_paths) {
-        add(load_library(path, verbose)?);
+    // A bare `libacme.so` is a file here, not a name for the dynamic
+    // loader to look up in its library path.
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let requests = cli_paths
+        .iter()
+        .map(|path| Request {
+            path: cwd.join(path),
+            name: None,
+            optional: false,
+            sha256: None,
+            replaces: None,
+        })
+        .chain(config.plugin_paths.iter().map(|p| Request {
+            path: cwd.join(&p.path),
+            name: p.name.clone(),
+            optional: p.optional,
+            sha256: p.sha256.clone(),
+            replaces: p.replaces.clone(),
+        }));
+    let mut absent = Vec::new();
+    for request in requests {
+        if request.optional && std::fs::symlink_metadata(&request.path).is_err() {
+            let name = request.name.clone().unwrap_or_default();
+            eprintln!(
+                "warning: optional plugin `{name}` is not installed at {}; its rules do not run",
+                request.path.display()
+            );
+            absent.push(name);
+            continue;
+        }
+        if let Some(expected) = &request.sha256 {
+            verify_hash(&request.path, expected)?;
+        }
+        let loaded = load_library(&request.path, verbose)?;
+        let name = loaded.manifest.name.clone();
+        let refuse = |message: String| PluginError {
+            message,
+            help: None,
+        };
+        if let Some(wanted) = request.name.as_ref().filter(|w| **w != name) {
+            return Err(refuse(format!(
+                "plugin {} is named `{name}`, not `{wanted}` as its [[plugin]] entry says",
+                request.path.display()
+            )));
+        }
+        match plugins.iter().position(|p| p.manifest.name == name) {
+            Some(at) => match &plugins[at].source {
+                PluginSource::BuiltIn if request.replaces.as_deref() == Some(name.as_str()) => {
+                    plugins[at] = loaded;
+                }
+                PluginSource::BuiltIn => {
+                    return Err(refuse(format!(
+                        "plugin {} is named `{name}`, like the built-in plugin `{name}`: \
+                         to replace the built-in, add `replaces = \"{name}\"` to its [[plugin]] entry",
+                        request.path.display()
+                    )))
+                }
+                PluginSource::Library(first) => {
+                    return Err(refuse(format!(
+                        "plugins {} and {} are both named `{name}`: load only one",
+                        first.display(),
+                        request.path.display()
+                    )))
+                }
+            },
+            None => {
+                if let Some(other) = request.replaces.as_ref().filter(|r| **r != name) {
+                    return Err(refuse(format!(
+                        "plugin {} is named `{name}`, so it cannot replace `{other}`",
+                        request.path.display()
+                    )));
+                }
+                plugins.push(loaded);
+            }
+        }
     }
-    Ok(plugins)
+    Ok(LoadedPlugins { plugins, absent })
+}
+
+/// Refuses a library whose SHA-256 is not the one its config pins.
+fn verify_hash(path: &Path, expected: &str) -> Result<(), PluginError> {
+    use sha2::Digest;
+    let fail = |message: String| PluginError {
+        message,
+        help: None,
+    };
+    let mut file = std::fs::File::open(path)
+        .map_err(|e| fail(format!("cannot read plugin {}: {e}", path.display())))?;
+    let mut hasher = sha2::Sha256::new();
+    std::io::copy(&mut file, &mut hasher)
+        .map_err(|e| fail(format!("cannot read plugin {}: {e}", path.display())))?;
+    let actual: String = hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    if actual != expected {
+        return Err(fail(format!(
+            "plugin {} has SHA-256 {actual}, but its [[plugin]] entry pins {expected}: \
+             it is not the library the config trusts",
+            path.display()
+        )));
+    }
+    Ok(())
 }
 
 fn load_library(path: &Path, verbose: bool) -> Result<LoadedPlugin, PluginError> {
@@ -192,19 +302,16 @@ fn load_library(path: &Path, verbose: bool) -> Result<LoadedPlugin, PluginError>
     })?;
     let source = PluginSource::Library(path.to_path_buf());
     let manifest = read_manifest(&plugin, &source)?;
-    if manifest.name.is_empty() || manifest.name.contains(['/', ' ']) {
+    if let Err(problem) = manifest.check() {
         return Err(PluginError {
-            message: format!(
-                "plugin {} has an invalid name `{}`",
-                path.display(),
-                manifest.name
-            ),
+            message: format!("plugin {} is refused: {problem}", path.display()),
             help: None,
         });
     }
     Ok(LoadedPlugin {
         manifest,
         source,
+        sdk_version: plugin.sdk_version(),
         plugin,
     })
 }

@@ -51,6 +51,7 @@ pub(super) fn convert(
         fix,
         secret,
         severity: chosen,
+        backtrace,
     } = raw;
     let mask = |text: &str| -> String {
         if secret.is_empty() || show_secrets {
@@ -61,6 +62,9 @@ pub(super) fn convert(
     };
     message = mask(&message);
     if rule == PLUGIN_ERROR_RULE {
+        if let Some(backtrace) = backtrace.filter(|_| checks.verbose) {
+            eprintln!("{message}\n{backtrace}");
+        }
         return vec![plugin_error(plugin, &path, message)];
     }
     let severity = match lookup(&rule) {
@@ -298,6 +302,7 @@ pub(super) fn pack_findings(
             fix: Vec::new(),
             secret: found.secret.unwrap_or_default(),
             severity: None,
+            backtrace: None,
         };
         let mut severity = packs.severities[found.rule];
         if found.weak {

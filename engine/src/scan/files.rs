@@ -202,7 +202,7 @@ fn apply_suppressions(
     checks: &Checks<'_>,
     outcome: &mut Outcome,
 ) {
-    let known = |rule: &str| checks.known_rules.contains(rule);
+    let known = |rule: &str| checks.knows(rule);
     for (entry, bytes, _) in contents {
         let Some(suppressions) = crate::scan::suppress::parse(&entry.path, bytes, &known) else {
             continue;

@@ -69,6 +69,9 @@ pub struct Checks<'a> {
     pub show_secrets: bool,
     /// Every rule id the run knows, to check suppressions against.
     pub known_rules: &'a std::collections::HashSet<String>,
+    /// The names of optional plugins whose libraries are missing: their
+    /// rules are neither unknown nor unused in suppressions.
+    pub absent_plugins: &'a [String],
     /// Only repository-level checks (`--repo-only`).
     pub repo_only: bool,
     /// Record what each file looked like when read (`--fix`).
@@ -84,6 +87,25 @@ pub struct Checks<'a> {
     pub timings: bool,
     /// The file classes each plugin or pack rule runs on.
     pub rule_classes: &'a std::collections::HashMap<&'a str, crate::source::classes::Classes>,
+    /// Print a plugin panic's backtrace, when it sent one (`--verbose`).
+    pub verbose: bool,
     /// Told of each batch of files done (the progress bar).
     pub progress: Option<&'a (dyn Fn(usize) + Sync)>,
+}
+
+impl Checks<'_> {
+    /// What the run knows of `rule`, for suppressions.
+    pub fn knows(&self, rule: &str) -> crate::scan::suppress::Known {
+        use crate::scan::suppress::Known;
+        if self.known_rules.contains(rule) {
+            Known::Yes
+        } else if rule
+            .split_once('/')
+            .is_some_and(|(plugin, _)| self.absent_plugins.iter().any(|p| p == plugin))
+        {
+            Known::Absent
+        } else {
+            Known::No
+        }
+    }
 }

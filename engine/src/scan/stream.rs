@@ -459,7 +459,7 @@ fn check_piece(
         f.fixable = false;
         f.end_line >= first_new_line
     });
-    let known = |rule: &str| checks.known_rules.contains(rule);
+    let known = |rule: &str| checks.knows(rule);
     done.suppressions =
         crate::scan::suppress::parse_from(&entry.path, &piece.bytes, &known, piece.first_line);
     done

@@ -151,8 +151,20 @@ fn rule_tokens(rest: &[u8]) -> Vec<String> {
     tokens
 }
 
+/// What a run knows of a rule id a comment names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Known {
+    /// A rule of a loaded plugin or pack.
+    Yes,
+    /// No rule of that id: the comment is reported as invalid.
+    No,
+    /// A rule of an optional plugin whose library is not installed here:
+    /// the comment is neither invalid nor unused.
+    Absent,
+}
+
 /// Finds the markers in a file; `None` when it has none (nearly every file).
-pub fn parse(path: &str, bytes: &[u8], known: &dyn Fn(&str) -> bool) -> Option<Suppressions> {
+pub fn parse(path: &str, bytes: &[u8], known: &dyn Fn(&str) -> Known) -> Option<Suppressions> {
     parse_from(path, bytes, known, 1)
 }
 
@@ -162,7 +174,7 @@ pub fn parse(path: &str, bytes: &[u8], known: &dyn Fn(&str) -> bool) -> Option<S
 pub fn parse_from(
     path: &str,
     bytes: &[u8],
-    known: &dyn Fn(&str) -> bool,
+    known: &dyn Fn(&str) -> Known,
     first_line: u32,
 ) -> Option<Suppressions> {
     let finder = memchr::memmem::Finder::new(MARKER);
@@ -209,7 +221,7 @@ pub fn parse_from(
         let text = format!("{marker} {}", tokens.join(","));
         let named_known = tokens
             .iter()
-            .any(|t| t.contains(['*', '?', '[', '{']) || known(t));
+            .any(|t| t.contains(['*', '?', '[', '{']) || known(t) == Known::Yes);
         let mut patterns = Vec::new();
         for token in tokens {
             let pattern = if token.contains(['*', '?', '[', '{']) {
@@ -223,7 +235,7 @@ pub fn parse_from(
                     }
                 }
             } else {
-                if !known(&token) {
+                if known(&token) == Known::No {
                     found
                         .problems
                         .push(problem(format!("unknown rule `{token}` in {marker}")));
@@ -275,8 +287,27 @@ mod tests {
         f
     }
 
-    fn known(rule: &str) -> bool {
-        ["text/bom", "text/trailing-whitespace", "secrets/github-pat"].contains(&rule)
+    fn known(rule: &str) -> Known {
+        if ["text/bom", "text/trailing-whitespace", "secrets/github-pat"].contains(&rule) {
+            Known::Yes
+        } else if rule.starts_with("acme/") {
+            Known::Absent
+        } else {
+            Known::No
+        }
+    }
+
+    #[test]
+    fn an_absent_optional_plugins_rule_is_neither_unknown_nor_unused() {
+        let s = parse(
+            "a.rs",
+            b"x # ward:ignore acme/no-fixme
+",
+            &known,
+        )
+        .unwrap();
+        assert!(s.problems.is_empty());
+        assert!(s.unused("a.rs").is_empty());
     }
 
     #[test]

@@ -5,7 +5,8 @@
 //! `FAULTY_TOUCH` on disk, as an editor would while ward runs, and reports
 //! 20,000 findings for a file containing `FAULTY_FLOOD`, and a message made of
 //! every character some output format must escape for a file containing
-//! `FAULTY_HOSTILE`.
+//! `FAULTY_HOSTILE`. With `WARD_TEST_FAULTY_FOREIGN_RULE` set, its manifest
+//! declares a rule outside its name.
 
 use ward_plugin_sdk::{
     export_plugin, File, Finding, Manifest, PluginConfig, RuleInfo, Severity, Span, Validator,
@@ -34,7 +35,15 @@ impl Validator for Faulty {
                 tally_by_directory: false,
                 classes: Vec::new(),
                 off_by_default: false,
-            }],
+            }]
+            .into_iter()
+            // A manifest the engine must refuse, on demand of the test
+            // that shows it does.
+            .chain(
+                std::env::var_os("WARD_TEST_FAULTY_FOREIGN_RULE")
+                    .map(|_| RuleInfo::new("team/x", "foreign", Severity::Warning, "")),
+            )
+            .collect(),
         }
     }
 
