@@ -102,29 +102,59 @@ struct Guarded<V> {
     name: String,
 }
 
-impl<V: Validator> Guarded<V> {
-    fn panic_finding(&self, path: &str, payload: &(dyn std::any::Any + Send)) -> FindingFfi {
-        let (location, backtrace) = LAST_PANIC
-            .with(|last| last.borrow_mut().take())
-            .unwrap_or_default();
-        let at = location.map(|l| format!(" at {l}")).unwrap_or_default();
-        let mut ffi = to_ffi(
-            Finding::new(
-                PLUGIN_ERROR_RULE,
-                format!(
-                    "plugin `{}` panicked{at}: {}",
-                    self.name,
-                    panic_message(payload)
-                ),
-            )
-            .in_path(path),
-        );
-        if let Some(backtrace) = backtrace {
-            ffi.extra = serde_json::json!({ "backtrace": backtrace })
-                .to_string()
-                .into();
-        }
-        ffi
+/// The finding a panic in plugin `name` becomes.
+fn panic_finding(name: &str, path: &str, payload: &(dyn std::any::Any + Send)) -> FindingFfi {
+    let (location, backtrace) = LAST_PANIC
+        .with(|last| last.borrow_mut().take())
+        .unwrap_or_default();
+    let at = location.map(|l| format!(" at {l}")).unwrap_or_default();
+    let mut ffi = to_ffi(
+        Finding::new(
+            PLUGIN_ERROR_RULE,
+            format!("plugin `{name}` panicked{at}: {}", panic_message(payload)),
+        )
+        .in_path(path),
+    );
+    if let Some(backtrace) = backtrace {
+        ffi.extra = serde_json::json!({ "backtrace": backtrace })
+            .to_string()
+            .into();
+    }
+    ffi
+}
+
+/// Runs `check_file` on one file behind the panic guard: each panic is
+/// pinned on the file that caused it. The engine and the testing helpers
+/// both come through here.
+pub(crate) fn guard_file<V: Validator>(
+    validator: &V,
+    name: &str,
+    file: &File<'_>,
+    found: &mut Vec<Finding>,
+    out: &mut Vec<FindingFfi>,
+) {
+    found.clear();
+    match catch_unwind(AssertUnwindSafe(|| validator.check_file(file, found))) {
+        Ok(()) => out.extend(found.drain(..).map(|mut f| {
+            if f.path.is_empty() {
+                f.path = file.path.to_string();
+            }
+            to_ffi(f)
+        })),
+        Err(payload) => out.push(panic_finding(name, file.path, &*payload)),
+    }
+}
+
+/// Runs `check_repo` behind the panic guard.
+pub(crate) fn guard_repo<V: Validator>(
+    validator: &V,
+    name: &str,
+    repo: &Repo<'_>,
+) -> Vec<FindingFfi> {
+    let mut found = Vec::new();
+    match catch_unwind(AssertUnwindSafe(|| validator.check_repo(repo, &mut found))) {
+        Ok(()) => found.into_iter().map(to_ffi).collect(),
+        Err(payload) => vec![panic_finding(name, "", &*payload)],
     }
 }
 
@@ -165,19 +195,9 @@ impl<V: Validator> ValidatorFfi for Guarded<V> {
                 is_binary: input.is_binary,
                 mode: input.mode,
             };
-            found.clear();
-            // One guard per file, so a panic is pinned on the file that caused it.
-            match catch_unwind(AssertUnwindSafe(|| {
-                self.validator.check_file(&file, &mut found)
-            })) {
-                Ok(()) => out.extend(found.drain(..).map(|mut f| {
-                    if f.path.is_empty() {
-                        f.path = file.path.to_string();
-                    }
-                    to_ffi(f)
-                })),
-                Err(payload) => out.push(self.panic_finding(file.path, &*payload)),
-            }
+            let mut done = Vec::new();
+            guard_file(&self.validator, &self.name, &file, &mut found, &mut done);
+            out.extend(done);
         }
         out
     }
@@ -210,12 +230,6 @@ impl<V: Validator> ValidatorFfi for Guarded<V> {
                 .collect(),
             &read,
         );
-        let mut found = Vec::new();
-        match catch_unwind(AssertUnwindSafe(|| {
-            self.validator.check_repo(&repo, &mut found)
-        })) {
-            Ok(()) => found.into_iter().map(to_ffi).collect(),
-            Err(payload) => RVec::from(vec![self.panic_finding("", &*payload)]),
-        }
+        RVec::from(guard_repo(&self.validator, &self.name, &repo))
     }
 }

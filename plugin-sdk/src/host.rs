@@ -261,8 +261,19 @@ pub struct Reported {
     pub backtrace: Option<String>,
 }
 
+/// Where a finding a plugin placed at `line:column` (1-based) is shown in
+/// the file `lines` indexes: the place itself when it is inside the file,
+/// else the nearest place that is. The engine reports a plugin's place
+/// outside its file as the plugin's error; the testing helpers fail the
+/// test.
+pub fn clamp_position(lines: &crate::LineIndex<'_>, line: u32, column: u32) -> (u32, u32) {
+    let line = line.min(lines.line_count());
+    let width = u32::try_from(crate::char_count(lines.line(line))).unwrap_or(u32::MAX);
+    (line, column.clamp(1, width.saturating_add(1)))
+}
+
 impl Reported {
-    fn from_ffi(ffi: FindingFfi) -> Self {
+    pub(crate) fn from_ffi(ffi: FindingFfi) -> Self {
         Reported {
             rule: ffi.rule.into_string(),
             path: ffi.path.into_string(),

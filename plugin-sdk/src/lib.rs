@@ -1,17 +1,10 @@
-//! # ward-plugin-sdk
-//!
-//! The only contract between the ward engine and its validator plugins.
-//!
-//! A plugin implements [`Validator`] with plain Rust types; [`export_plugin!`]
-//! turns it into a `cdylib` the engine can load, and wraps every entry point in
-//! `catch_unwind` so a panic becomes a finding instead of an abort. Built-in
-//! plugins implement the very same trait and reach the engine through the very
-//! same root module ([`module`]), so there is one code path after construction.
-//!
-//! See the README beside this crate for a walk-through.
+// The README is the crate's documentation, and every Rust block in it is a
+// doctest: what it shows compiles.
+#![doc = include_str!("../README.md")]
 #![deny(missing_docs)]
 
 pub mod abi;
+pub mod fix;
 mod glue;
 pub mod host;
 pub mod position;
@@ -129,6 +122,31 @@ pub struct Manifest {
 }
 
 impl Manifest {
+    /// A manifest of plugin `name` at `version` with `rules` (see
+    /// [`Manifest::description`]).
+    ///
+    /// ```
+    /// use ward_plugin_sdk::{Manifest, RuleInfo, Severity};
+    /// let rules = vec![RuleInfo::new("acme/x", "x", Severity::Warning, "")];
+    /// let manifest = Manifest::new("acme", "0.1.0", rules).description("Acme's checks");
+    /// assert_eq!(manifest.check(), Ok(()));
+    /// ```
+    pub fn new(name: &str, version: &str, rules: Vec<RuleInfo>) -> Self {
+        Manifest {
+            name: name.into(),
+            version: version.into(),
+            description: String::new(),
+            rules,
+        }
+    }
+
+    /// Sets the one line `ward plugins` shows about the plugin.
+    #[must_use]
+    pub fn description(mut self, description: &str) -> Self {
+        self.description = description.into();
+        self
+    }
+
     /// What a host refuses in a manifest, as one line: a name that is not
     /// lowercase letters, digits, `-` and `_`; a rule id that does not start
     /// with `<name>/` or that repeats. The engine runs it on every plugin it
@@ -380,6 +398,20 @@ pub struct File<'a> {
     pub is_binary: bool,
     /// Unix permission bits (executable bits from the git index when tracked).
     pub mode: u32,
+}
+
+impl<'a> File<'a> {
+    /// The content as text, if it is UTF-8 (a binary file, or text in
+    /// another encoding, is `None`).
+    pub fn text(&self) -> Option<&'a str> {
+        std::str::from_utf8(self.bytes).ok()
+    }
+
+    /// The file's lines, to turn byte offsets into the 1-based line and
+    /// column spans findings carry ([`LineIndex::span`]).
+    pub fn lines(&self) -> LineIndex<'a> {
+        LineIndex::new(self.bytes)
+    }
 }
 
 /// A 1-based line and column (in characters) range of a file.

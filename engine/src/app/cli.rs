@@ -42,6 +42,10 @@ pub enum Command {
     Check(CheckArgs),
     /// List the loaded plugins.
     Plugins(ListArgs),
+    /// Make a new plugin: `ward plugin new NAME` writes a crate that builds
+    /// and loads before any edit.
+    #[command(subcommand)]
+    Plugin(super::plugin_new::PluginCommand),
     /// List every rule with its default severity and summary.
     ///
     /// `--format markdown --output docs/rules` writes the rule reference:

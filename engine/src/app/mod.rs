@@ -12,6 +12,7 @@ mod init;
 mod install_hook;
 mod merge;
 mod output;
+pub mod plugin_new;
 mod plugins;
 mod progress;
 mod report;
@@ -52,6 +53,7 @@ where
     let result = match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Plugins(args) => plugins::run(&args),
+        Command::Plugin(command) => plugin_new::run(&command),
         Command::Rules(args) => rules::run(&args),
         Command::TestRules(args) => test_rules::run(&args),
         Command::Import(ImportCommand::Gitleaks(args)) => import::gitleaks(&args),

@@ -31,59 +31,14 @@ fn skipped(path: &str, why: String) -> Finding {
     Finding::engine(FIX_SKIPPED, Severity::Warning, path, why)
 }
 
-/// The edits of one file, sorted, and how many findings they fix. A finding
-/// whose edits overlap an earlier finding's is left out whole (it stays
-/// reported), never applied in part.
+/// The edits of one file's findings, as the SDK plans them (the testing
+/// helpers plugin authors use apply the same plan).
 fn plan(findings: &[&Finding]) -> (Vec<Edit>, usize) {
-    let mut dropped = std::collections::HashSet::new();
-    loop {
-        let mut edits: Vec<(&Edit, usize)> = findings
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| !dropped.contains(i))
-            .flat_map(|(i, f)| f.fix.iter().map(move |e| (e, i)))
-            .collect();
-        edits.sort_by_key(|(e, i)| (e.start, e.end, *i));
-        edits.dedup_by(|(a, _), (b, _)| a == b);
-        let mut conflict = None;
-        let mut end = 0usize;
-        for (k, (edit, finding)) in edits.iter().enumerate() {
-            let inserts_twice = edit.start == edit.end
-                && k > 0
-                && edits[k - 1].0.start == edit.start
-                && edits[k - 1].0.end == edit.end;
-            if edit.start > edit.end || (k > 0 && edit.start < end) || inserts_twice {
-                conflict = Some(*finding);
-                break;
-            }
-            end = end.max(edit.end);
-        }
-        match conflict {
-            Some(finding) => {
-                dropped.insert(finding);
-            }
-            None => {
-                let kept = edits.into_iter().map(|(e, _)| e.clone()).collect();
-                return (kept, findings.len() - dropped.len());
-            }
-        }
-    }
+    let fixes: Vec<&[Edit]> = findings.iter().map(|f| f.fix.as_slice()).collect();
+    ward_plugin_sdk::fix::plan(&fixes)
 }
 
-fn apply(bytes: &[u8], edits: &[Edit]) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut at = 0;
-    for edit in edits {
-        if edit.end > bytes.len() || edit.start < at {
-            return None;
-        }
-        out.extend_from_slice(&bytes[at..edit.start]);
-        out.extend_from_slice(edit.replacement.as_bytes());
-        at = edit.end;
-    }
-    out.extend_from_slice(&bytes[at..]);
-    Some(out)
-}
+use ward_plugin_sdk::fix::apply;
 
 /// Temporary files of a fix start with this and the writing process's id.
 const TEMP_PREFIX: &str = ".ward-fix-";

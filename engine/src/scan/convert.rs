@@ -92,8 +92,8 @@ pub(super) fn convert(
     let mut anchor = secret.clone();
     if let Some(lines) = lines.filter(|_| line > 0) {
         let last = lines.line_count();
-        let clamped_line = line.min(last);
-        let clamped_column = column.clamp(1, char_len(lines.line(clamped_line)) + 1);
+        let (clamped_line, clamped_column) =
+            ward_plugin_sdk::host::clamp_position(lines, line, column);
         if clamped_line != line || clamped_column != column {
             out.push(plugin_error(
                 plugin,

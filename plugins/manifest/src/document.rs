@@ -3,6 +3,7 @@
 
 use std::cell::OnceCell;
 
+use ward_plugin_sdk::host::clamp_position;
 use ward_plugin_sdk::{LineIndex, Span};
 
 use crate::{json, xml, yaml};
@@ -81,7 +82,28 @@ impl<'a> Document<'a> {
     }
 
     fn parsed(&self) -> &Parsed {
-        self.parsed.get_or_init(|| self.parse())
+        self.parsed.get_or_init(|| {
+            let mut parsed = self.parse();
+            // A parser may place an error past the end of the file (YAML's
+            // "unexpected end" one column into the empty last line): shown
+            // at the nearest place in the file instead.
+            let lines = LineIndex::new(self.bytes);
+            let clamp = |span: &mut Span| {
+                let (line, column) = clamp_position(&lines, span.line, span.column);
+                let (_, end_column) = clamp_position(&lines, line, column.saturating_add(1));
+                *span = Span {
+                    line,
+                    column,
+                    end_line: line,
+                    end_column,
+                };
+            };
+            match &mut parsed {
+                Parsed::Invalid(found) => found.iter_mut().for_each(|(_, span)| clamp(span)),
+                Parsed::Valid(found) => found.iter_mut().for_each(|(_, span)| clamp(span)),
+            }
+            parsed
+        })
     }
 
     fn parse(&self) -> Parsed {

@@ -1,0 +1,2 @@
+pub mod changelog;
+pub mod tab_indent;
