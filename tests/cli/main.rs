@@ -27,6 +27,7 @@ mod plugins;
 mod registry;
 #[path = "../reliability/mod.rs"]
 mod reliability;
+mod sdk;
 mod secrets;
 mod snapshots;
 mod support;
