@@ -34,6 +34,11 @@ fn plugins_command_lists_the_loaded_library() {
             .as_str()
         )
     );
+    let version = ward(repo.path(), &["--version"]).output().unwrap();
+    assert_eq!(
+        String::from_utf8(version.stdout).unwrap(),
+        format!("{}\n", stdout.lines().next().unwrap())
+    );
     assert!(
         stdout.contains("text 0.1.0 (built-in, ward-plugin-sdk 1.1.0, 7 rules)"),
         "{stdout}"
