@@ -20,6 +20,7 @@ mod inputs;
 mod large_files;
 mod layout;
 mod output;
+mod packaging;
 mod packs;
 mod plugin_loading;
 mod plugin_set;

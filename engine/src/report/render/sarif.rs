@@ -84,7 +84,7 @@ pub fn render(report: &Report<'_>) -> serde_json::Result<String> {
                     "name": "ward",
                     "version": env!("CARGO_PKG_VERSION"),
                     "semanticVersion": env!("CARGO_PKG_VERSION"),
-                    "informationUri": "https://example.invalid/ward",
+                    "informationUri": "https://crates.io/crates/ward-check",
                     "rules": rules,
                 }
             },
