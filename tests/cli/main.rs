@@ -19,6 +19,7 @@ mod hooks;
 mod inputs;
 mod large_files;
 mod layout;
+mod nested;
 mod output;
 mod packaging;
 mod packs;

@@ -69,6 +69,10 @@ pub enum Command {
     InstallHook(InstallHookArgs),
     /// Show a rule's documentation, with a bad and a good example.
     Explain(ExplainArgs),
+    /// Show which configs apply to a file (the repository's ward.toml and
+    /// those of the directories above the file), and where each rule
+    /// severity and plugin setting there comes from.
+    ExplainConfig(ExplainConfigArgs),
     /// Combine JSON or SARIF reports (shards of one repository, or many
     /// repositories) into one: counts add up, repository names are kept, no
     /// finding is lost or duplicated.
@@ -553,4 +557,14 @@ pub enum Color {
     Always,
     /// Never color.
     Never,
+}
+
+/// `ward explain-config` options.
+#[derive(Debug, Args)]
+pub struct ExplainConfigArgs {
+    /// A file or directory of the repository.
+    pub path: PathBuf,
+
+    #[command(flatten)]
+    pub plugin: PluginArgs,
 }

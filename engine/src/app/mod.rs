@@ -6,11 +6,13 @@ mod baseline;
 mod check;
 pub mod cli;
 mod explain;
+mod explain_config;
 mod history;
 mod import;
 mod init;
 mod install_hook;
 mod merge;
+mod nested;
 mod output;
 pub mod plugin_new;
 mod plugins;
@@ -61,6 +63,7 @@ where
         Command::Init(args) => init::run(&args),
         Command::InstallHook(args) => install_hook::run(&args),
         Command::Explain(args) => explain::run(&args),
+        Command::ExplainConfig(args) => explain_config::run(&args),
         Command::Merge(args) => merge::run(&args),
         Command::Score(args) => score::run(&args),
         Command::Report(args) => report::run(&args),

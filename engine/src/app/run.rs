@@ -74,14 +74,12 @@ pub(super) fn scan_repository(
     } else {
         resolved_root(&start)
     };
-    if args.plugin.config.is_none() {
-        same_config_for_all(&args.paths)?;
-    }
-    let mut config = resolve_config(&args.plugin, &start)?;
-    let loaded = load_all(&args.plugin, &config)?;
+    // The repository's config; configs below it apply to their subtrees.
+    let mut config = resolve_config(&args.plugin, &root)?;
+    let mut loaded = load_all(&args.plugin, &config)?;
     switch_off_defaults(&mut config, &loaded.registry);
-    let active = host::activate(&loaded.plugins, &config, &root)?;
-    let active_packs = packs::activate(&loaded.packs, &config);
+    let mut active = host::activate(&loaded.plugins, &config, &root)?;
+    let mut active_packs = packs::activate(&loaded.packs, &config);
     let baseline = if options.use_baseline {
         load_baseline(options.baseline, &config, &root)?
     } else {
@@ -120,10 +118,33 @@ pub(super) fn scan_repository(
             let scope_name = args.shard.map(|s| s.to_string()).unwrap_or_default();
             Some(cache::Cache::open(dir, &root, &scope_name, key))
         });
-        let tree = walk_tree(args, &root, &config, walk);
+        let tree = walk_paths(args, &root, &config, walk);
         (tree, opening.join().ok().flatten())
     });
-    let tree = tree?;
+    let mut tree = tree?;
+    let nested = args.plugin.config.is_none()
+        && super::nested::attach(
+            &mut config,
+            &mut tree,
+            &root,
+            &args.paths,
+            &loaded.registry,
+            args.plugin.verbose,
+        )?;
+    if nested {
+        // Their packs, rules and plugin settings make other instances and
+        // another cache key.
+        packs::load_nested(&config, &mut loaded.packs)?;
+        loaded.registry = Registry::new(host::registered(&loaded.plugins, &loaded.packs))?;
+        active = host::activate(&loaded.plugins, &config, &root)?;
+        active_packs = packs::activate(&loaded.packs, &config);
+        if let (Some(dir), true) = (&cache_dir, cache.is_some()) {
+            let scope_name = args.shard.map(|s| s.to_string()).unwrap_or_default();
+            let key = self::cache_key(&config, &active, &loaded.packs);
+            cache = Some(cache::Cache::open(dir, &root, &scope_name, key));
+        }
+    }
+    finish_tree(&mut tree, args, &root, &config);
     let changed = match &args.diff_base {
         Some(reference) => Some(source::diffbase::changes(&root, reference, args.staged)?),
         None => None,
@@ -279,36 +300,35 @@ pub(super) fn rule_classes(
         .collect()
 }
 
-/// The tree to check: the staged index, or the walked paths with git's
-/// executable bits.
-fn walk_tree(
-    args: &ScanArgs,
-    root: &Path,
-    config: &Config,
-    walk: source::WalkOptions,
-) -> miette::Result<source::Tree> {
-    let mut tree = walk_paths(args, root, config, walk)?;
+/// The classes of the walked (or staged) tree's files: the configs',
+/// `.gitattributes`, and vendored files left out unless included.
+fn finish_tree(tree: &mut source::Tree, args: &ScanArgs, root: &Path, config: &Config) {
     let include_vendored = args.include_vendored || config.include_vendored == Some(true);
-    apply_config_classes(&mut tree, config);
-    apply_gitattributes(&mut tree, root, args.staged);
+    apply_config_classes(tree, config);
+    apply_gitattributes(tree, root, args.staged);
     if !include_vendored {
         tree.entries
             .retain(|e| !e.forced.set.contains(source::classes::Classes::VENDORED));
     }
-    Ok(tree)
 }
 
 /// Gives each file the classes the config's `[classes]` globs give it, in
 /// the config's order (a later `text` glob takes them away again).
 pub(super) fn apply_config_classes(tree: &mut source::Tree, config: &Config) {
     use source::classes::{Classes, Forced};
-    if config.classes.is_empty() {
+    let nested = &config.nested;
+    if config.classes.is_empty() && nested.layers.iter().all(|l| l.config.classes.is_empty()) {
         return;
     }
     for entry in &mut tree.entries {
-        for globs in config
-            .classes
-            .iter()
+        let chain = nested.chain(&entry.path);
+        let configs = chain
+            .inherits_root
+            .then_some(config)
+            .into_iter()
+            .chain(chain.layers().map(|l| &l.config));
+        for globs in configs
+            .flat_map(|c| c.classes.iter())
             .filter(|g| g.files.is_match(&entry.path))
         {
             let said = match Classes::named(globs.class) {
@@ -445,49 +465,6 @@ fn walk_paths(
     Ok(tree)
 }
 
-/// Everything that decides a file's findings, hashed: a cache entry made
-/// under another key is never used.
-/// A commit hook passes a batch of files, and the run takes its config
-/// from the first one's directory: a `ward.toml` planted deeper in the tree
-/// (`"secrets/*" = "off"`) must not then switch checks off for unrelated
-/// files of the batch. Until configs apply per directory, a batch whose
-/// files would find different configs is refused.
-fn same_config_for_all(paths: &[std::path::PathBuf]) -> miette::Result<()> {
-    let mut found: Vec<(Option<std::path::PathBuf>, &std::path::Path)> = Vec::new();
-    for path in paths {
-        let abs = source::absolute(path);
-        let dir = if abs.is_dir() {
-            abs.clone()
-        } else {
-            abs.parent().map_or(abs.clone(), Path::to_path_buf)
-        };
-        let config = crate::config::discover::discover(&dir);
-        if !found.iter().any(|(c, _)| *c == config) {
-            found.push((config, path));
-        }
-    }
-    if found.len() < 2 {
-        return Ok(());
-    }
-    let shown: Vec<String> = found
-        .iter()
-        .map(|(config, path)| {
-            format!(
-                "{} uses {}",
-                path.display(),
-                config
-                    .as_ref()
-                    .map_or_else(|| "no config".to_string(), |c| c.display().to_string())
-            )
-        })
-        .collect();
-    Err(miette::miette!(
-        help = "check them in separate runs (one per directory with its own ward.toml), or name one config with --config",
-        "the files given find different configs: {}",
-        shown.join("; ")
-    ))
-}
-
 /// The most worker threads `-j` gets: four per core, at most 256.
 fn max_threads() -> usize {
     std::thread::available_parallelism()
@@ -527,6 +504,8 @@ fn environment(tree: &source::Tree, root: &Path) -> String {
     source::digest::key_of(&refs)
 }
 
+/// Everything that decides a file's findings, hashed: a cache entry made
+/// under another key is never used.
 pub(super) fn cache_key(
     config: &Config,
     plugins: &[host::ActivePlugin],
@@ -534,6 +513,12 @@ pub(super) fn cache_key(
 ) -> String {
     let mut parts: Vec<Vec<u8>> = vec![env!("CARGO_PKG_VERSION").as_bytes().to_vec()];
     parts.extend(config.texts.iter().map(|t| t.as_bytes().to_vec()));
+    parts.extend(
+        config
+            .nested
+            .texts()
+            .map(|(dir, text)| format!("{dir}\n{text}").into_bytes()),
+    );
     for plugin in plugins {
         parts.push(plugin.identity.as_bytes().to_vec());
         if let Some(path) = &plugin.library {

@@ -105,11 +105,26 @@ pub(super) fn switch_off_defaults(config: &mut Config, registry: &Registry) {
     }
 }
 
-/// The directory a check starts from: the first path, or its parent if it is a file.
+/// The directory a check starts from: the directory all paths share (a
+/// path's own directory if it is a file), so that a commit hook's batch
+/// finds the same repository whichever file comes first.
 pub(super) fn start_dir(paths: &[PathBuf]) -> PathBuf {
-    let first = paths
-        .first()
-        .map_or_else(|| PathBuf::from("."), Clone::clone);
+    let mut dirs = paths.iter().map(|p| start_dir_of(p));
+    let Some(mut common) = dirs.next() else {
+        return start_dir_of(Path::new("."));
+    };
+    for dir in dirs {
+        while !dir.starts_with(&common) {
+            if !common.pop() {
+                break;
+            }
+        }
+    }
+    common
+}
+
+fn start_dir_of(first: &Path) -> PathBuf {
+    let first = first.to_path_buf();
     // Lexically: a path through a symlinked directory (`linkdir/f` with
     // `linkdir -> /elsewhere`) must not make `/elsewhere` the repository.
     let lexical = std::env::current_dir()

@@ -2,8 +2,11 @@
 
 pub mod discover;
 pub mod error;
+pub mod layers;
+pub mod nested;
 pub mod plugins;
 pub mod policy;
+mod raw;
 pub mod read;
 pub mod score;
 pub mod shipped;
@@ -13,7 +16,6 @@ use std::path::{Path, PathBuf};
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use miette::NamedSource;
-use serde::Deserialize;
 use toml::Spanned;
 
 use ward_plugin_sdk::Severity;
@@ -28,56 +30,6 @@ pub const CONFIG_NAMES: &[&str] = &["ward.toml", ".ward.toml"];
 /// Files above this size are skipped with an info finding unless configured.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 50 * 1024 * 1024;
 
-/// The raw file, as serde sees it.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-struct RawConfig {
-    #[serde(default)]
-    exclude: Vec<Spanned<String>>,
-    #[serde(default)]
-    rules: BTreeMap<String, Spanned<String>>,
-    #[serde(default)]
-    plugins: BTreeMap<String, toml::Value>,
-    #[serde(default)]
-    plugin: Vec<plugins::RawPluginEntry>,
-    #[serde(default)]
-    max_file_size: Option<Spanned<toml::Value>>,
-    #[serde(default)]
-    packs: Vec<Spanned<String>>,
-    #[serde(default)]
-    extends: Vec<Spanned<String>>,
-    #[serde(default)]
-    baseline: Option<Spanned<String>>,
-    #[serde(default)]
-    overrides: Vec<RawOverride>,
-    #[serde(default)]
-    score: Option<ScoreConfig>,
-    #[serde(default)]
-    include_vendored: Option<bool>,
-    #[serde(default)]
-    classes: RawClasses,
-}
-
-/// `[classes]`: globs that give files a class, over what ward decides
-/// from their paths and content (`.gitattributes` still have the last word).
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-struct RawClasses {
-    #[serde(default)]
-    binary: Vec<Spanned<String>>,
-    #[serde(default)]
-    generated: Vec<Spanned<String>>,
-    #[serde(default)]
-    vendored: Vec<Spanned<String>>,
-    #[serde(default)]
-    test_fixture: Vec<Spanned<String>>,
-    #[serde(default)]
-    documentation: Vec<Spanned<String>>,
-    /// Plain text whatever ward would decide: no class at all.
-    #[serde(default)]
-    text: Vec<Spanned<String>>,
-}
-
 /// Globs of `[classes]`, per class name (`text`: plain text, no class).
 #[derive(Debug, Clone)]
 pub struct ClassGlobs {
@@ -85,14 +37,6 @@ pub struct ClassGlobs {
     pub class: &'static str,
     /// The files it is given to.
     pub files: GlobSet,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawOverride {
-    files: Vec<Spanned<String>>,
-    #[serde(default)]
-    rules: BTreeMap<String, Spanned<String>>,
 }
 
 /// `[[overrides]]`: rule severities for the files some globs match.
@@ -138,6 +82,25 @@ pub struct Config {
     pub include_vendored: Option<bool>,
     /// `[classes]`, later configs after earlier ones.
     pub classes: Vec<ClassGlobs>,
+    /// `root = true`: a nested config that inherits nothing from above.
+    pub root: bool,
+    /// The configs in subdirectories of the checked tree, each for its
+    /// subtree (empty until the tree is walked; see [`nested`]).
+    pub nested: layers::Nested<Config>,
+}
+
+impl layers::LayerConfig for Config {
+    fn is_root(&self) -> bool {
+        self.root
+    }
+
+    fn excludes(&self, path: &str) -> bool {
+        self.exclude.is_match(path)
+    }
+
+    fn texts(&self) -> &[String] {
+        &self.texts
+    }
 }
 
 impl Config {
@@ -166,14 +129,16 @@ impl Config {
 
     /// The severity of `rule` for the file at `path` (`None`: off there).
     /// `[rules]` first, then every matching `[[overrides]]` in order.
+    /// Nested configs apply after it, the outermost first: a nearer
+    /// config's `[rules]` and overrides win.
     pub fn severity(&self, rule: &str, path: &str, default: Severity) -> Option<Severity> {
-        let mut level = self.rules.level(rule);
-        for o in &self.overrides {
-            if o.files.is_match(path) {
-                if let Some(l) = o.rules.level(rule) {
-                    level = Some(l);
-                }
-            }
+        let mut level = None;
+        let chain = self.nested.chain(path);
+        if chain.inherits_root {
+            self.levels(rule, path, &mut level);
+        }
+        for layer in chain.layers() {
+            layer.config.levels(rule, path, &mut level);
         }
         match level.unwrap_or(Level::On(default)) {
             Level::Off => None,
@@ -181,18 +146,37 @@ impl Config {
         }
     }
 
+    /// `[rules]`, then each matching override, over `level`.
+    pub fn levels(&self, rule: &str, path: &str, level: &mut Option<Level>) {
+        if let Some(l) = self.rules.level(rule) {
+            *level = Some(l);
+        }
+        for o in &self.overrides {
+            if o.files.is_match(path) {
+                if let Some(l) = o.rules.level(rule) {
+                    *level = Some(l);
+                }
+            }
+        }
+    }
+
     /// Whether `rule` is on for some file: plugins must then run it.
     pub fn enabled_anywhere(&self, rule: &str) -> bool {
-        let base = !matches!(self.rules.level(rule), Some(Level::Off));
-        base || self
-            .overrides
-            .iter()
-            .any(|o| matches!(o.rules.level(rule), Some(Level::On(_))))
+        let on = |config: &Config| {
+            !matches!(config.rules.level(rule), Some(Level::Off))
+                || config
+                    .overrides
+                    .iter()
+                    .any(|o| matches!(o.rules.level(rule), Some(Level::On(_))))
+        };
+        on(self) || self.nested.layers.iter().any(|l| on(&l.config))
     }
 
     /// Every rule pattern of `[rules]` and the overrides, for typo warnings.
     pub fn policies(&self) -> impl Iterator<Item = &RulePolicy> {
-        std::iter::once(&self.rules).chain(self.overrides.iter().map(|o| &o.rules))
+        std::iter::once(self)
+            .chain(self.nested.layers.iter().map(|l| &l.config))
+            .flat_map(|c| std::iter::once(&c.rules).chain(c.overrides.iter().map(|o| &o.rules)))
     }
 
     /// Layers `later` over `self`: lists add up, tables and single values
@@ -272,12 +256,20 @@ impl Default for Config {
             score: ScoreConfig::default(),
             include_vendored: None,
             classes: Vec::new(),
+            root: false,
+            nested: layers::Nested::default(),
         }
     }
 }
 
 /// Parses config text; `name` is shown in diagnostics, `dir` anchors relative paths.
 pub fn parse(text: &str, name: &str, dir: &Path) -> Result<Config, Box<ConfigError>> {
+    parse_in(text, name, dir, "")
+}
+
+/// [`parse`] for a config whose globs are relative to the repository
+/// directory `prefix` (`"sub/dir/"`; empty at the root).
+fn parse_in(text: &str, name: &str, dir: &Path, prefix: &str) -> Result<Config, Box<ConfigError>> {
     let shown: std::sync::Arc<str> = read::shown_source(text).into();
     let src = NamedSource::new(name, shown.to_string());
     let source_name: std::sync::Arc<str> = name.into();
@@ -286,7 +278,7 @@ pub fn parse(text: &str, name: &str, dir: &Path) -> Result<Config, Box<ConfigErr
         text: shown.clone(),
         span: span.into(),
     };
-    let raw: RawConfig = toml::from_str(text).map_err(|e| {
+    let mut raw: raw::RawConfig = toml::from_str(text).map_err(|e| {
         let span = e.span().unwrap_or(0..0);
         Box::new(ConfigError {
             message: shipped::mask_secrets(&format!("invalid config: {}", e.message().trim_end())),
@@ -299,6 +291,9 @@ pub fn parse(text: &str, name: &str, dir: &Path) -> Result<Config, Box<ConfigErr
         })
     })?;
 
+    if !prefix.is_empty() {
+        raw::scope_globs(&mut raw, prefix, &at)?;
+    }
     let mut exclude_patterns = Vec::new();
     for pattern in &raw.exclude {
         Glob::new(pattern.get_ref()).map_err(|e| {
@@ -422,6 +417,8 @@ pub fn parse(text: &str, name: &str, dir: &Path) -> Result<Config, Box<ConfigErr
 
     Ok(Config {
         include_vendored: raw.include_vendored,
+        root: raw.root,
+        nested: layers::Nested::default(),
         classes,
         file: None,
         exclude,

@@ -56,6 +56,11 @@ pub fn dylib_name(name: &str) -> String {
 }
 
 impl RawPluginEntry {
+    /// Where its `path` is, for diagnostics.
+    pub(super) fn span(&self) -> std::ops::Range<usize> {
+        self.path.span()
+    }
+
     pub(super) fn resolve(
         &self,
         dir: &Path,

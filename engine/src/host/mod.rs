@@ -72,9 +72,29 @@ pub struct ActivePlugin {
     pub version: String,
     /// The library it was loaded from, if it is not built in.
     pub library: Option<PathBuf>,
+    /// The directory whose nested config set this instance's settings
+    /// (`None`: the root config's instance, which also checks the
+    /// repository as a whole).
+    pub scope: Option<String>,
+    /// Directories inside its scope served by the plugin's other instances.
+    pub cut: Vec<String>,
+}
+
+/// Whether the repository-relative `path` lies under directory `dir`.
+fn under(path: &str, dir: &str) -> bool {
+    path.strip_prefix(dir)
+        .is_some_and(|rest| rest.starts_with('/'))
 }
 
 impl ActivePlugin {
+    /// Whether this instance checks the file at `path` (each file is
+    /// checked by the instance of the nearest config that set the plugin's
+    /// settings).
+    pub fn serves(&self, path: &str) -> bool {
+        self.scope.as_deref().is_none_or(|dir| under(path, dir))
+            && !self.cut.iter().any(|dir| under(path, dir))
+    }
+
     /// What the run says about `rule` of this plugin.
     pub fn lookup(&self, rule: &str) -> Lookup {
         match self.severities.get(rule) {
@@ -367,49 +387,116 @@ pub fn activate(
             .unwrap_or((serde_json::Value::Null, None));
         let mut enabled: Vec<&String> = severities.keys().collect();
         enabled.sort();
-        let plugin_config = serde_json::json!({
-            "settings": settings,
-            "enabled_rules": enabled,
-            "root": root.to_string_lossy(),
-        });
-        let json = plugin_config.to_string();
-        let line_local = plugin
+        let line_local: HashSet<String> = plugin
             .manifest
             .rules
             .iter()
             .filter(|r| r.line_local && severities.contains_key(&r.id))
             .map(|r| r.id.clone())
             .collect();
-        match plugin.plugin.create(&json) {
-            Ok(validator) => active.push(ActivePlugin {
-                name: name.clone(),
-                validator,
-                severities,
-                known_rules: plugin.manifest.rules.iter().map(|r| r.id.clone()).collect(),
-                line_local,
-                identity: format!(
-                    "{} {} {} {json}",
-                    name, plugin.manifest.version, plugin.source
-                ),
-                version: plugin.manifest.version.clone(),
-                library: match &plugin.source {
-                    PluginSource::Library(path) => Some(path.clone()),
-                    PluginSource::BuiltIn => None,
-                },
-            }),
-            Err(message) => {
-                let message = format!("plugin `{name}` rejected its settings: {message}");
-                return Err(match origin {
-                    Some(origin) => {
-                        ActivateError::Config(origin.error(message, "these settings", None))
-                    }
-                    None => ActivateError::Plugin(PluginError {
-                        message,
-                        help: None,
-                    }),
-                });
+        let owners = owners(config, name, settings);
+        let dirs: Vec<&str> = owners.iter().filter_map(|o| o.0.as_deref()).collect();
+        for (scope, settings, layer_origin) in &owners {
+            let plugin_config = serde_json::json!({
+                "settings": settings,
+                "enabled_rules": enabled,
+                "root": root.to_string_lossy(),
+            });
+            let json = plugin_config.to_string();
+            let cut: Vec<String> = dirs
+                .iter()
+                .filter(|d| scope.as_deref().is_none_or(|s| under(d, s)))
+                .map(|d| d.to_string())
+                .collect();
+            match plugin.plugin.create(&json) {
+                Ok(validator) => active.push(ActivePlugin {
+                    name: name.clone(),
+                    validator,
+                    severities: severities.clone(),
+                    known_rules: plugin.manifest.rules.iter().map(|r| r.id.clone()).collect(),
+                    line_local: line_local.clone(),
+                    identity: format!(
+                        "{} {} {} {json} {scope:?}",
+                        name, plugin.manifest.version, plugin.source
+                    ),
+                    version: plugin.manifest.version.clone(),
+                    library: match &plugin.source {
+                        PluginSource::Library(path) => Some(path.clone()),
+                        PluginSource::BuiltIn => None,
+                    },
+                    scope: scope.clone(),
+                    cut,
+                }),
+                Err(message) => {
+                    let message = format!("plugin `{name}` rejected its settings: {message}");
+                    let origin = if scope.is_some() {
+                        layer_origin.clone()
+                    } else {
+                        origin.clone()
+                    };
+                    return Err(match origin {
+                        Some(origin) => {
+                            ActivateError::Config(origin.error(message, "these settings", None))
+                        }
+                        None => ActivateError::Plugin(PluginError {
+                            message,
+                            help: None,
+                        }),
+                    });
+                }
             }
         }
     }
     Ok(active)
+}
+
+/// The settings of each instance plugin `name` needs: the root config's,
+/// then one per nested config that sets `[plugins.<name>]` (over the
+/// settings above it) or says `root = true` (its own settings only), with
+/// its directory and where its settings are.
+type Owner = (
+    Option<String>,
+    serde_json::Value,
+    Option<crate::config::error::Origin>,
+);
+
+fn owners(config: &Config, name: &str, root_settings: serde_json::Value) -> Vec<Owner> {
+    let layers = &config.nested.layers;
+    let mut effective: Vec<Option<serde_json::Value>> = vec![None; layers.len()];
+    let mut out: Vec<Owner> = vec![(None, root_settings.clone(), None)];
+    for (i, layer) in layers.iter().enumerate() {
+        let own = layer.config.plugin_settings.get(name);
+        if own.is_none() && !layer.config.root {
+            continue;
+        }
+        let base = if layer.config.root {
+            serde_json::Value::Null
+        } else {
+            let mut above = layer.parent;
+            loop {
+                match above {
+                    Some(j) if effective[j].is_some() => {
+                        break effective[j].clone().unwrap_or_default()
+                    }
+                    Some(j) => above = layers[j].parent,
+                    None => break root_settings.clone(),
+                }
+            }
+        };
+        let merged = match (base, own.map(|(v, _)| v.clone())) {
+            (serde_json::Value::Object(mut base), Some(serde_json::Value::Object(add))) => {
+                base.extend(add);
+                serde_json::Value::Object(base)
+            }
+            (_, Some(own)) => own,
+            (base, None) => base,
+        };
+        effective[i] = Some(merged.clone());
+        out.push((
+            Some(layer.dir.clone()),
+            merged,
+            own.and_then(|(_, o)| o.clone()),
+        ));
+    }
+    out
 }

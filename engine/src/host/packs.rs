@@ -103,6 +103,9 @@ pub struct LoadedPack {
     pub builtin: bool,
     /// A hash of the pack's text, for the result cache's key.
     pub text_hash: String,
+    /// The nested configs (by directory) that name it; `None` in the list
+    /// stands for the root config. Empty for a shipped pack: everywhere.
+    pub named_by: Vec<Option<String>>,
 }
 
 fn read(path: &ConfigPath) -> Result<String, PackLoadError> {
@@ -142,6 +145,7 @@ fn parse_pack(name: String, text: String, builtin: bool) -> Result<LoadedPack, P
         pack,
         builtin,
         text_hash,
+        named_by: if builtin { Vec::new() } else { vec![None] },
     })
 }
 
@@ -209,6 +213,52 @@ pub struct ActivePacks {
     pub set: RuleSet,
     /// Default severity by rule index in `set`.
     pub severities: Vec<Severity>,
+    /// Where each rule's pack applies, by rule index (see
+    /// [`LoadedPack::named_by`]); `None` when every pack applies everywhere.
+    pub named_by: Option<Vec<Vec<Option<String>>>>,
+}
+
+impl ActivePacks {
+    /// Whether rule `index` runs on `path`: its pack is shipped, or named by
+    /// a config that applies there.
+    pub fn applies(&self, index: usize, path: &str, config: &Config) -> bool {
+        let Some(named_by) = self.named_by.as_ref().map(|n| &n[index]) else {
+            return true;
+        };
+        if named_by.is_empty() {
+            return true;
+        }
+        let chain = config.nested.chain(path);
+        named_by.iter().any(|by| match by {
+            None => chain.inherits_root,
+            Some(dir) => chain.layers().any(|l| l.dir == *dir),
+        })
+    }
+}
+
+/// The packs nested configs name that `loaded` does not hold yet, and the
+/// nested configs' names added to those it holds.
+pub fn load_nested(config: &Config, loaded: &mut Vec<LoadedPack>) -> Result<(), PackLoadError> {
+    for layer in &config.nested.layers {
+        for path in &layer.config.packs {
+            let text = read(path)?;
+            let hash = crate::source::digest::key_of(&[text.as_bytes()]);
+            let by = Some(layer.dir.clone());
+            // One pack named by several configs is loaded once.
+            match loaded
+                .iter_mut()
+                .find(|p| !p.builtin && p.text_hash == hash)
+            {
+                Some(pack) => pack.named_by.push(by),
+                None => {
+                    let mut pack = parse_pack(path.path.display().to_string(), text, false)?;
+                    pack.named_by = vec![by];
+                    loaded.push(pack);
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Compiles the rules enabled for some file; `None` when there are none.
@@ -221,10 +271,14 @@ pub fn activate(packs: &[LoadedPack], config: &Config) -> Option<ActivePacks> {
 pub fn activate_some(packs: &[&LoadedPack], config: &Config) -> Option<ActivePacks> {
     let mut rules = Vec::new();
     let mut severities = Vec::new();
-    for rule in packs.iter().flat_map(|p| &p.pack.rules) {
-        if config.enabled_anywhere(&rule.id) {
-            rules.push(rule.clone());
-            severities.push(rule.severity);
+    let mut named_by = Vec::new();
+    for pack in packs {
+        for rule in &pack.pack.rules {
+            if config.enabled_anywhere(&rule.id) {
+                rules.push(rule.clone());
+                severities.push(rule.severity);
+                named_by.push(pack.named_by.clone());
+            }
         }
     }
     if rules.is_empty() {
@@ -233,5 +287,6 @@ pub fn activate_some(packs: &[&LoadedPack], config: &Config) -> Option<ActivePac
     Some(ActivePacks {
         set: RuleSet::new(rules),
         severities,
+        named_by: (!config.nested.is_empty()).then_some(named_by),
     })
 }

@@ -288,6 +288,9 @@ pub(super) fn pack_findings(
     }
     let lines = Lines::new(bytes);
     for found in matches.drain(..) {
+        if !packs.applies(found.rule, path, checks.config) {
+            continue;
+        }
         let rule = &packs.set.rules()[found.rule];
         let (line, column) = lines.position(found.start);
         let (end_line, end_column) = lines.position(found.end);

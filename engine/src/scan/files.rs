@@ -89,7 +89,20 @@ pub(super) fn check_batch(batch: &[&Entry], checks: &Checks<'_>) -> Outcome {
         .collect();
     for plugin in checks.plugins {
         let started = checks.timings.then(std::time::Instant::now);
-        let found = plugin.validator.check_files(&inputs);
+        let found = if plugin.scope.is_none() && plugin.cut.is_empty() {
+            plugin.validator.check_files(&inputs)
+        } else {
+            // Nested configs: this instance checks only its subtree's files.
+            let mine: Vec<HostFile<'_>> = inputs
+                .iter()
+                .filter(|f| plugin.serves(f.path))
+                .copied()
+                .collect();
+            if mine.is_empty() {
+                continue;
+            }
+            plugin.validator.check_files(&mine)
+        };
         if let Some(started) = started {
             *outcome
                 .timings

@@ -89,6 +89,8 @@ pub fn run(tree: &Tree, root: &Path, checks: &Checks<'_>) -> Outcome {
             }
             plugins
                 .par_iter()
+                // Repository checks follow the root config.
+                .filter(|plugin| plugin.scope.is_none())
                 .map(|plugin| {
                     let started = std::time::Instant::now();
                     let found = repo::check_repo(tree, root, plugin, checks);

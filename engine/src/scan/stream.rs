@@ -265,7 +265,7 @@ fn check_pieces<R: Read>(
     let plugins: Vec<&ActivePlugin> = checks
         .plugins
         .iter()
-        .filter(|p| !p.line_local.is_empty())
+        .filter(|p| !p.line_local.is_empty() && p.serves(&entry.path))
         .collect();
     let mut pieces = Pieces::new(reader, piece_sizes());
     let mut hasher = checks

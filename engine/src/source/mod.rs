@@ -54,17 +54,22 @@ pub struct Tree {
     pub walked_dir: bool,
 }
 
-/// The repository root for `start`: the nearest ancestor holding a config
-/// file or `.git`, else `start` itself.
+/// The repository root for `start`: the nearest ancestor holding `.git`,
+/// else the outermost one holding a config file, else `start` itself.
 pub fn find_root(start: &Path) -> PathBuf {
+    // The git work tree first: a `ward.toml` in one of its subdirectories
+    // is a nested config for that subtree, not another repository. Outside
+    // git (an exported tarball), the outermost directory with a config, for
+    // the same reason.
+    let has_config = |dir: &Path| {
+        crate::config::CONFIG_NAMES
+            .iter()
+            .any(|name| dir.join(name).is_file())
+    };
     start
         .ancestors()
-        .find(|dir| {
-            crate::config::CONFIG_NAMES
-                .iter()
-                .any(|name| dir.join(name).is_file())
-                || dir.join(".git").exists()
-        })
+        .find(|dir| dir.join(".git").exists())
+        .or_else(|| start.ancestors().filter(|dir| has_config(dir)).last())
         .unwrap_or(start)
         .to_path_buf()
 }
