@@ -38,6 +38,18 @@ fn a_nested_config_inherits_and_wins_in_its_subtree() {
         places(&report),
         [at("text/trailing-whitespace", "a.txt", 1, 2)]
     );
+    // --verbose names the nested configs it read.
+    let out = output(&mut ward(
+        repo.path(),
+        &["check", "--no-cache", "--verbose"],
+    ));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr
+            .lines()
+            .any(|l| l == "ward: nested config sub/ward.toml"),
+        "{stderr}"
+    );
     // The subtree alone still finds the configs above it.
     let (_, report) = json(repo.path(), &["sub"]);
     assert!(
