@@ -262,3 +262,32 @@ fn packs_apply_where_their_config_applies() {
         ]
     );
 }
+
+/// Shards split files whatever configs they have: together they report
+/// what one run reports, each file under its own configs.
+#[test]
+fn shards_together_report_what_one_run_reports_with_nested_configs() {
+    let mut files: Vec<(String, &[u8])> = Vec::new();
+    for i in 0..12 {
+        files.push((format!("a{i}.txt"), TRAILING));
+        files.push((format!("sub/b{i}.txt"), TRAILING));
+    }
+    files.push((
+        "sub/ward.toml".into(),
+        b"[rules]\n\"text/trailing-whitespace\" = \"off\"\n",
+    ));
+    let named: Vec<(&str, &[u8])> = files.iter().map(|(p, b)| (p.as_str(), *b)).collect();
+    let repo = repo(&named);
+    let (_, whole) = json(repo.path(), &["--no-cache"]);
+    let mut whole = places(&whole);
+    whole.sort();
+    assert_eq!(whole.len(), 12);
+    assert!(whole.iter().all(|p| !p.1.starts_with("sub/")));
+    let mut union = Vec::new();
+    for shard in ["1/2", "2/2"] {
+        let (_, report) = json(repo.path(), &["--no-cache", "--shard", shard]);
+        union.extend(places(&report));
+    }
+    union.sort();
+    assert_eq!(union, whole);
+}
