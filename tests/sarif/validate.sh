@@ -16,9 +16,15 @@ export DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1
 cargo build --quiet
 out=target/sarif-check
 rm -rf "$out" && mkdir -p "$out"
+out=$(cd "$out" && pwd)
+ward=$(pwd)/target/debug/ward
+# Each fixture is a repository of its own: copied outside this git work
+# tree, where its ward.toml would be a nested config of ward's own.
+trees=$(mktemp -d)
+trap 'rm -rf "$trees"' EXIT
 for fixture in text text-clean secrets; do
-  cp -r "tests/fixtures/$fixture" "$out/$fixture"
-  (cd "$out/$fixture" && ../../debug/ward check --format sarif --output "../$fixture.sarif" || [ $? -eq 1 ])
+  cp -r "tests/fixtures/$fixture" "$trees/$fixture"
+  (cd "$trees/$fixture" && "$ward" check --format sarif --output "$out/$fixture.sarif" || [ $? -eq 1 ])
 done
 # `ward merge` of two repositories' logs is a SARIF log too.
 target/debug/ward merge "$out/text.sarif" "$out/secrets.sarif" --output "$out/merged.sarif"
