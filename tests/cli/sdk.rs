@@ -37,7 +37,7 @@ fn cargo(dir: &Path, args: &[&str]) {
     if args[0] != "fmt" {
         command.arg("--offline");
     }
-    if release && matches!(args[0], "build" | "test") {
+    if release && matches!(args[0], "build" | "test") && !args.contains(&"--release") {
         command.arg("--release");
     }
     let out = command.output().unwrap();
@@ -142,8 +142,14 @@ fn ward_plugin_new_builds_against_the_packaged_sdk_and_loads() {
     assert!(code_lines(&acme.join("src")) < 50);
     cargo(&acme, &["fmt", "--check"]);
     cargo(&acme, &["test"]);
-    cargo(&acme, &["build"]);
-    let library = built("acme");
+    // As its README says: a release build, which ward loads.
+    cargo(&acme, &["build", "--release"]);
+    let library = target().0.join("release").join(format!(
+        "{}acme{}",
+        std::env::consts::DLL_PREFIX,
+        std::env::consts::DLL_SUFFIX
+    ));
+    assert!(library.is_file(), "{} was not built", library.display());
 
     let checked = repo(&[("src/a.rs", b"fn a() {}\n// DO NOT MERGE: debug\n")]);
     let (code, report) = json(checked.path(), &["--plugin", library.to_str().unwrap()]);
