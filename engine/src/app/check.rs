@@ -125,13 +125,7 @@ pub(super) fn run(args: &CheckArgs) -> miette::Result<u8> {
             observe::timings_table(&outcome.timings, report.duration)
         );
     }
-    let text = rendered(
-        &report,
-        args.report.format,
-        args.report.color,
-        args.report.output.is_some(),
-    )?;
-    emit(&text, args.report.output.as_deref(), "report")?;
+    write_report(&report, &args.report)?;
 
     let mut failed = threshold.is_some_and(|t| outcome.findings.iter().any(|f| f.severity >= t));
     if let Some(score) = &report.score {
@@ -175,9 +169,19 @@ pub(super) fn run(args: &CheckArgs) -> miette::Result<u8> {
     Ok(code)
 }
 
+/// Renders the report as `--format` says and writes it to stdout or
+/// `--output`.
+pub(super) fn write_report(
+    report: &render::Report<'_>,
+    output: &super::cli::OutputArgs,
+) -> miette::Result<()> {
+    let text = rendered(report, output.format, output.color, output.output.is_some())?;
+    emit(&text, output.output.as_deref(), "report")
+}
+
 /// The report in `format`; text is colored as `color` says (`auto`: on a
 /// terminal, unless `NO_COLOR` or the report goes to a file).
-pub(super) fn rendered(
+fn rendered(
     report: &render::Report<'_>,
     format: Format,
     color: Color,

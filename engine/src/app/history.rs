@@ -7,9 +7,9 @@ use std::time::Instant;
 
 use ward_plugin_sdk::EntryKind;
 
-use super::check::{rendered, threshold};
+use super::check::{threshold, write_report};
 use super::cli::HistoryArgs;
-use super::output::{emit, EXIT_CLEAN, EXIT_FINDINGS};
+use super::output::{EXIT_CLEAN, EXIT_FINDINGS};
 use super::run::{
     apply_config_classes, apply_gitattributes, cache_key, load_baseline, rule_classes, worker_pool,
 };
@@ -299,13 +299,7 @@ pub(super) fn run(args: &HistoryArgs) -> miette::Result<u8> {
         timings: None,
         score: None,
     };
-    let text = rendered(
-        &report,
-        args.report.format,
-        args.report.color,
-        args.report.output.is_some(),
-    )?;
-    emit(&text, args.report.output.as_deref(), "report")?;
+    write_report(&report, &args.report)?;
     let failed = threshold.is_some_and(|t| findings.iter().any(|f| f.severity >= t));
     Ok(if failed { EXIT_FINDINGS } else { EXIT_CLEAN })
 }
