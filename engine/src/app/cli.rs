@@ -235,7 +235,8 @@ pub struct ImportGitleaksArgs {
 /// Options that choose which plugins and config are loaded.
 #[derive(Debug, Args, Clone, Default)]
 pub struct PluginArgs {
-    /// Use this config file instead of looking for ward.toml upwards from the checked path.
+    /// Use this config file alone, instead of the repository's ward.toml and the nested ones
+    /// of its subdirectories.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
