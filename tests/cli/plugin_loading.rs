@@ -4,7 +4,9 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::support::{at, error_line, json, output, places, plugin_library, repo, ward};
+use crate::support::{
+    at, dylib_file, error_line, json, output, places, plugin_library, repo, ward,
+};
 
 /// Runs `ward check` with `args` in `dir`; it must refuse (exit 2, nothing
 /// on stdout). Returns the error line.
@@ -145,11 +147,7 @@ fn a_team_plugin_is_found_by_dylib_pinned_by_hash_and_may_be_optional() {
     let repo = repo(&[("a.txt", b"x # ward:ignore team/no-fixme\n")]);
     let lib = plugin_library("ward_plugin_example");
     let shipped = tempfile::TempDir::new().unwrap();
-    let dylib = format!(
-        "{}example{}",
-        std::env::consts::DLL_PREFIX,
-        std::env::consts::DLL_SUFFIX
-    );
+    let dylib = dylib_file("example");
     copy_library(&lib, &shipped.path().join("plugins"), &dylib);
     let bytes = std::fs::read(&lib).unwrap();
     let hash = sha256_hex(&bytes);
@@ -197,11 +195,7 @@ fn a_team_plugin_is_found_by_dylib_pinned_by_hash_and_may_be_optional() {
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(places(&report), []);
     assert_eq!(out.status.code(), Some(0));
-    let missing = optional.path().join("plugins").join(format!(
-        "{}team{}",
-        std::env::consts::DLL_PREFIX,
-        std::env::consts::DLL_SUFFIX
-    ));
+    let missing = optional.path().join("plugins").join(dylib_file("team"));
     assert_eq!(
         String::from_utf8(out.stderr).unwrap(),
         format!(

@@ -10,14 +10,13 @@ use std::process::Command;
 use std::sync::OnceLock;
 
 use crate::support::{
-    abi1_plugin_library, at, error_line, json, output, places, plugin_library, repo, ward,
-    workspace,
+    abi1_plugin_library, at, copy_tree, dylib_file, error_line, json, output, places,
+    plugin_library, profile_dir, repo, ward, workspace,
 };
 
 /// This build's target directory and whether it is a release build.
 fn target() -> (PathBuf, bool) {
-    let exe = std::env::current_exe().unwrap();
-    let profile = exe.parent().unwrap().parent().unwrap();
+    let profile = profile_dir();
     (
         profile.parent().unwrap().to_path_buf(),
         profile.file_name().and_then(|n| n.to_str()) == Some("release"),
@@ -52,15 +51,7 @@ fn cargo(dir: &Path, args: &[&str]) {
 
 /// The library cargo built for crate `name` in this build's profile.
 fn built(name: &str) -> PathBuf {
-    let (target, release) = target();
-    let path = target
-        .join(if release { "release" } else { "debug" })
-        .join(format!(
-            "{}{}{}",
-            std::env::consts::DLL_PREFIX,
-            name.replace('-', "_"),
-            std::env::consts::DLL_SUFFIX
-        ));
+    let path = profile_dir().join(dylib_file(name));
     assert!(path.is_file(), "{} was not built", path.display());
     path
 }
@@ -144,11 +135,7 @@ fn ward_plugin_new_builds_against_the_packaged_sdk_and_loads() {
     cargo(&acme, &["test"]);
     // As its README says: a release build, which ward loads.
     cargo(&acme, &["build", "--release"]);
-    let library = target().0.join("release").join(format!(
-        "{}acme{}",
-        std::env::consts::DLL_PREFIX,
-        std::env::consts::DLL_SUFFIX
-    ));
+    let library = target().0.join("release").join(dylib_file("acme"));
     assert!(library.is_file(), "{} was not built", library.display());
 
     let checked = repo(&[("src/a.rs", b"fn a() {}\n// DO NOT MERGE: debug\n")]);
@@ -209,7 +196,7 @@ fn the_example_team_plugin_builds_against_the_packaged_sdk_and_fixes() {
     let outside = tempfile::TempDir::new().unwrap();
     let sdk = unpack_sdk(outside.path());
     let example = outside.path().join("team-plugin");
-    copy_dir(
+    copy_tree(
         &workspace().join("plugin-sdk/examples/team-plugin"),
         &example,
     );
@@ -255,19 +242,6 @@ fn the_example_team_plugin_builds_against_the_packaged_sdk_and_fixes() {
         std::fs::read(checked.path().join("a.py")).unwrap(),
         b"def f():\n  return 1\n"
     );
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 /// A copy of the packaged SDK at `version`, speaking plugin ABI `abi`, in

@@ -20,12 +20,13 @@ pub fn fixture(name: &str) -> TempDir {
     dir
 }
 
-fn copy_tree(from: &Path, to: &Path) {
+/// Copies the directory `from` to `to`, files and subdirectories.
+pub fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap() {
         let entry = entry.unwrap();
         let target = to.join(entry.file_name());
         if entry.file_type().unwrap().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
             copy_tree(&entry.path(), &target);
         } else {
             std::fs::copy(entry.path(), &target).unwrap();
@@ -174,7 +175,7 @@ pub fn at(rule: &str, path: &str, line: u64, column: u64) -> (String, String, u6
 }
 
 /// The directory cargo puts this build's libraries in (target/debug or target/release).
-fn profile_dir() -> PathBuf {
+pub fn profile_dir() -> PathBuf {
     // The test binary lives in <target>/<profile>/deps/.
     let exe = std::env::current_exe().unwrap();
     exe.parent().unwrap().parent().unwrap().to_path_buf()
@@ -199,14 +200,20 @@ fn cargo_build(workspace: &Path, packages: &[&str]) {
     assert!(status.success(), "building {packages:?} failed");
 }
 
+/// The file name cargo gives crate `name`'s `cdylib` on this platform
+/// (`lib<name>.so`; a `-` becomes `_`).
+pub fn dylib_file(name: &str) -> String {
+    format!(
+        "{}{}{}",
+        std::env::consts::DLL_PREFIX,
+        name.replace('-', "_"),
+        std::env::consts::DLL_SUFFIX
+    )
+}
+
 /// `lib<name>.so` (or the platform's name for it) beside the test binary.
 fn library_path(name: &str) -> PathBuf {
-    let file = format!(
-        "{}{name}{}",
-        std::env::consts::DLL_PREFIX,
-        std::env::consts::DLL_SUFFIX
-    );
-    let path = profile_dir().join(file);
+    let path = profile_dir().join(dylib_file(name));
     assert!(path.exists(), "{} was not built", path.display());
     path
 }

@@ -178,14 +178,9 @@ fn a_config_planted_deeper_switches_checks_off_only_below_it() {
         let (code, stdout, stderr) = run(repo.path(), &args);
         assert_eq!(code, 1, "{batch:?}: {stdout}{stderr}");
         let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
-        let secrets: Vec<&str> = report["findings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|f| f["rule"] == "secrets/github-pat")
-            .map(|f| f["path"].as_str().unwrap())
-            .collect();
-        assert_eq!(secrets, ["app.py"], "{batch:?}");
+        let secrets = crate::support::findings_of(&report, "secrets/github-pat");
+        assert_eq!(secrets.len(), 1, "{batch:?}");
+        assert_eq!(secrets[0].0, "app.py", "{batch:?}");
     }
 }
 
