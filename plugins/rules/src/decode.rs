@@ -41,8 +41,8 @@ static PERCENT: LazyLock<Option<Regex>> = LazyLock::new(|| {
         .ok()
 });
 
-/// Base64 (standard or URL-safe) and hex characters, as a table: this is
-/// asked of most bytes of every file.
+/// Base64 (standard or URL-safe) and hex characters, as a table, for the
+/// tail of a text and for CPUs without SSE2.
 static BASE64_BYTE: [bool; 256] = {
     let mut table = [false; 256];
     let mut byte = 0;
@@ -54,15 +54,68 @@ static BASE64_BYTE: [bool; 256] = {
     table
 };
 
-#[inline]
-fn base64_byte(byte: u8) -> bool {
-    BASE64_BYTE[byte as usize]
+fn mask_of(bytes: &[u8]) -> u64 {
+    bytes.iter().enumerate().fold(0, |m, (i, &b)| {
+        m | (u64::from(BASE64_BYTE[b as usize]) << i)
+    })
+}
+
+/// Bit `i` set when byte `i` of the chunk is a base64 character: sixteen
+/// bytes a step, since this runs over every byte of every file.
+#[cfg(target_arch = "x86_64")]
+fn mask64(chunk: &[u8; 64]) -> u64 {
+    use std::arch::x86_64::{
+        __m128i, _mm_cmpeq_epi8, _mm_min_epu8, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
+        _mm_sub_epi8,
+    };
+    let mut mask = 0u64;
+    for (k, part) in chunk.chunks_exact(16).enumerate() {
+        let part: [u8; 16] = part.try_into().unwrap_or_default();
+        // SAFETY: SSE2 is part of every x86_64 CPU, and `[u8; 16]` and
+        // `__m128i` are both 16 bytes in which any bits are a valid value.
+        let bits = unsafe {
+            let v = std::mem::transmute::<[u8; 16], __m128i>(part);
+            let is = |c: u8| _mm_cmpeq_epi8(v, _mm_set1_epi8(c as i8));
+            // `x - low <= span` unsigned, as `min(x - low, span) == x - low`.
+            let within = |x: __m128i, low: u8, span: u8| {
+                let t = _mm_sub_epi8(x, _mm_set1_epi8(low as i8));
+                _mm_cmpeq_epi8(_mm_min_epu8(t, _mm_set1_epi8(span as i8)), t)
+            };
+            let letter = within(_mm_or_si128(v, _mm_set1_epi8(0x20)), b'a', 25);
+            let digit = within(v, b'0', 9);
+            let sign = _mm_or_si128(
+                _mm_or_si128(is(b'+'), is(b'/')),
+                _mm_or_si128(is(b'_'), is(b'-')),
+            );
+            _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(letter, digit), sign))
+        };
+        mask |= u64::from(bits as u16) << (k * 16);
+    }
+    mask
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+fn mask64(chunk: &[u8; 64]) -> u64 {
+    mask_of(chunk)
+}
+
+/// Bit `i % 64` of word `i / 64`: byte `i` of `text` is a base64 character.
+fn base64_bitmap(text: &[u8]) -> Vec<u64> {
+    let mut words = Vec::with_capacity(text.len() / 64 + 1);
+    let mut chunks = text.chunks_exact(64);
+    for chunk in &mut chunks {
+        words.push(chunk.try_into().map_or(0, mask64));
+    }
+    if !chunks.remainder().is_empty() {
+        words.push(mask_of(chunks.remainder()));
+    }
+    words
 }
 
 /// The encoded candidates of `text`, in order: runs of 16 or more base64
 /// characters (hex runs among them), and percent escapes, as gitleaks'
-/// decoder finds them. A byte loop, not a regex: most files have many
-/// long identifiers, and this runs over every file.
+/// decoder finds them. Runs are found on a bitmap of the text, 64 bytes a
+/// step: most files have many identifiers, few runs of sixteen.
 fn candidates(text: &[u8]) -> Vec<(Range<usize>, bool)> {
     let mut percent: Vec<Range<usize>> = Vec::new();
     if memchr::memchr(b'%', text).is_some() {
@@ -70,33 +123,61 @@ fn candidates(text: &[u8]) -> Vec<(Range<usize>, bool)> {
             percent.extend(regex.find_iter(text).map(|m| m.range()));
         }
     }
+    let words = base64_bitmap(text);
+    let word = |w: usize| words.get(w).copied().unwrap_or(0);
     let mut found = Vec::new();
-    // Any run of 16 starting in `at..at + 16` holds the byte at `at + 15`:
-    // where that byte ends a word, all sixteen starts are skipped at once.
-    // `at` is always 0 or just after a byte that ends a run.
-    let mut at = 0;
-    while at + 16 <= text.len() {
-        let probe = at + 15;
-        if !base64_byte(text[probe]) {
-            at = probe + 1;
+    let mut next_percent = 0;
+    // Bytes before `at` are settled; `at` is 0 or just after a run.
+    let mut at = 0usize;
+    let mut w = 0;
+    while w < words.len() {
+        // Bit i: the sixteen bytes from 64w + i are all base64 characters.
+        let pair = (u128::from(word(w + 1)) << 64) | u128::from(word(w));
+        let mut sixteen = pair & (pair >> 1);
+        sixteen &= sixteen >> 2;
+        sixteen &= sixteen >> 4;
+        sixteen &= sixteen >> 8;
+        let mut starts = sixteen as u64;
+        let settled = at.saturating_sub(w * 64);
+        if settled >= 64 {
+            w += 1;
             continue;
         }
-        let mut start = probe;
-        while start > at && base64_byte(text[start - 1]) {
-            start -= 1;
+        starts &= !0u64 << settled;
+        if starts == 0 {
+            w += 1;
+            continue;
         }
-        let mut run_end = probe + 1;
-        while run_end < text.len() && base64_byte(text[run_end]) {
-            run_end += 1;
+        // The lowest start is a run's first byte: the byte before it is
+        // settled or not a base64 character.
+        let start = w * 64 + starts.trailing_zeros() as usize;
+        let mut run_end = start + 16;
+        while run_end / 64 < words.len() {
+            let offset = run_end % 64;
+            let ones =
+                ((!(word(run_end / 64) >> offset)).trailing_zeros() as usize).min(64 - offset);
+            run_end += ones;
+            if ones < 64 - offset {
+                break;
+            }
         }
+        let run_end = run_end.min(text.len());
         let mut end = run_end;
         while end < text.len() && end - run_end < 2 && text[end] == b'=' {
             end += 1;
         }
-        if run_end - start >= 16 && !percent.iter().any(|p| p.start < end && start < p.end) {
+        while next_percent < percent.len() && percent[next_percent].end <= start {
+            next_percent += 1;
+        }
+        let in_percent = percent[next_percent..]
+            .iter()
+            .take_while(|p| p.start < end)
+            .any(|p| start < p.end);
+        if !in_percent {
             found.push((start..end, false));
         }
         at = if end > run_end { end } else { run_end + 1 };
+        w = at / 64;
     }
     found.extend(percent.into_iter().map(|p| (p, true)));
     found.sort_by_key(|(range, _)| range.start);
@@ -130,7 +211,9 @@ fn hex_value(byte: u8) -> Option<u8> {
 }
 
 fn decode_hex(text: &[u8]) -> Option<Vec<u8>> {
-    if text.len() < 32 || !text.len().is_multiple_of(2) {
+    // Checked before decoding: most candidates are identifiers, and a
+    // decoded Vec would be allocated for each.
+    if text.len() < 32 || !text.len().is_multiple_of(2) || !text.iter().all(u8::is_ascii_hexdigit) {
         return None;
     }
     text.chunks(2)
@@ -139,6 +222,14 @@ fn decode_hex(text: &[u8]) -> Option<Vec<u8>> {
 }
 
 fn decode_base64(text: &[u8]) -> Option<Vec<u8>> {
+    // Base64 of ASCII text: each group of four characters starts with one
+    // that holds a byte's top six bits, 0x20..0x7e >> 2, so `I`..`Z` or
+    // `a`..`f` in both alphabets. Most candidates are identifiers and fail
+    // this at once, before anything reads the whole candidate.
+    let ascii_lead = |c: u8| matches!(c, b'I'..=b'Z' | b'a'..=b'f');
+    if !ascii_lead(text[0]) || !ascii_lead(text[4]) {
+        return None;
+    }
     let url_safe = text.iter().any(|b| matches!(b, b'-' | b'_'));
     let standard = text.iter().any(|b| matches!(b, b'+' | b'/'));
     let engine = match (url_safe, standard) {
@@ -146,13 +237,6 @@ fn decode_base64(text: &[u8]) -> Option<Vec<u8>> {
         (true, false) => &URL_SAFE,
         (false, _) => &STANDARD,
     };
-    // Base64 of ASCII text: each group of four characters starts with one
-    // that holds a byte's top six bits, 0x20..0x7e >> 2, so `I`..`Z` or
-    // `a`..`f`. Most candidates are identifiers and fail this at once.
-    let ascii_lead = |c: u8| matches!(c, b'I'..=b'Z' | b'a'..=b'f');
-    if !ascii_lead(text[0]) || !ascii_lead(text[4]) {
-        return None;
-    }
     // Then eight characters decoded before them all.
     let head = engine.decode(&text[..8]).ok()?;
     if head
@@ -315,5 +399,57 @@ mod tests {
         assert_eq!(second.segments.len(), 1);
         assert_eq!(second.segments[0].chain, "base64, then hex");
         assert_eq!(second.segments[0].origin, 2..2 + outer.len());
+    }
+
+    /// gitleaks' definition, as a regex: runs of 16 or more base64
+    /// characters with up to two `=`, outside percent escapes.
+    fn candidates_by_regex(text: &[u8]) -> Vec<(Range<usize>, bool)> {
+        let run = Regex::new(r"[A-Za-z0-9+/_-]{16,}={0,2}").unwrap();
+        let percent: Vec<Range<usize>> = PERCENT
+            .as_ref()
+            .unwrap()
+            .find_iter(text)
+            .map(|m| m.range())
+            .collect();
+        let mut found: Vec<(Range<usize>, bool)> = run
+            .find_iter(text)
+            .map(|m| m.range())
+            .filter(|r| !percent.iter().any(|p| p.start < r.end && r.start < p.end))
+            .map(|r| (r, false))
+            .collect();
+        found.extend(percent.into_iter().map(|p| (p, true)));
+        found.sort_by_key(|(range, _)| range.start);
+        found
+    }
+
+    #[test]
+    fn candidates_are_the_runs_gitleaks_finds_wherever_they_fall() {
+        // Runs of every length around 16 and 64, at every offset of a
+        // 64-byte word, next to padding, percent escapes and other runs.
+        let pieces = [
+            "a".repeat(15),
+            "b".repeat(16),
+            "C9+/_-".repeat(3),
+            "d".repeat(63),
+            "e".repeat(64),
+            "f".repeat(65),
+            "g".repeat(130),
+            format!("{}==", "h".repeat(20)),
+            format!("{}===", "i".repeat(17)),
+            "%41%42%43".to_string(),
+            format!("x%41{}", "j".repeat(20)),
+        ];
+        for (n, piece) in pieces.iter().enumerate() {
+            for offset in 0..70 {
+                let next = &pieces[(n + 1) % pieces.len()];
+                let text = format!("{} {piece} {next}.{piece}", ".".repeat(offset));
+                assert_eq!(
+                    candidates(text.as_bytes()),
+                    candidates_by_regex(text.as_bytes()),
+                    "{text}"
+                );
+            }
+        }
+        assert!(candidates(b"").is_empty());
     }
 }
