@@ -1,6 +1,8 @@
 //! The file pass: a batch of files read once and handed to every plugin and
 //! rule pack, their findings converted, suppressed and cached.
 
+use std::borrow::Cow;
+
 use ward_plugin_sdk::host::HostFile;
 use ward_plugin_sdk::Severity;
 
@@ -16,7 +18,9 @@ use crate::source::Entry;
 pub(super) fn check_batch(batch: &[&Entry], checks: &Checks<'_>) -> Outcome {
     let limit = checks.config.max_file_size();
     let mut outcome = Outcome::default();
-    let mut contents: Vec<(&Entry, Vec<u8>, Classes)> = Vec::with_capacity(batch.len());
+    // Borrowed when the entry holds its bytes (staged, history): a blob
+    // is not copied again.
+    let mut contents: Vec<(&Entry, Cow<'_, [u8]>, Classes)> = Vec::with_capacity(batch.len());
     for entry in batch {
         if let Some(crate::scan::cache::Hit::Unchanged(found)) =
             checks.cache.and_then(|c| c.lookup(entry))
@@ -32,8 +36,8 @@ pub(super) fn check_batch(batch: &[&Entry], checks: &Checks<'_>) -> Outcome {
         }
         let reading = checks.timings.then(std::time::Instant::now);
         let read = match &entry.staged {
-            Some(bytes) => Ok(bytes.to_vec()),
-            None => read_limited(&entry.abs, entry.size, limit),
+            Some(bytes) => Ok(Cow::Borrowed(bytes.as_slice())),
+            None => read_limited(&entry.abs, entry.size, limit).map(Cow::Owned),
         };
         if let Some(started) = reading {
             outcome.timings.reading += started.elapsed();
@@ -211,7 +215,7 @@ pub(super) fn check_batch(batch: &[&Entry], checks: &Checks<'_>) -> Outcome {
 /// Drops the findings that `ward:ignore` comments in their files hide, and
 /// reports comments that name unknown rules.
 fn apply_suppressions(
-    contents: &[(&Entry, Vec<u8>, Classes)],
+    contents: &[(&Entry, Cow<'_, [u8]>, Classes)],
     checks: &Checks<'_>,
     outcome: &mut Outcome,
 ) {
@@ -235,7 +239,7 @@ fn apply_suppressions(
 /// (each rule names its classes; hygiene rules leave out generated files
 /// and test fixtures, whose exact bytes a tool or a test owns).
 fn keep_to_classes(
-    contents: &[(&Entry, Vec<u8>, Classes)],
+    contents: &[(&Entry, Cow<'_, [u8]>, Classes)],
     checks: &Checks<'_>,
     outcome: &mut Outcome,
 ) {

@@ -26,6 +26,10 @@ const BLOB_BATCH: usize = 32;
 /// thread: too much for a scan that must stay within a few hundred MB).
 const DELTA_CACHE: usize = 16 << 20;
 
+/// Bytes of decoded objects (trees, commits) each thread keeps while
+/// diffing commits.
+const TREE_CACHE: usize = 16 << 20;
+
 /// A repository handle for one thread.
 fn thread_repo(repo: &gix::ThreadSafeRepository) -> gix::Repository {
     let mut local = repo.to_thread_local();
@@ -69,16 +73,26 @@ pub fn scan(
     limit: u64,
     cached: &HistoryCache,
 ) -> Scanned {
-    let parts: Vec<Scanned> = blobs
+    let ids: Vec<ObjectId> = blobs.iter().map(|b| b.id).collect();
+    let order = history::pack_order(repo, &ids);
+    let parts: Vec<(&[usize], Scanned)> = order
         .par_chunks(BLOB_BATCH)
         .map_init(
             || thread_repo(repo),
-            |repo, chunk| scan_chunk(repo, chunk, checks, limit, cached),
+            |repo, chunk| {
+                let chunk_blobs: Vec<&Blob> = chunk.iter().map(|&at| &blobs[at]).collect();
+                (chunk, scan_chunk(repo, &chunk_blobs, checks, limit, cached))
+            },
         )
         .collect();
-    let mut all = Scanned::default();
-    for part in parts {
-        all.findings.extend(part.findings);
+    let mut all = Scanned {
+        findings: vec![Vec::new(); blobs.len()],
+        ..Scanned::default()
+    };
+    for (chunk, part) in parts {
+        for (&at, found) in chunk.iter().zip(part.findings) {
+            all.findings[at] = found;
+        }
         all.outcome.files_scanned += part.outcome.files_scanned;
         all.outcome.bytes_scanned += part.outcome.bytes_scanned;
         all.outcome.suppressed += part.outcome.suppressed;
@@ -92,7 +106,7 @@ pub fn scan(
 
 fn scan_chunk(
     repo: &gix::Repository,
-    chunk: &[Blob],
+    chunk: &[&Blob],
     checks: &Checks<'_>,
     limit: u64,
     cached: &HistoryCache,
@@ -124,7 +138,7 @@ fn scan_chunk(
                 part.sizes.insert(blob.id, bytes.len() as u64);
                 let mut entry = blob.entry.clone();
                 entry.size = bytes.len() as u64;
-                entry.staged = Some(Arc::from(bytes));
+                entry.staged = Some(Arc::new(bytes));
                 read.push((at, entry));
             }
             Err(e) => {
@@ -168,10 +182,18 @@ pub fn introduced(
     commits: &[history::Walked],
     cached: &HistoryCache,
 ) -> (Vec<Vec<Introduced>>, Vec<String>) {
-    let done: Vec<(Vec<Introduced>, Vec<String>)> = commits
+    // Newest first: git deltifies older trees against newer ones, so a
+    // tree read after its base costs one delta, and each commit's tree is
+    // the next commit's parent tree, found again in the object cache.
+    let mut done: Vec<(Vec<Introduced>, Vec<String>)> = commits
         .par_iter()
+        .rev()
         .map_init(
-            || repo.to_thread_local(),
+            || {
+                let mut local = thread_repo(repo);
+                local.object_cache_size(TREE_CACHE);
+                local
+            },
             |repo, commit| {
                 if let Some(found) = cached.introduced(&commit.id) {
                     return (found, Vec::new());
@@ -182,6 +204,7 @@ pub fn introduced(
             },
         )
         .collect();
+    done.reverse();
     let mut warnings = Vec::new();
     let mut out = Vec::with_capacity(done.len());
     for (found, mut said) in done {

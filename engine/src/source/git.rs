@@ -257,7 +257,7 @@ pub fn staged_tree(
             _ => EntryKind::Other, // a submodule: not ours to read
         };
         let (size, content, streamed) = match blob {
-            Some(Blob::Content(bytes)) => (bytes.len() as u64, Some(Arc::from(bytes)), None),
+            Some(Blob::Content(bytes)) => (bytes.len() as u64, Some(Arc::new(bytes)), None),
             // Checked in pieces straight from git, as a large file in the
             // working tree is (the scan notes that it was).
             Some(Blob::TooLarge(size)) => {

@@ -30,8 +30,10 @@ pub struct Entry {
     pub size: u64,
     /// Unix permission bits.
     pub mode: u32,
-    /// The content staged in the git index, when checking `--staged`.
-    pub staged: Option<std::sync::Arc<[u8]>>,
+    /// The content staged in the git index, when checking `--staged`, or
+    /// a blob of a history. A `Vec` behind the `Arc`, not a slice: it is
+    /// moved in as read, never copied.
+    pub staged: Option<std::sync::Arc<Vec<u8>>>,
     /// A staged blob above `max-file-size`, never held whole: the checkout's
     /// top directory and the blob's id, to stream it from `git cat-file`.
     pub staged_blob: Option<(std::sync::Arc<Path>, String)>,
