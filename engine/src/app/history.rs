@@ -72,27 +72,30 @@ pub(super) fn run(args: &HistoryArgs) -> miette::Result<u8> {
             None => HistoryCache::none(),
         },
     };
-    let (commits, mut warnings) = if only_staged {
-        (Vec::new(), Vec::new())
+    let (commits, mut introduced, mut warnings) = if only_staged {
+        (Vec::new(), Vec::new(), Vec::new())
     } else {
         let range = history::range(&local, &spec).map_err(|e| miette::miette!("{e}"))?;
         let key = range.key();
         match cache.walk(&key) {
-            Some(commits) => (commits, Vec::new()),
+            Some(commits) => {
+                let (introduced, warnings) =
+                    pool.install(|| scan::history::introduced(&repo, &commits, &cache));
+                (commits, introduced, warnings)
+            }
             None => {
-                let (commits, warnings) =
-                    history::commits(&local, &range).map_err(|e| miette::miette!("{e}"))?;
+                let mut done = pool
+                    .install(|| scan::history::walk_and_introduce(&repo, &range, &cache))
+                    .map_err(|e| miette::miette!("{e}"))?;
                 // A walk cut short by a missing commit is not kept.
-                if warnings.is_empty() {
-                    cache.remember_walk(&key, &commits);
+                if done.walk_warnings.is_empty() {
+                    cache.remember_walk(&key, &done.commits);
                 }
-                (commits, warnings)
+                done.walk_warnings.append(&mut done.warnings);
+                (done.commits, done.introduced, done.walk_warnings)
             }
         }
     };
-    let (mut introduced, said) =
-        pool.install(|| scan::history::introduced(&repo, &commits, &cache));
-    warnings.extend(said);
     if args.staged {
         introduced
             .push(history::staged(&local, &mut warnings).map_err(|e| miette::miette!("{e}"))?);

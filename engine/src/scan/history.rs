@@ -175,6 +175,67 @@ fn scan_chunk(
     part
 }
 
+/// Commits handed from the walk to the diffs at a time.
+const WALK_BLOCK: usize = 512;
+
+/// Walks a range and diffs its commits at once: the walk (one thread)
+/// hands blocks of commits to the diffs (every thread) as it goes.
+pub fn walk_and_introduce(
+    repo: &gix::ThreadSafeRepository,
+    range: &history::Resolved,
+    cached: &HistoryCache,
+) -> Result<WalkedAndIntroduced, String> {
+    let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<history::Walked>>(16);
+    std::thread::scope(|scope| {
+        let walker = scope.spawn(move || {
+            let mut block = Vec::with_capacity(WALK_BLOCK);
+            let walked = history::commits_with(&repo.to_thread_local(), range, |commit| {
+                block.push(commit.clone());
+                if block.len() == WALK_BLOCK {
+                    // The receiver only goes away when this scope ends.
+                    let _ = sender.send(std::mem::take(&mut block));
+                }
+            });
+            if !block.is_empty() {
+                let _ = sender.send(block);
+            }
+            walked
+        });
+        let mut found: HashMap<ObjectId, Vec<Introduced>> = HashMap::new();
+        let mut warnings = Vec::new();
+        for block in receiver {
+            let (introduced, mut said) = introduced_newest_first(repo, &block, cached);
+            found.extend(block.iter().map(|c| c.id).zip(introduced));
+            warnings.append(&mut said);
+        }
+        let (commits, walk_warnings) = walker
+            .join()
+            .map_err(|_| "the history walk failed".to_string())??;
+        let introduced = commits
+            .iter()
+            .map(|c| found.remove(&c.id).unwrap_or_default())
+            .collect();
+        Ok(WalkedAndIntroduced {
+            commits,
+            introduced,
+            walk_warnings,
+            warnings,
+        })
+    })
+}
+
+/// What [`walk_and_introduce`] found.
+pub struct WalkedAndIntroduced {
+    /// The commits, parents first.
+    pub commits: Vec<history::Walked>,
+    /// The blobs each commit introduced.
+    pub introduced: Vec<Vec<Introduced>>,
+    /// Warnings of the walk (a missing commit cut it short).
+    pub walk_warnings: Vec<String>,
+    /// Warnings of the diffs (missing trees).
+    pub warnings: Vec<String>,
+}
+
 /// The commits of a range, each with the blobs it introduced, computed on
 /// every thread (or taken from the cache).
 pub fn introduced(
@@ -182,12 +243,23 @@ pub fn introduced(
     commits: &[history::Walked],
     cached: &HistoryCache,
 ) -> (Vec<Vec<Introduced>>, Vec<String>) {
+    let newest_first: Vec<history::Walked> = commits.iter().rev().cloned().collect();
+    let (mut found, warnings) = introduced_newest_first(repo, &newest_first, cached);
+    found.reverse();
+    (found, warnings)
+}
+
+/// [`introduced`] for commits given newest first.
+fn introduced_newest_first(
+    repo: &gix::ThreadSafeRepository,
+    commits: &[history::Walked],
+    cached: &HistoryCache,
+) -> (Vec<Vec<Introduced>>, Vec<String>) {
     // Newest first: git deltifies older trees against newer ones, so a
     // tree read after its base costs one delta, and each commit's tree is
     // the next commit's parent tree, found again in the object cache.
-    let mut done: Vec<(Vec<Introduced>, Vec<String>)> = commits
+    let done: Vec<(Vec<Introduced>, Vec<String>)> = commits
         .par_iter()
-        .rev()
         .map_init(
             || {
                 let mut local = thread_repo(repo);
@@ -204,7 +276,6 @@ pub fn introduced(
             },
         )
         .collect();
-    done.reverse();
     let mut warnings = Vec::new();
     let mut out = Vec::with_capacity(done.len());
     for (found, mut said) in done {

@@ -371,10 +371,27 @@ pub fn is_binary(path: &str, head: &[u8]) -> bool {
     if BINARY_EXTENSIONS.contains(&extension.as_str()) {
         return true;
     }
-    let controls = head
-        .iter()
-        .filter(|b| b.is_ascii_control() && !matches!(b, b'\t' | b'\n' | b'\r' | b'\x0c' | b'\x1b'))
-        .count();
+    // Branch-free and in byte counters (a chunk of 128 cannot overflow
+    // one), so that the compiler counts sixteen bytes a step: this runs
+    // over the head of every file.
+    let controls: usize = head
+        .chunks(128)
+        .map(|chunk| {
+            let count: u8 = chunk
+                .iter()
+                .map(|&b| {
+                    let control = (b < 0x20) | (b == 0x7f);
+                    let space = (b == b'\t')
+                        | (b == b'\n')
+                        | (b == b'\r')
+                        | (b == b'\x0c')
+                        | (b == b'\x1b');
+                    u8::from(control & !space)
+                })
+                .fold(0, u8::wrapping_add);
+            usize::from(count)
+        })
+        .sum();
     // Control characters other than the whitespace ones and ESC: a text
     // file has almost none, compressed or encoded data about an eighth.
     let mostly_controls = controls * 100 > head.len() * 3;

@@ -258,6 +258,16 @@ pub fn commits(
     repo: &gix::Repository,
     range: &Resolved,
 ) -> Result<(Vec<Walked>, Vec<String>), String> {
+    commits_with(repo, range, |_| {})
+}
+
+/// [`commits`], handing each commit to `each` as the walk meets it,
+/// newest first (so that work on them can start before the walk ends).
+pub fn commits_with(
+    repo: &gix::Repository,
+    range: &Resolved,
+    mut each: impl FnMut(&Walked),
+) -> Result<(Vec<Walked>, Vec<String>), String> {
     let mut warnings = Vec::new();
     if range.tips.is_empty() {
         return Ok((Vec::new(), warnings));
@@ -277,10 +287,14 @@ pub fn commits(
     let mut newest_first = Vec::new();
     for info in walk {
         match info {
-            Ok(info) => newest_first.push(Walked {
-                id: info.id,
-                parents: info.parent_ids.iter().copied().collect(),
-            }),
+            Ok(info) => {
+                let walked = Walked {
+                    id: info.id,
+                    parents: info.parent_ids.iter().copied().collect(),
+                };
+                each(&walked);
+                newest_first.push(walked);
+            }
             Err(e) => {
                 warnings.push(format!("the history walk stopped early: {e}"));
                 break;
