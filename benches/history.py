@@ -23,7 +23,8 @@ For each repository, interleaved, median of N runs (default 3):
 
 Peak memory of the `--include-vendored` run: its anonymous memory (heap)
 and its whole resident set, which also counts the pages of the pack files
-git and ward both map (page cache, shared and reclaimable).
+git and ward both map (page cache, shared and reclaimable); the same of the
+floor's `git cat-file --batch`, for comparison.
 """
 
 import os
@@ -65,9 +66,9 @@ def timed(command, cwd, shell=False):
     return time.perf_counter() - started, done.returncode
 
 
-def peak_memory(command, cwd):
+def peak_memory(command, cwd, stdin=None):
     """(anonymous KB, resident KB) at their peaks, polling /proc."""
-    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL,
+    process = subprocess.Popen(command, cwd=cwd, stdin=stdin, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL)
     anon = rss = 0
     while process.poll() is None:
@@ -121,6 +122,12 @@ def main():
         first, _ = timed(cached, repo)
         second = statistics.median(timed(cached, repo)[0] for _ in range(runs))
         anon, rss = peak_memory(commands["ward, every blob"][0], repo)
+        # The floor's reader alone, for comparison: it maps the same packs.
+        with tempfile.TemporaryFile() as listing:
+            subprocess.run("git rev-list --objects --all --missing=allow-any | cut -d' ' -f1",
+                           shell=True, cwd=repo, stdout=listing, check=False)
+            listing.seek(0)
+            git_anon, git_rss = peak_memory(["git", "cat-file", "--batch"], repo, stdin=listing)
         median = {key: statistics.median(values) for key, values in times.items()}
         print(f"## {name} ({shape}), median of {runs}")
         for key, value in median.items():
@@ -131,7 +138,9 @@ def main():
         print(f"  ward / floor:                  {median['ward'] / floor:.2f}")
         print(f"  ward, every blob / git log -p: {median['ward, every blob'] / median['git log -p']:.2f}")
         print(f"  second run with cache / first: {second / first:.2f} ({second:.2f} s / {first:.2f} s)")
-        print(f"  peak memory, every blob: {anon / 1024:.0f} MB heap, {rss / 1024:.0f} MB resident")
+        print(f"  peak memory, every blob: {anon / 1024:.0f} MB heap, {rss / 1024:.0f} MB resident"
+              f" (git cat-file --batch of the floor: {git_anon / 1024:.0f} MB heap,"
+              f" {git_rss / 1024:.0f} MB resident)")
     os.unlink(patterns.name)
 
 

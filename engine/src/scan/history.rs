@@ -24,11 +24,12 @@ const BLOB_BATCH: usize = 32;
 
 /// Bytes of delta bases each thread keeps (gix's default is 96 MB a
 /// thread: too much for a scan that must stay within a few hundred MB).
-const DELTA_CACHE: usize = 16 << 20;
+/// Read in pack order, 8 MB is as fast as 64 on containerd.
+const DELTA_CACHE: usize = 8 << 20;
 
 /// Bytes of decoded objects (trees, commits) each thread keeps while
 /// diffing commits.
-const TREE_CACHE: usize = 16 << 20;
+const TREE_CACHE: usize = 8 << 20;
 
 /// A repository handle for one thread.
 fn thread_repo(repo: &gix::ThreadSafeRepository) -> gix::Repository {

@@ -1,5 +1,6 @@
 //! What to check: the tree walk and explicitly named files.
 
+mod binary;
 pub mod classes;
 pub mod diffbase;
 pub mod digest;
