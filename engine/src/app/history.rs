@@ -155,8 +155,9 @@ pub(super) fn run(args: &HistoryArgs) -> miette::Result<u8> {
     apply_config_classes(&mut tree, &config);
     apply_gitattributes(&mut tree, &root, false);
     let include_vendored = args.include_vendored || config.include_vendored == Some(true);
-    let mut blobs = Vec::new();
-    let mut blob_origin = Vec::new();
+    drop(seen);
+    let mut blobs = Vec::with_capacity(tree.entries.len());
+    let mut blob_origin = Vec::with_capacity(tree.entries.len());
     for ((entry, id), at) in tree.entries.into_iter().zip(ids).zip(origin) {
         let vendored = entry.forced.set.contains(Classes::VENDORED)
             || (!entry.forced.unset.contains(Classes::VENDORED)
@@ -186,8 +187,10 @@ pub(super) fn run(args: &HistoryArgs) -> miette::Result<u8> {
         verbose: args.plugin.verbose,
         progress: None,
     };
+    introduced.truncate(commits.len());
+    cache.remember_introduced(&commits, introduced);
     let scanned = pool.install(|| scan::history::scan(&repo, &blobs, &checks, limit, &cache));
-    cache.remember(&commits, &introduced[..commits.len()], &blobs, &scanned);
+    cache.remember(&blobs, &scanned);
     if let Err(e) = cache.save() {
         eprintln!("warning: cannot write the history cache: {e}");
     }

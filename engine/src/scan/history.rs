@@ -24,8 +24,9 @@ const BLOB_BATCH: usize = 32;
 
 /// Bytes of delta bases each thread keeps (gix's default is 96 MB a
 /// thread: too much for a scan that must stay within a few hundred MB).
-/// Read in pack order, 8 MB is as fast as 64 on containerd.
-const DELTA_CACHE: usize = 8 << 20;
+/// Read in pack order, 4 MB is as fast as 64 on containerd, and keeps the
+/// whole scan of containerd under 300 MB resident.
+const DELTA_CACHE: usize = 4 << 20;
 
 /// Bytes of decoded objects (trees, commits) each thread keeps while
 /// diffing commits.
@@ -451,12 +452,12 @@ impl HistoryCache {
     }
 
     /// Keeps what this run computed.
-    pub fn remember(
+    /// Keeps the blobs each commit introduced, taking them: the scan that
+    /// follows needs memory more than it needs them.
+    pub fn remember_introduced(
         &mut self,
         commits: &[history::Walked],
-        introduced: &[Vec<Introduced>],
-        blobs: &[Blob],
-        scanned: &Scanned,
+        introduced: Vec<Vec<Introduced>>,
     ) {
         if self.path.is_none() {
             return;
@@ -468,11 +469,18 @@ impl HistoryCache {
                 self.stored.commits.insert(
                     key,
                     found
-                        .iter()
-                        .map(|i| (i.path.clone(), i.blob.as_bytes().to_vec(), i.mode))
+                        .into_iter()
+                        .map(|i| (i.path, i.blob.as_bytes().to_vec(), i.mode))
                         .collect(),
                 );
             }
+        }
+    }
+
+    /// Keeps the findings of the blobs this run checked.
+    pub fn remember(&mut self, blobs: &[Blob], scanned: &Scanned) {
+        if self.path.is_none() {
+            return;
         }
         for (blob, found) in blobs.iter().zip(&scanned.findings) {
             // A blob left out (missing, too large) was not checked.
