@@ -80,7 +80,7 @@ fn under_gitleaks_config_every_sample_is_reported_as_gitleaks_reports_it() {
         .filter_map(|l| l.strip_prefix("id = \""))
         .filter_map(|l| l.strip_suffix('"'))
         .collect();
-    let (mut tps, mut tps_exact, mut fps, mut fps_reported) = (0, 0, 0, 0);
+    let (mut tps, mut tps_exact, mut fps, mut fps_reported, mut fps_any) = (0, 0, 0, 0, 0);
     let mut missed = Vec::new();
     for (path, sample) in &samples {
         if !configured.contains(sample.rule.as_str()) {
@@ -105,11 +105,13 @@ fn under_gitleaks_config_every_sample_is_reported_as_gitleaks_reports_it() {
         } else {
             fps += 1;
             fps_reported += usize::from(rules.contains(&own));
+            fps_any += usize::from(rules.iter().any(|r| r.starts_with("gitleaks/")));
         }
     }
     println!(
         "gitleaks config: {tps_exact}/{tps} true samples as gitleaks reports them, \
-         {fps_reported}/{fps} false samples reported; missed: {missed:?}"
+         {fps_reported}/{fps} false samples reported ({fps_any} by another rule); \
+         missed: {missed:?}"
     );
     assert!(tps > 6_000, "{tps}");
     // gitleaks itself reports 99.5%; the three ward misses are pkcs12-file,
@@ -120,6 +122,9 @@ fn under_gitleaks_config_every_sample_is_reported_as_gitleaks_reports_it() {
         "{missed:?}"
     );
     assert_eq!(fps_reported, 0);
+    // gitleaks' own rules, like ward's pack, report some false samples of
+    // one format as another's secret (docs/secrets.md says how many).
+    assert_eq!(fps_any, 28);
 }
 
 #[test]
