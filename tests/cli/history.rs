@@ -527,3 +527,100 @@ fn a_commit_only_a_tag_reaches_is_scanned() {
     let (_, report) = history(dir, &[]);
     assert_eq!(found(&report), expected);
 }
+
+/// A history longer than one block of the walk (the walk hands the diffs
+/// 512 commits at a time, newest first): a secret in the oldest block and
+/// one in the newest are each found at the commit that added them, and a
+/// cached second run agrees. Built with `git fast-import`: 600 commits.
+#[test]
+fn a_history_of_many_walk_blocks_reports_each_secret_at_its_commit() {
+    let repo = git_repo();
+    let dir = repo.path();
+    let mut stream = String::new();
+    for n in 1..=600 {
+        let body = match n {
+            100 => format!("n = {n}\ntoken = \"{}\"\n", token()),
+            590 => format!("n = {n}\napi_key = \"{}\"\n", api_key()),
+            _ => format!("n = {n}\n"),
+        };
+        let parent = if n == 1 {
+            String::new()
+        } else {
+            format!("from :{}\n", n - 1)
+        };
+        let message = format!("commit {n}");
+        stream.push_str(&format!(
+            "commit refs/heads/main\nmark :{n}\n\
+             committer t <t@t.invalid> {} +0000\n\
+             data {}\n{message}\n{parent}M 100644 inline app.py\ndata {}\n{body}\n",
+            1_700_000_000 + n * 60,
+            message.len(),
+            body.len(),
+        ));
+    }
+    let mut import = std::process::Command::new("git")
+        .args(["fast-import", "--quiet"])
+        .current_dir(dir)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write;
+        import
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(stream.as_bytes())
+            .unwrap();
+    }
+    assert!(import.wait().unwrap().success());
+    assert!(git(dir, &["checkout", "-q", "-f", "main"]).status.success());
+    let commit_of = |n: u32| {
+        let out = git(dir, &["rev-parse", &format!("main~{}", 600 - n)]);
+        String::from_utf8(out.stdout).unwrap().trim().to_string()
+    };
+    let expected = vec![
+        at(
+            "secrets/github-pat",
+            "app.py",
+            2,
+            10,
+            &commit_of(100),
+            "commit 100",
+        ),
+        at(
+            "secrets/generic-api-key",
+            "app.py",
+            2,
+            12,
+            &commit_of(590),
+            "commit 590",
+        ),
+    ];
+    let (code, report) = history(dir, &[]);
+    assert_eq!(code, 1);
+    let mut findings = found(&report);
+    findings.sort_by(|a, b| a.5.cmp(&b.5));
+    assert_eq!(findings, expected);
+
+    let cache = tempfile::TempDir::new().unwrap();
+    let cached = || {
+        let out = output(&mut ward(
+            dir,
+            &[
+                "history",
+                "--format",
+                "json",
+                "--cache-dir",
+                cache.path().to_str().unwrap(),
+            ],
+        ));
+        let mut findings = found(&serde_json::from_slice(&out.stdout).unwrap());
+        findings.sort_by(|a, b| a.5.cmp(&b.5));
+        findings
+    };
+    assert_eq!(cached(), expected);
+    assert_eq!(cached(), expected);
+}
