@@ -6,6 +6,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use gix::ObjectId;
@@ -18,7 +19,7 @@ use crate::finding::Finding;
 use crate::source::history::{self, Introduced};
 use crate::source::Entry;
 
-/// Blobs read and checked per task: enough to make the per-call cost of
+/// Blobs read and checked at once: enough to make the per-call cost of
 /// plugins vanish, few enough that two threads hold a few MB.
 const BLOB_BATCH: usize = 32;
 
@@ -75,26 +76,66 @@ pub fn scan(
     limit: u64,
     cached: &HistoryCache,
 ) -> Scanned {
-    let ids: Vec<ObjectId> = blobs.iter().map(|b| b.id).collect();
-    let order = history::pack_order(repo, &ids);
-    let parts: Vec<(&[usize], Scanned)> = order
-        .par_chunks(BLOB_BATCH)
-        .map_init(
-            || thread_repo(repo),
-            |repo, chunk| {
-                let chunk_blobs: Vec<&Blob> = chunk.iter().map(|&at| &blobs[at]).collect();
-                (chunk, scan_chunk(repo, &chunk_blobs, checks, limit, cached))
-            },
-        )
+    let hits: Vec<Option<(Vec<Finding>, u64)>> = blobs
+        .par_iter()
+        .map(|b| cached.findings(&b.id, &b.entry.path))
         .collect();
     let mut all = Scanned {
         findings: vec![Vec::new(); blobs.len()],
         ..Scanned::default()
     };
-    for (chunk, part) in parts {
-        for (&at, found) in chunk.iter().zip(part.findings) {
+    let mut to_read = Vec::new();
+    for (at, hit) in hits.into_iter().enumerate() {
+        match hit {
+            // Counted as checked, as `ward check` counts a cached file.
+            Some((found, size)) => {
+                all.outcome.files_scanned += 1;
+                all.outcome.bytes_scanned += size;
+                all.findings[at] = found;
+            }
+            None => to_read.push((at, blobs[at].id)),
+        }
+    }
+    let packs = history::Packs::open(repo);
+    let plan = packs.plan(&to_read);
+    // Trees, then the blobs no pack holds, handed out one at a time: the
+    // heaviest trees go first, so the threads end together.
+    let next = AtomicUsize::new(0);
+    let work = plan.trees.len() + plan.elsewhere.len();
+    let parts: Vec<Worker<'_>> = (0..rayon::current_num_threads())
+        .into_par_iter()
+        .map(|_| {
+            let local = thread_repo(repo);
+            let mut decoder = history::Decoder::new(&packs, limit);
+            let mut worker = Worker::new(blobs, checks);
+            let mut one_by_one = Vec::new();
+            loop {
+                let task = next.fetch_add(1, Ordering::Relaxed);
+                if task >= work {
+                    break;
+                }
+                let Some(tree) = plan.trees.get(task) else {
+                    one_by_one.push(plan.elsewhere[task - plan.trees.len()]);
+                    continue;
+                };
+                decoder.walk(tree, |at, read| match read {
+                    history::Read::Bytes(bytes) => worker.take(at, bytes),
+                    history::Read::TooLarge(_) => worker.too_large(at),
+                    history::Read::Elsewhere => one_by_one.push(at),
+                });
+            }
+            for at in one_by_one {
+                worker.read_one(&local, at, limit);
+            }
+            worker.flush();
+            worker
+        })
+        .collect();
+    for part in parts {
+        for (at, found) in part.found {
             all.findings[at] = found;
         }
+        let part = part.part;
         all.outcome.files_scanned += part.outcome.files_scanned;
         all.outcome.bytes_scanned += part.outcome.bytes_scanned;
         all.outcome.suppressed += part.outcome.suppressed;
@@ -106,75 +147,97 @@ pub fn scan(
     all
 }
 
-fn scan_chunk(
-    repo: &gix::Repository,
-    chunk: &[&Blob],
-    checks: &Checks<'_>,
-    limit: u64,
-    cached: &HistoryCache,
-) -> Scanned {
-    let mut part = Scanned {
-        findings: vec![Vec::new(); chunk.len()],
-        ..Scanned::default()
-    };
-    let mut read: Vec<(usize, Entry)> = Vec::with_capacity(chunk.len());
-    for (at, blob) in chunk.iter().enumerate() {
-        if let Some((found, size)) = cached.findings(&blob.id, &blob.entry.path) {
-            // Counted as checked, as `ward check` counts a cached file.
-            part.outcome.files_scanned += 1;
-            part.outcome.bytes_scanned += size;
-            part.findings[at] = found;
-            continue;
+/// One thread's share of the scan: blobs read, checked in batches.
+struct Worker<'a> {
+    blobs: &'a [Blob],
+    checks: &'a Checks<'a>,
+    /// Read, not yet checked: position and entry (holding the bytes).
+    read: Vec<(usize, Entry)>,
+    /// Findings per position checked.
+    found: Vec<(usize, Vec<Finding>)>,
+    part: Scanned,
+}
+
+impl<'a> Worker<'a> {
+    fn new(blobs: &'a [Blob], checks: &'a Checks<'a>) -> Self {
+        Worker {
+            blobs,
+            checks,
+            read: Vec::with_capacity(BLOB_BATCH),
+            found: Vec::new(),
+            part: Scanned::default(),
         }
+    }
+
+    fn take(&mut self, at: usize, bytes: Arc<Vec<u8>>) {
+        let blob = &self.blobs[at];
+        self.part.sizes.insert(blob.id, bytes.len() as u64);
+        let mut entry = blob.entry.clone();
+        entry.size = bytes.len() as u64;
+        entry.staged = Some(bytes);
+        self.read.push((at, entry));
+        if self.read.len() >= BLOB_BATCH {
+            self.flush();
+        }
+    }
+
+    fn too_large(&mut self, at: usize) {
+        self.part.too_large += 1;
+        self.part.skipped.insert(self.blobs[at].id);
+    }
+
+    /// Reads a blob the packs could not give (loose, missing, a base
+    /// elsewhere) through gix's object database.
+    fn read_one(&mut self, repo: &gix::Repository, at: usize, limit: u64) {
+        let blob = &self.blobs[at];
         if history::blob_size(repo, blob.id).is_some_and(|size| size > limit) {
-            part.too_large += 1;
-            part.skipped.insert(blob.id);
-            continue;
+            return self.too_large(at);
         }
         match history::read_blob(repo, blob.id) {
-            Ok(bytes) if bytes.len() as u64 > limit => {
-                part.too_large += 1;
-                part.skipped.insert(blob.id);
-            }
-            Ok(bytes) => {
-                part.sizes.insert(blob.id, bytes.len() as u64);
-                let mut entry = blob.entry.clone();
-                entry.size = bytes.len() as u64;
-                entry.staged = Some(Arc::new(bytes));
-                read.push((at, entry));
-            }
+            Ok(bytes) if bytes.len() as u64 > limit => self.too_large(at),
+            Ok(bytes) => self.take(at, Arc::new(bytes)),
             Err(e) => {
-                part.skipped.insert(blob.id);
-                part.warnings.push(format!("{}: {e}", blob.entry.path));
+                self.part.skipped.insert(blob.id);
+                self.part.warnings.push(format!("{}: {e}", blob.entry.path));
             }
         }
     }
-    // A batch's findings are told apart by path: two versions of one file
-    // go to different batches.
-    let mut start = 0;
-    while start < read.len() {
-        let mut end = start;
-        let mut paths = std::collections::HashSet::new();
-        while end < read.len() && paths.insert(read[end].1.path.as_str()) {
-            end += 1;
-        }
-        let batch: Vec<&Entry> = read[start..end].iter().map(|(_, e)| e).collect();
-        let outcome = files::check_batch(&batch, checks);
-        part.outcome.files_scanned += outcome.files_scanned;
-        part.outcome.bytes_scanned += outcome.bytes_scanned;
-        part.outcome.suppressed += outcome.suppressed;
-        let slot: HashMap<&str, usize> = read[start..end]
-            .iter()
-            .map(|(at, e)| (e.path.as_str(), *at))
-            .collect();
-        for finding in outcome.findings {
-            if let Some(at) = slot.get(finding.path.as_str()) {
-                part.findings[*at].push(finding);
+
+    /// Checks what was read. A batch's findings are told apart by path:
+    /// two versions of one file go to different batches.
+    fn flush(&mut self) {
+        let read = std::mem::take(&mut self.read);
+        let mut start = 0;
+        while start < read.len() {
+            let mut end = start;
+            let mut paths = std::collections::HashSet::new();
+            while end < read.len() && paths.insert(read[end].1.path.as_str()) {
+                end += 1;
             }
+            let batch: Vec<&Entry> = read[start..end].iter().map(|(_, e)| e).collect();
+            let outcome = files::check_batch(&batch, self.checks);
+            let part = &mut self.part.outcome;
+            part.files_scanned += outcome.files_scanned;
+            part.bytes_scanned += outcome.bytes_scanned;
+            part.suppressed += outcome.suppressed;
+            let first = self.found.len();
+            self.found
+                .extend(read[start..end].iter().map(|(at, _)| (*at, Vec::new())));
+            let slot: HashMap<&str, usize> = read[start..end]
+                .iter()
+                .enumerate()
+                .map(|(i, (_, e))| (e.path.as_str(), first + i))
+                .collect();
+            for finding in outcome.findings {
+                if let Some(&i) = slot.get(finding.path.as_str()) {
+                    self.found[i].1.push(finding);
+                }
+            }
+            start = end;
         }
-        start = end;
+        self.read = read;
+        self.read.clear();
     }
-    part
 }
 
 /// Commits handed from the walk to the diffs at a time.

@@ -16,7 +16,9 @@ use gix::ObjectId;
 use crate::finding::Commit;
 
 mod diff;
+mod packed;
 pub use diff::{carried_over, introduced, staged, Introduced, Walked};
+pub use packed::{Decoder, Packs, Read, Tree};
 
 /// The all-zero id a pre-receive hook gets for a branch that did not exist
 /// (as old revision) or is deleted (as new revision).
@@ -349,51 +351,6 @@ fn parents_first(newest_first: Vec<Walked>) -> Vec<Walked> {
         .collect()
 }
 
-/// The positions of `ids` in the order their objects lie in the packs
-/// (loose or missing objects last, as given). git writes a delta's base
-/// before the delta, so read in this order nearly every delta finds its
-/// base in the delta cache; read in history order, an old version of a
-/// file (usually a delta against a newer one) costs its whole chain. The
-/// pack indexes answer without reading any object.
-pub fn pack_order(repo: &gix::ThreadSafeRepository, ids: &[ObjectId]) -> Vec<usize> {
-    let objects = repo.objects.path().to_path_buf();
-    let mut dirs = vec![objects.clone()];
-    if let Ok(cwd) = std::env::current_dir() {
-        dirs.extend(gix::odb::alternate::resolve(objects, &cwd).unwrap_or_default());
-    }
-    let mut indexes = Vec::new();
-    for dir in dirs {
-        let Ok(listing) = std::fs::read_dir(dir.join("pack")) else {
-            continue;
-        };
-        let mut paths: Vec<_> = listing
-            .flatten()
-            .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|x| x == "idx"))
-            .collect();
-        paths.sort();
-        indexes.extend(
-            paths.into_iter().filter_map(|p| {
-                gix::odb::pack::index::File::at(p, repo.objects.object_hash()).ok()
-            }),
-        );
-    }
-    let place = |id: &ObjectId| {
-        indexes.iter().enumerate().find_map(|(pack, index)| {
-            index
-                .lookup(id)
-                .map(|at| (pack, index.pack_offset_at_index(at)))
-        })
-    };
-    let mut keyed: Vec<(Option<(usize, u64)>, usize)> = ids
-        .iter()
-        .enumerate()
-        .map(|(at, id)| (place(id), at))
-        .collect();
-    keyed.sort_unstable_by_key(|&(place, at)| (place.is_none(), place, at));
-    keyed.into_iter().map(|(_, at)| at).collect()
-}
-
 /// A blob's size without reading it whole (its header), if it exists.
 pub fn blob_size(repo: &gix::Repository, blob: ObjectId) -> Option<u64> {
     repo.find_header(blob).ok().map(|h| h.size())
@@ -469,7 +426,7 @@ mod tests {
         assert!(!is_vendored_path("README.md"));
     }
 
-    fn git(dir: &Path, args: &[&str]) -> String {
+    pub(super) fn git(dir: &Path, args: &[&str]) -> String {
         let out = std::process::Command::new("git")
             .args(args)
             .current_dir(dir)
@@ -483,55 +440,6 @@ mod tests {
             .unwrap();
         assert!(out.status.success(), "git {args:?}: {out:?}");
         String::from_utf8(out.stdout).unwrap()
-    }
-
-    #[test]
-    fn blobs_are_read_in_the_order_the_pack_holds_them_loose_ones_last() {
-        let dir = tempfile::TempDir::new().unwrap();
-        let root = dir.path();
-        git(root, &["init", "-q"]);
-        let mut packed = Vec::new();
-        for n in 0..6 {
-            std::fs::write(root.join("a.txt"), format!("version {n}\n").repeat(50)).unwrap();
-            git(root, &["add", "a.txt"]);
-            git(root, &["commit", "-q", "-m", &format!("v{n}")]);
-            packed.push(git(root, &["rev-parse", "HEAD:a.txt"]).trim().to_string());
-        }
-        git(root, &["repack", "-a", "-d", "-q"]);
-        std::fs::write(root.join("b.txt"), "loose\n").unwrap();
-        let loose = git(root, &["hash-object", "-w", "b.txt"])
-            .trim()
-            .to_string();
-        // What git says of each packed blob's offset.
-        let pack = std::fs::read_dir(root.join(".git/objects/pack"))
-            .unwrap()
-            .flatten()
-            .map(|e| e.path())
-            .find(|p| p.extension().is_some_and(|x| x == "idx"))
-            .unwrap();
-        let listing = git(root, &["verify-pack", "-v", pack.to_str().unwrap()]);
-        let offset = |id: &str| -> u64 {
-            let line = listing.lines().find(|l| l.starts_with(id)).unwrap();
-            line.split_whitespace().nth(4).unwrap().parse().unwrap()
-        };
-        let mut expected: Vec<&String> = packed.iter().collect();
-        expected.sort_by_key(|id| offset(id));
-        expected.push(&loose);
-
-        let given: Vec<&String> = [2, 6, 0, 5, 1, 3, 4]
-            .iter()
-            .map(|&n| packed.get(n).unwrap_or(&loose))
-            .collect();
-        let ids: Vec<ObjectId> = given
-            .iter()
-            .map(|id| ObjectId::from_hex(id.as_bytes()).unwrap())
-            .collect();
-        let (repo, _) = open(root).unwrap();
-        let order: Vec<&String> = pack_order(&repo, &ids)
-            .into_iter()
-            .map(|at| given[at])
-            .collect();
-        assert_eq!(order, expected);
     }
 
     #[test]
