@@ -110,7 +110,7 @@ pub(super) fn run(args: &HistoryArgs) -> miette::Result<u8> {
     let mut answers = Vec::new();
     for (at, found) in introduced.iter().enumerate() {
         for blob in found {
-            if seen.contains(&blob.blob) || config.exclude.is_match(&blob.path) {
+            if seen.contains(&blob.blob) || config.exclude.is_match(&*blob.path) {
                 continue;
             }
             if let Some(merge) = commits.get(at).filter(|c| c.parents.len() > 1) {
@@ -127,8 +127,8 @@ pub(super) fn run(args: &HistoryArgs) -> miette::Result<u8> {
             }
             seen.insert(blob.blob);
             entries.push(source::Entry {
-                path: blob.path.clone(),
-                abs: root.join(&blob.path),
+                path: blob.path.to_string(),
+                abs: root.join(&*blob.path),
                 kind: EntryKind::File,
                 size: 0,
                 mode: blob.mode,
@@ -190,7 +190,7 @@ pub(super) fn run(args: &HistoryArgs) -> miette::Result<u8> {
     introduced.truncate(commits.len());
     cache.remember_introduced(&commits, introduced);
     let scanned = pool.install(|| scan::history::scan(&repo, &blobs, &checks, limit, &cache));
-    cache.remember(&blobs, &scanned);
+    scanned.remember_in(&blobs, &mut cache);
     if let Err(e) = cache.save() {
         eprintln!("warning: cannot write the history cache: {e}");
     }

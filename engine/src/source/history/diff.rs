@@ -2,6 +2,7 @@
 //! in one merge pass over both trees' sorted entries.
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use gix::bstr::ByteSlice;
 use gix::ObjectId;
@@ -16,7 +17,8 @@ pub struct Walked {
 /// A blob a commit introduced at a path.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Introduced {
-    pub path: String,
+    /// Shared: one path is introduced by many commits.
+    pub path: Arc<str>,
     pub blob: ObjectId,
     /// `0o755` for executable files, else `0o644`.
     pub mode: u32,
@@ -121,7 +123,7 @@ fn diff(
                         diff(repo, &path, Some(a.oid.to_owned()), None, changes, warnings);
                     } else if a.mode.is_blob() {
                         changes.added.push(Introduced {
-                            path: path_of(&a),
+                            path: path_of(&a).into(),
                             blob: a.oid.to_owned(),
                             mode: if a.mode.is_executable() { 0o755 } else { 0o644 },
                         });
@@ -219,8 +221,11 @@ pub fn staged(
     if let Ok(tree) = repo.head_tree_id() {
         diff(repo, "", Some(tree.detach()), None, &mut head, warnings);
     }
-    let head: HashSet<(String, ObjectId)> =
-        head.added.into_iter().map(|i| (i.path, i.blob)).collect();
+    let head: HashSet<(String, ObjectId)> = head
+        .added
+        .into_iter()
+        .map(|i| (i.path.to_string(), i.blob))
+        .collect();
     let mut out = Vec::new();
     for entry in index.entries() {
         use gix::index::entry::Mode;
@@ -234,7 +239,7 @@ pub fn staged(
             continue;
         }
         out.push(Introduced {
-            path,
+            path: path.into(),
             blob: entry.id,
             mode: if entry.mode == Mode::FILE_EXECUTABLE {
                 0o755

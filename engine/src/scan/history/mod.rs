@@ -1,23 +1,23 @@
 //! The history scan: each blob a range introduced, checked once like a
-//! staged file, read on every thread in small batches (memory stays
-//! bounded however large the history), with each commit's introduced blobs
-//! and each blob's findings kept in a cache, so a second run reads only
-//! what new commits brought.
+//! staged file, decoded on every thread (memory stays bounded however
+//! large the history), with each commit's introduced blobs and each blob's
+//! findings kept in a cache, so a second run reads only what new commits
+//! brought.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use gix::ObjectId;
 use rayon::prelude::*;
-use serde::{Deserialize, Serialize};
 
-use super::cache::{read_cache, restore, stored, verified, write_sealed, StoredFinding};
 use super::{files, Checks, Outcome};
 use crate::finding::Finding;
 use crate::source::history::{self, Introduced};
 use crate::source::Entry;
+
+mod cache;
+pub use cache::{entries_in, HistoryCache};
 
 /// Blobs read and checked at once: enough to make the per-call cost of
 /// plugins vanish, few enough that two threads hold a few MB.
@@ -145,6 +145,20 @@ pub fn scan(
         all.warnings.extend(part.warnings);
     }
     all
+}
+
+impl Scanned {
+    /// Keeps in `cache` the findings of the blobs this scan checked.
+    pub fn remember_in(&self, blobs: &[Blob], cache: &mut HistoryCache) {
+        for (blob, found) in blobs.iter().zip(&self.findings) {
+            // A blob left out (missing, too large) was not checked.
+            if self.skipped.contains(&blob.id) {
+                continue;
+            }
+            let size = self.sizes.get(&blob.id).copied().unwrap_or(0);
+            cache.remember(&blob.id, &blob.entry.path, size, found);
+        }
+    }
 }
 
 /// One thread's share of the scan: blobs read, checked in batches.
@@ -348,236 +362,4 @@ fn introduced_newest_first(
         warnings.append(&mut said);
     }
     (out, warnings)
-}
-
-/// The cache's format; another one is ignored.
-const FORMAT: u32 = 3;
-
-/// A commit of a walk, as the cache keeps it: raw id, raw parent ids.
-type StoredCommit = (Vec<u8>, Vec<Vec<u8>>);
-
-/// A blob a commit introduced, as the cache keeps it: path, raw id, mode.
-type StoredIntroduced = (String, Vec<u8>, u32);
-
-#[derive(Serialize, Deserialize, Default)]
-struct StoredHistory {
-    format: u32,
-    key: String,
-    /// Per commit (raw id), the blobs it introduced: path, id, mode.
-    commits: HashMap<Vec<u8>, Vec<StoredIntroduced>>,
-    /// Per blob (raw id), the path it was checked at, its size and its
-    /// findings.
-    blobs: HashMap<Vec<u8>, (String, u64, Vec<StoredFinding>)>,
-    /// Per walk (its tips and hidden commits), its commits, parents first:
-    /// raw id and raw parent ids.
-    walks: HashMap<String, Vec<StoredCommit>>,
-    /// Per merge, blob and path met (raw merge id, raw blob id, path):
-    /// whether the merge only carried the blob over from another parent.
-    carried: HashMap<Vec<u8>, bool>,
-}
-
-/// A history cache file's content, if the file is whole (its checksum
-/// holds), of this format and for `key`; anything else is a miss.
-fn parse(bytes: &[u8], key: &str) -> Option<StoredHistory> {
-    postcard::from_bytes::<StoredHistory>(verified(bytes)?)
-        .ok()
-        .filter(|s| s.format == FORMAT && s.key == key)
-}
-
-/// How many commits, blobs and walks ward would take from a history cache
-/// file's bytes (for the fuzz target: any bytes are a miss or a cache,
-/// never a panic).
-pub fn entries_in(bytes: &[u8], key: &str) -> usize {
-    parse(bytes, key).map_or(0, |s| s.commits.len() + s.blobs.len() + s.walks.len())
-}
-
-fn carried_key(commit: &ObjectId, path: &str, blob: &ObjectId) -> Vec<u8> {
-    [commit.as_bytes(), blob.as_bytes(), path.as_bytes()].concat()
-}
-
-/// What earlier `ward history` runs over this repository found, under the
-/// same config, rules and ward: results per commit and per blob.
-pub struct HistoryCache {
-    path: Option<PathBuf>,
-    stored: StoredHistory,
-    changed: bool,
-}
-
-impl HistoryCache {
-    /// No cache: every commit is diffed and every blob read.
-    pub fn none() -> Self {
-        HistoryCache {
-            path: None,
-            stored: StoredHistory::default(),
-            changed: false,
-        }
-    }
-
-    /// The cache for the repository at `root` under `dir`; `key`
-    /// fingerprints everything that decides findings. A file that is not
-    /// whole, not ours or for another key is a miss.
-    pub fn open(dir: &Path, root: &Path, key: String) -> Self {
-        let name = crate::source::digest::key_of(&[b"history", root.to_string_lossy().as_bytes()]);
-        let path = dir.join(format!("history-{}.bin", &name[..32]));
-        let stored = read_cache(&path)
-            .and_then(|bytes| parse(&bytes, &key))
-            .unwrap_or_else(|| StoredHistory {
-                format: FORMAT,
-                key,
-                ..StoredHistory::default()
-            });
-        HistoryCache {
-            path: Some(path),
-            stored,
-            changed: false,
-        }
-    }
-
-    fn introduced(&self, commit: &ObjectId) -> Option<Vec<Introduced>> {
-        let stored = self.stored.commits.get(commit.as_bytes())?;
-        stored
-            .iter()
-            .map(|(path, blob, mode)| {
-                Some(Introduced {
-                    path: path.clone(),
-                    blob: ObjectId::try_from(blob.as_slice()).ok()?,
-                    mode: *mode,
-                })
-            })
-            .collect()
-    }
-
-    /// Whether merge `commit` only carried `blob` at `path` over from
-    /// another parent, if an earlier run asked.
-    pub fn carried_over(&self, commit: &ObjectId, path: &str, blob: &ObjectId) -> Option<bool> {
-        self.stored
-            .carried
-            .get(&carried_key(commit, path, blob))
-            .copied()
-    }
-
-    /// Keeps the answers of `history::carried_over` this run computed,
-    /// so that a second run reads no merge's trees.
-    pub fn remember_carried(&mut self, answers: &[(ObjectId, String, ObjectId, bool)]) {
-        if self.path.is_none() {
-            return;
-        }
-        for (commit, path, blob, carried) in answers {
-            self.changed = true;
-            self.stored
-                .carried
-                .insert(carried_key(commit, path, blob), *carried);
-        }
-    }
-
-    /// The findings and size of a blob checked at `path` before.
-    fn findings(&self, blob: &ObjectId, path: &str) -> Option<(Vec<Finding>, u64)> {
-        let (at, size, found) = self.stored.blobs.get(blob.as_bytes())?;
-        (at == path).then(|| (restore(path, found), *size))
-    }
-
-    /// The commits of a walk made before with the same tips and hidden
-    /// commits (references that did not move walk to the same commits).
-    pub fn walk(&self, key: &str) -> Option<Vec<history::Walked>> {
-        let id = |raw: &Vec<u8>| ObjectId::try_from(raw.as_slice()).ok();
-        self.stored
-            .walks
-            .get(key)?
-            .iter()
-            .map(|(commit, parents)| {
-                Some(history::Walked {
-                    id: id(commit)?,
-                    parents: parents.iter().map(id).collect::<Option<Vec<_>>>()?,
-                })
-            })
-            .collect()
-    }
-
-    /// Keeps a walk's commits (one walk: the last run's).
-    pub fn remember_walk(&mut self, key: &str, commits: &[history::Walked]) {
-        if self.path.is_none() || self.stored.walks.contains_key(key) {
-            return;
-        }
-        self.changed = true;
-        self.stored.walks.clear();
-        self.stored.walks.insert(
-            key.to_string(),
-            commits
-                .iter()
-                .map(|c| {
-                    (
-                        c.id.as_bytes().to_vec(),
-                        c.parents.iter().map(|p| p.as_bytes().to_vec()).collect(),
-                    )
-                })
-                .collect(),
-        );
-    }
-
-    /// Keeps what this run computed.
-    /// Keeps the blobs each commit introduced, taking them: the scan that
-    /// follows needs memory more than it needs them.
-    pub fn remember_introduced(
-        &mut self,
-        commits: &[history::Walked],
-        introduced: Vec<Vec<Introduced>>,
-    ) {
-        if self.path.is_none() {
-            return;
-        }
-        for (commit, found) in commits.iter().zip(introduced) {
-            let key = commit.id.as_bytes().to_vec();
-            if !self.stored.commits.contains_key(&key) {
-                self.changed = true;
-                self.stored.commits.insert(
-                    key,
-                    found
-                        .into_iter()
-                        .map(|i| (i.path, i.blob.as_bytes().to_vec(), i.mode))
-                        .collect(),
-                );
-            }
-        }
-    }
-
-    /// Keeps the findings of the blobs this run checked.
-    pub fn remember(&mut self, blobs: &[Blob], scanned: &Scanned) {
-        if self.path.is_none() {
-            return;
-        }
-        for (blob, found) in blobs.iter().zip(&scanned.findings) {
-            // A blob left out (missing, too large) was not checked.
-            if scanned.skipped.contains(&blob.id) {
-                continue;
-            }
-            let key = blob.id.as_bytes().to_vec();
-            let fresh = self
-                .stored
-                .blobs
-                .get(&key)
-                .is_none_or(|(path, _, _)| *path != blob.entry.path);
-            if fresh {
-                self.changed = true;
-                let size = scanned.sizes.get(&blob.id).copied().unwrap_or(0);
-                self.stored.blobs.insert(
-                    key,
-                    (
-                        blob.entry.path.clone(),
-                        size,
-                        found.iter().map(stored).collect(),
-                    ),
-                );
-            }
-        }
-    }
-
-    /// Writes the cache back if this run added to it; failures only cost
-    /// speed, and are returned to be said.
-    pub fn save(&self) -> Result<(), String> {
-        let Some(path) = &self.path.as_ref().filter(|_| self.changed) else {
-            return Ok(());
-        };
-        let payload = postcard::to_allocvec(&self.stored).map_err(|e| e.to_string())?;
-        write_sealed(path, &payload).map_err(|e| format!("{}: {e}", path.display()))
-    }
 }
