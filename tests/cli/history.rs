@@ -343,6 +343,33 @@ fn a_second_run_takes_its_results_from_the_cache() {
         (third[1].1.as_str(), third[1].4.as_str()),
         ("b.py", newest.as_str())
     );
+    assert_eq!(run(), third);
+    // The cache lists a walk's blobs; the index is not part of the walk.
+    write(
+        dir,
+        "c.py",
+        format!("u = 2\nt = \"{}\"\n", token()).as_bytes(),
+    );
+    assert!(git(dir, &["add", "c.py"]).status.success());
+    let out = output(&mut ward(
+        dir,
+        &[
+            "history",
+            "--staged",
+            "HEAD",
+            "--format",
+            "json",
+            "--cache-dir",
+            cache_dir,
+        ],
+    ));
+    let staged = found(&serde_json::from_slice(&out.stdout).unwrap());
+    assert_eq!(staged.len(), 4, "{staged:?}");
+    assert!(
+        staged.iter().any(|f| f.1 == "c.py" && f.4 == "staged"),
+        "{staged:?}"
+    );
+    assert_eq!(run(), third);
     // A cache file that is not whole is a miss, never an error.
     let file = std::fs::read_dir(cache.path())
         .unwrap()

@@ -72,17 +72,22 @@ pub(super) fn run(args: &HistoryArgs) -> miette::Result<u8> {
             None => HistoryCache::none(),
         },
     };
-    let (commits, mut introduced, mut warnings) = if only_staged {
-        (Vec::new(), Vec::new(), Vec::new())
+    let mut walk_key = None;
+    let (commits, listed, mut introduced, mut warnings) = if only_staged {
+        (Vec::new(), None, Vec::new(), Vec::new())
     } else {
         let range = history::range(&local, &spec).map_err(|e| miette::miette!("{e}"))?;
         let key = range.key();
-        match cache.walk(&key) {
-            Some(commits) => {
-                let (introduced, warnings) =
-                    pool.install(|| scan::history::introduced(&repo, &commits, &cache));
-                (commits, introduced, warnings)
-            }
+        let found = match cache.walk(&key) {
+            // The index is not part of a walk: its blobs are listed anew.
+            Some(commits) => match cache.listed(&key).filter(|_| !args.staged) {
+                Some(listed) => (commits, Some(listed), Vec::new(), Vec::new()),
+                None => {
+                    let (introduced, warnings) =
+                        pool.install(|| scan::history::introduced(&repo, &commits, &cache));
+                    (commits, None, introduced, warnings)
+                }
+            },
             None => {
                 let mut done = pool
                     .install(|| scan::history::walk_and_introduce(&repo, &range, &cache))
@@ -92,57 +97,48 @@ pub(super) fn run(args: &HistoryArgs) -> miette::Result<u8> {
                     cache.remember_walk(&key, &done.commits);
                 }
                 done.walk_warnings.append(&mut done.warnings);
-                (done.commits, done.introduced, done.walk_warnings)
+                (done.commits, None, done.introduced, done.walk_warnings)
             }
+        };
+        walk_key = Some(key);
+        found
+    };
+    let listed = match listed {
+        Some(listed) => listed,
+        None => {
+            if args.staged {
+                introduced.push(
+                    history::staged(&local, &mut warnings).map_err(|e| miette::miette!("{e}"))?,
+                );
+            }
+            let listed = list(&local, &commits, &introduced, &config, &mut cache);
+            if let Some(key) = walk_key.as_ref().filter(|_| !args.staged) {
+                cache.remember_listed(key, &listed);
+            }
+            introduced.truncate(commits.len());
+            cache.remember_introduced(&commits, introduced);
+            listed
         }
     };
-    if args.staged {
-        introduced
-            .push(history::staged(&local, &mut warnings).map_err(|e| miette::miette!("{e}"))?);
+    let mut entries = Vec::with_capacity(listed.len());
+    let mut ids = Vec::with_capacity(listed.len());
+    let mut origin = Vec::with_capacity(listed.len());
+    for blob in listed {
+        entries.push(source::Entry {
+            path: blob.path.to_string(),
+            abs: root.join(&*blob.path),
+            kind: EntryKind::File,
+            size: 0,
+            mode: blob.mode,
+            staged: None,
+            staged_blob: None,
+            link_target: None,
+            stat: None,
+            forced: Default::default(),
+        });
+        ids.push(blob.blob);
+        origin.push(blob.origin);
     }
-
-    // Each blob once, at the first commit (parents come first) and path
-    // that introduced it.
-    let mut seen = HashSet::new();
-    let mut entries = Vec::new();
-    let mut ids = Vec::new();
-    let mut origin = Vec::new();
-    let mut answers = Vec::new();
-    for (at, found) in introduced.iter().enumerate() {
-        for blob in found {
-            if seen.contains(&blob.blob) || config.exclude.is_match(&*blob.path) {
-                continue;
-            }
-            if let Some(merge) = commits.get(at).filter(|c| c.parents.len() > 1) {
-                let carried = cache
-                    .carried_over(&merge.id, &blob.path, &blob.blob)
-                    .unwrap_or_else(|| {
-                        let carried = history::carried_over(&local, merge, &blob.path, blob.blob);
-                        answers.push((merge.id, blob.path.clone(), blob.blob, carried));
-                        carried
-                    });
-                if carried {
-                    continue;
-                }
-            }
-            seen.insert(blob.blob);
-            entries.push(source::Entry {
-                path: blob.path.to_string(),
-                abs: root.join(&*blob.path),
-                kind: EntryKind::File,
-                size: 0,
-                mode: blob.mode,
-                staged: None,
-                staged_blob: None,
-                link_target: None,
-                stat: None,
-                forced: Default::default(),
-            });
-            ids.push(blob.blob);
-            origin.push(at);
-        }
-    }
-    cache.remember_carried(&answers);
     // Classes come from the config and from the work tree's attributes
     // (`.gitattributes` as it is now, for every version of a path).
     let mut tree = source::Tree {
@@ -155,7 +151,6 @@ pub(super) fn run(args: &HistoryArgs) -> miette::Result<u8> {
     apply_config_classes(&mut tree, &config);
     apply_gitattributes(&mut tree, &root, false);
     let include_vendored = args.include_vendored || config.include_vendored == Some(true);
-    drop(seen);
     let mut blobs = Vec::with_capacity(tree.entries.len());
     let mut blob_origin = Vec::with_capacity(tree.entries.len());
     for ((entry, id), at) in tree.entries.into_iter().zip(ids).zip(origin) {
@@ -187,8 +182,6 @@ pub(super) fn run(args: &HistoryArgs) -> miette::Result<u8> {
         verbose: args.plugin.verbose,
         progress: None,
     };
-    introduced.truncate(commits.len());
-    cache.remember_introduced(&commits, introduced);
     let scanned = pool.install(|| scan::history::scan(&repo, &blobs, &checks, limit, &cache));
     scanned.remember_in(&blobs, &mut cache);
     if let Err(e) = cache.save() {
@@ -308,6 +301,49 @@ pub(super) fn run(args: &HistoryArgs) -> miette::Result<u8> {
     write_report(&report, &args.report)?;
     let failed = threshold.is_some_and(|t| findings.iter().any(|f| f.severity >= t));
     Ok(if failed { EXIT_FINDINGS } else { EXIT_CLEAN })
+}
+
+/// Each blob once, at the first commit (parents come first) and path that
+/// introduced it; excluded paths and blobs a merge only carried over from
+/// another parent left out.
+fn list(
+    repo: &gix::Repository,
+    commits: &[history::Walked],
+    introduced: &[Vec<history::Introduced>],
+    config: &crate::config::Config,
+    cache: &mut HistoryCache,
+) -> Vec<history::Listed> {
+    let mut seen = gix::hashtable::HashSet::default();
+    let mut listed = Vec::new();
+    let mut answers = Vec::new();
+    for (at, found) in introduced.iter().enumerate() {
+        for blob in found {
+            if seen.contains(&blob.blob) || config.exclude.is_match(&*blob.path) {
+                continue;
+            }
+            if let Some(merge) = commits.get(at).filter(|c| c.parents.len() > 1) {
+                let carried = cache
+                    .carried_over(&merge.id, &blob.path, &blob.blob)
+                    .unwrap_or_else(|| {
+                        let carried = history::carried_over(repo, merge, &blob.path, blob.blob);
+                        answers.push((merge.id, blob.path.clone(), blob.blob, carried));
+                        carried
+                    });
+                if carried {
+                    continue;
+                }
+            }
+            seen.insert(blob.blob);
+            listed.push(history::Listed {
+                blob: blob.blob,
+                path: blob.path.clone(),
+                mode: blob.mode,
+                origin: at,
+            });
+        }
+    }
+    cache.remember_carried(&answers);
+    listed
 }
 
 /// Masks every secret found, as `ward check` does at its output edge: the

@@ -31,54 +31,88 @@ fn id_of(id: &ObjectId) -> Id {
 /// the path table), raw id, mode.
 type StoredIntroduced = (u32, Id, u32);
 
-/// Every path, commit and id is kept as a number or as 20 bytes, each path
-/// once: a cached run of containerd reads 164,000 introduced blobs, and an
+/// A blob of a walk, checked once: raw id, path number, mode, and the
+/// commit (its position in the walk) that introduced it there.
+type StoredListed = (Id, u32, u32, u32);
+
+/// What a run that changes nothing reads: the walk, its blobs, their
+/// findings. Every path, commit and id is kept as a number or as 20 bytes,
+/// each path once: a cached run of containerd reads 90,000 blobs, and an
 /// allocation for each string decoded was most of its time.
 #[derive(Serialize, Deserialize, Default)]
-struct StoredHistory {
+struct Head {
     format: u32,
     key: String,
     /// Every path the cache names, each once.
     paths: Vec<String>,
-    /// Per commit, the blobs it introduced.
-    commits: IdMap<Id, Vec<StoredIntroduced>>,
     /// Per blob, the path it was checked at, its size and its findings.
     blobs: IdMap<Id, (u32, u64, Vec<StoredFinding>)>,
-    /// Per walk (its tips and hidden commits), its commits, parents first,
-    /// with their parents.
-    walks: HashMap<String, Vec<(Id, Vec<Id>)>>,
+    /// Per walk (its tips and hidden commits; the last run's), its commits,
+    /// parents first, with their parents, and its blobs, each once.
+    walks: HashMap<String, StoredWalk>,
+}
+
+#[derive(Serialize, Deserialize, Default)]
+struct StoredWalk {
+    commits: Vec<(Id, Vec<Id>)>,
+    blobs: Option<Vec<StoredListed>>,
+}
+
+/// What a run over new commits reads too; decoded only then.
+#[derive(Serialize, Deserialize, Default)]
+struct Body {
+    /// Per commit, the blobs it introduced.
+    commits: IdMap<Id, Vec<StoredIntroduced>>,
     /// Per merge, blob and path met: whether the merge only carried the
     /// blob over from another parent.
     carried: IdMap<(Id, Id, u32), bool>,
 }
 
-/// A history cache file's content, if the file is whole (its checksum
-/// holds), of this format and for `key`; anything else is a miss.
-fn parse(bytes: &[u8], key: &str) -> Option<StoredHistory> {
-    postcard::from_bytes::<StoredHistory>(verified(bytes)?)
-        .ok()
-        .filter(|s| s.format == FORMAT && s.key == key)
-        // Numbers past the path table: damaged, a miss.
-        .filter(|s| {
-            let paths = s.paths.len();
-            s.commits.values().flatten().all(|i| (i.0 as usize) < paths)
-                && s.blobs.values().all(|b| (b.0 as usize) < paths)
-                && s.carried.keys().all(|c| (c.2 as usize) < paths)
-        })
+/// A history cache file's head, and the bytes of its body, if the file is
+/// whole (its checksum holds), of this format and for `key`; anything else
+/// is a miss.
+fn parse<'a>(bytes: &'a [u8], key: &str) -> Option<(Head, &'a [u8])> {
+    let (head, body) = postcard::take_from_bytes::<Head>(verified(bytes)?).ok()?;
+    let paths = head.paths.len();
+    // Numbers past the path table or the walk: damaged, a miss.
+    let sound = head.format == FORMAT
+        && head.key == key
+        && head.blobs.values().all(|b| (b.0 as usize) < paths)
+        && head.walks.values().all(|w| {
+            w.blobs
+                .iter()
+                .flatten()
+                .all(|l| (l.1 as usize) < paths && (l.3 as usize) < w.commits.len())
+        });
+    sound.then_some((head, body))
+}
+
+/// A cache body, if whole and its path numbers within `paths`.
+fn parse_body(bytes: &[u8], paths: usize) -> Option<Body> {
+    postcard::from_bytes::<Body>(bytes).ok().filter(|b| {
+        b.commits.values().flatten().all(|i| (i.0 as usize) < paths)
+            && b.carried.keys().all(|c| (c.2 as usize) < paths)
+    })
 }
 
 /// How many commits, blobs and walks ward would take from a history cache
 /// file's bytes (for the fuzz target: any bytes are a miss or a cache,
 /// never a panic).
 pub fn entries_in(bytes: &[u8], key: &str) -> usize {
-    parse(bytes, key).map_or(0, |s| s.commits.len() + s.blobs.len() + s.walks.len())
+    parse(bytes, key).map_or(0, |(head, body)| {
+        let body = parse_body(body, head.paths.len()).unwrap_or_default();
+        body.commits.len() + head.blobs.len() + head.walks.len()
+    })
 }
 
 /// What earlier `ward history` runs over this repository found, under the
 /// same config, rules and ward: results per commit and per blob.
 pub struct HistoryCache {
     path: Option<PathBuf>,
-    stored: StoredHistory,
+    head: Head,
+    /// The body's bytes as read, decoded when first needed.
+    raw_body: Vec<u8>,
+    body: std::sync::OnceLock<Body>,
     /// The path table, shared with what is taken from the cache, and each
     /// path's number.
     paths: Vec<Arc<str>>,
@@ -91,7 +125,9 @@ impl HistoryCache {
     pub fn none() -> Self {
         HistoryCache {
             path: None,
-            stored: StoredHistory::default(),
+            head: Head::default(),
+            raw_body: Vec::new(),
+            body: std::sync::OnceLock::new(),
             paths: Vec::new(),
             numbers: HashMap::default(),
             changed: false,
@@ -104,14 +140,18 @@ impl HistoryCache {
     pub fn open(dir: &Path, root: &Path, key: String) -> Self {
         let name = crate::source::digest::key_of(&[b"history", root.to_string_lossy().as_bytes()]);
         let path = dir.join(format!("history-{}.bin", &name[..32]));
-        let stored = read_cache(&path)
-            .and_then(|bytes| parse(&bytes, &key))
-            .unwrap_or_else(|| StoredHistory {
-                format: FORMAT,
-                key,
-                ..StoredHistory::default()
+        let bytes = read_cache(&path).unwrap_or_default();
+        let (head, raw_body) = parse(&bytes, &key)
+            .map(|(head, body)| (head, body.to_vec()))
+            .unwrap_or_else(|| {
+                let head = Head {
+                    format: FORMAT,
+                    key,
+                    ..Head::default()
+                };
+                (head, Vec::new())
             });
-        let paths: Vec<Arc<str>> = stored.paths.iter().map(|p| Arc::from(p.as_str())).collect();
+        let paths: Vec<Arc<str>> = head.paths.iter().map(|p| Arc::from(p.as_str())).collect();
         let numbers = paths
             .iter()
             .enumerate()
@@ -119,7 +159,9 @@ impl HistoryCache {
             .collect();
         HistoryCache {
             path: Some(path),
-            stored,
+            head,
+            raw_body,
+            body: std::sync::OnceLock::new(),
             paths,
             numbers,
             changed: false,
@@ -133,13 +175,24 @@ impl HistoryCache {
         }
         let n = u32::try_from(self.paths.len()).expect("fewer paths than 2^32");
         self.paths.push(Arc::clone(path));
-        self.stored.paths.push(path.to_string());
+        self.head.paths.push(path.to_string());
         self.numbers.insert(Arc::clone(path), n);
         n
     }
 
+    /// The body, decoded on first use (a damaged one is empty: a miss).
+    fn body(&self) -> &Body {
+        self.body
+            .get_or_init(|| parse_body(&self.raw_body, self.head.paths.len()).unwrap_or_default())
+    }
+
+    fn body_mut(&mut self) -> &mut Body {
+        self.body();
+        self.body.get_mut().expect("decoded above")
+    }
+
     pub(super) fn introduced(&self, commit: &ObjectId) -> Option<Vec<Introduced>> {
-        let stored = self.stored.commits.get(&id_of(commit))?;
+        let stored = self.body().commits.get(&id_of(commit))?;
         Some(
             stored
                 .iter()
@@ -156,7 +209,7 @@ impl HistoryCache {
     /// another parent, if an earlier run asked.
     pub fn carried_over(&self, commit: &ObjectId, path: &str, blob: &ObjectId) -> Option<bool> {
         let path = *self.numbers.get(path)?;
-        self.stored
+        self.body()
             .carried
             .get(&(id_of(commit), id_of(blob), path))
             .copied()
@@ -171,7 +224,7 @@ impl HistoryCache {
         for (commit, path, blob, carried) in answers {
             self.changed = true;
             let path = self.number(path);
-            self.stored
+            self.body_mut()
                 .carried
                 .insert((id_of(commit), id_of(blob), path), *carried);
         }
@@ -179,7 +232,7 @@ impl HistoryCache {
 
     /// The findings and size of a blob checked at `path` before.
     pub(super) fn findings(&self, blob: &ObjectId, path: &str) -> Option<(Vec<Finding>, u64)> {
-        let (at, size, found) = self.stored.blobs.get(&id_of(blob))?;
+        let (at, size, found) = self.head.blobs.get(&id_of(blob))?;
         (*self.paths[*at as usize] == *path).then(|| (restore(path, found), *size))
     }
 
@@ -187,9 +240,10 @@ impl HistoryCache {
     /// commits (references that did not move walk to the same commits).
     pub fn walk(&self, key: &str) -> Option<Vec<history::Walked>> {
         Some(
-            self.stored
+            self.head
                 .walks
                 .get(key)?
+                .commits
                 .iter()
                 .map(|(commit, parents)| history::Walked {
                     id: ObjectId::from(*commit),
@@ -199,20 +253,58 @@ impl HistoryCache {
         )
     }
 
+    /// The blobs of a walk made before, each once, if that run listed them.
+    pub fn listed(&self, key: &str) -> Option<Vec<history::Listed>> {
+        let listed = self.head.walks.get(key)?.blobs.as_ref()?;
+        Some(
+            listed
+                .iter()
+                .map(|&(blob, path, mode, origin)| history::Listed {
+                    blob: ObjectId::from(blob),
+                    path: Arc::clone(&self.paths[path as usize]),
+                    mode,
+                    origin: origin as usize,
+                })
+                .collect(),
+        )
+    }
+
     /// Keeps a walk's commits (one walk: the last run's).
     pub fn remember_walk(&mut self, key: &str, commits: &[history::Walked]) {
-        if self.path.is_none() || self.stored.walks.contains_key(key) {
+        if self.path.is_none() || self.head.walks.contains_key(key) {
             return;
         }
         self.changed = true;
-        self.stored.walks.clear();
-        self.stored.walks.insert(
+        self.head.walks.clear();
+        let commits = commits
+            .iter()
+            .map(|c| (id_of(&c.id), c.parents.iter().map(id_of).collect()))
+            .collect();
+        self.head.walks.insert(
             key.to_string(),
-            commits
-                .iter()
-                .map(|c| (id_of(&c.id), c.parents.iter().map(id_of).collect()))
-                .collect(),
+            StoredWalk {
+                commits,
+                blobs: None,
+            },
         );
+    }
+
+    /// Keeps the blobs of a walk kept before, each once.
+    pub fn remember_listed(&mut self, key: &str, listed: &[history::Listed]) {
+        if self.head.walks.get(key).is_none_or(|w| w.blobs.is_some()) {
+            return;
+        }
+        self.changed = true;
+        let listed = listed
+            .iter()
+            .map(|l| {
+                let origin = u32::try_from(l.origin).expect("fewer commits than 2^32");
+                (id_of(&l.blob), self.number(&l.path), l.mode, origin)
+            })
+            .collect();
+        if let Some(walk) = self.head.walks.get_mut(key) {
+            walk.blobs = Some(listed);
+        }
     }
 
     /// Keeps the blobs each commit introduced, taking them: the scan that
@@ -227,13 +319,13 @@ impl HistoryCache {
         }
         for (commit, found) in commits.iter().zip(introduced) {
             let key = id_of(&commit.id);
-            if !self.stored.commits.contains_key(&key) {
+            if !self.body().commits.contains_key(&key) {
                 self.changed = true;
                 let found = found
                     .iter()
                     .map(|i| (self.number(&i.path), id_of(&i.blob), i.mode))
                     .collect();
-                self.stored.commits.insert(key, found);
+                self.body_mut().commits.insert(key, found);
             }
         }
     }
@@ -245,14 +337,14 @@ impl HistoryCache {
         }
         let key = id_of(blob);
         let fresh = self
-            .stored
+            .head
             .blobs
             .get(&key)
             .is_none_or(|(at, _, _)| *self.paths[*at as usize] != *path);
         if fresh {
             self.changed = true;
             let path = self.number(&Arc::from(path));
-            self.stored
+            self.head
                 .blobs
                 .insert(key, (path, size, found.iter().map(stored).collect()));
         }
@@ -264,7 +356,12 @@ impl HistoryCache {
         let Some(path) = &self.path.as_ref().filter(|_| self.changed) else {
             return Ok(());
         };
-        let payload = postcard::to_allocvec(&self.stored).map_err(|e| e.to_string())?;
+        let mut payload = postcard::to_allocvec(&self.head).map_err(|e| e.to_string())?;
+        // A body not decoded is unchanged: written back as read.
+        match self.body.get() {
+            Some(body) => payload.extend(postcard::to_allocvec(body).map_err(|e| e.to_string())?),
+            None => payload.extend_from_slice(&self.raw_body),
+        }
         write_sealed(path, &payload).map_err(|e| format!("{}: {e}", path.display()))
     }
 }

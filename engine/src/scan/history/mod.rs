@@ -96,6 +96,9 @@ pub fn scan(
             None => to_read.push((at, blobs[at].id)),
         }
     }
+    if to_read.is_empty() {
+        return all;
+    }
     let packs = history::Packs::open(repo);
     let plan = packs.plan(&to_read);
     // Trees, then the blobs no pack holds, handed out one at a time: the
@@ -151,12 +154,11 @@ impl Scanned {
     /// Keeps in `cache` the findings of the blobs this scan checked.
     pub fn remember_in(&self, blobs: &[Blob], cache: &mut HistoryCache) {
         for (blob, found) in blobs.iter().zip(&self.findings) {
-            // A blob left out (missing, too large) was not checked.
-            if self.skipped.contains(&blob.id) {
-                continue;
+            // Only blobs read have a size: not those the cache answered
+            // for, nor those left out (missing, too large).
+            if let Some(&size) = self.sizes.get(&blob.id) {
+                cache.remember(&blob.id, &blob.entry.path, size, found);
             }
-            let size = self.sizes.get(&blob.id).copied().unwrap_or(0);
-            cache.remember(&blob.id, &blob.entry.path, size, found);
         }
     }
 }

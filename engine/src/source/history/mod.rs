@@ -20,6 +20,15 @@ mod packed;
 pub use diff::{carried_over, introduced, staged, Introduced, Walked};
 pub use packed::{Decoder, Packs, Read, Tree};
 
+/// A blob of a range, checked once: at the path, and naming the commit
+/// (its position among the range's commits), that first introduced it.
+pub struct Listed {
+    pub blob: ObjectId,
+    pub path: std::sync::Arc<str>,
+    pub mode: u32,
+    pub origin: usize,
+}
+
 /// The all-zero id a pre-receive hook gets for a branch that did not exist
 /// (as old revision) or is deleted (as new revision).
 fn is_zero(spec: &str) -> bool {
