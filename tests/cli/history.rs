@@ -381,6 +381,74 @@ fn a_second_run_takes_its_results_from_the_cache() {
     assert_eq!(run(), third);
 }
 
+/// Blobs over `--max-blob-size` are left out and said to be; a later
+/// version under the limit is read, even when git stores it as a delta on
+/// a version over it (the repository is packed, so versions are deltas).
+#[test]
+fn blobs_over_the_size_limit_are_left_out_and_a_smaller_version_is_read() {
+    let repo = git_repo();
+    let dir = repo.path();
+    let big = |edit: usize| -> String {
+        (0..3000)
+            .map(|i| match i {
+                4 => format!("t = \"{}\"\n", token()),
+                _ if i == edit => format!("line {i} edited\n"),
+                _ => format!("line {i} of a large file\n"),
+            })
+            .collect()
+    };
+    write(dir, "big.txt", big(100).as_bytes());
+    let first = commit(dir, "big");
+    write(dir, "big.txt", big(200).as_bytes());
+    write(
+        dir,
+        "small.py",
+        format!("u = 1\nt = \"{}\"\n", token()).as_bytes(),
+    );
+    let second = commit(dir, "small");
+    let shrunk: String = big(200)
+        .lines()
+        .take(10)
+        .map(|l| format!("{l}\n"))
+        .collect();
+    write(dir, "big.txt", shrunk.as_bytes());
+    let third = commit(dir, "shrunk");
+    assert!(git(dir, &["repack", "-a", "-d", "-q"]).status.success());
+
+    let (_, report) = history(dir, &[]);
+    assert_eq!(
+        found(&report),
+        [
+            at("secrets/github-pat", "big.txt", 5, 6, &first, "big"),
+            at("secrets/github-pat", "small.py", 2, 6, &second, "small"),
+        ]
+    );
+    let out = output(&mut ward(
+        dir,
+        &[
+            "history",
+            "--no-cache",
+            "--format",
+            "json",
+            "--max-blob-size",
+            "50000",
+        ],
+    ));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        found(&report),
+        [
+            at("secrets/github-pat", "big.txt", 5, 6, &third, "shrunk"),
+            at("secrets/github-pat", "small.py", 2, 6, &second, "small"),
+        ]
+    );
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains("3 commits, 2 blobs checked, 2 over 50000 bytes left out (--max-blob-size)"),
+        "{said}"
+    );
+}
+
 /// A server's pre-receive hook: each pushed ref's new commits are checked
 /// (`ward history $OLD..$NEW`), in git's quarantine; a new branch (old id
 /// all zeros) is checked for what no existing reference already holds.
