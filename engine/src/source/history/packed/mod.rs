@@ -190,12 +190,9 @@ impl Packs {
             nodes.insert(offset, Planned::with(entry, Some(base)));
             offset = base;
         }
-        // A chain longer than git writes: the last node read is left
-        // without a base, so its subtree is read one by one.
-        if let Some(node) = nodes.get_mut(&offset) {
-            node.parent = None;
-            node.broken = true;
-        }
+        // A chain longer than git writes: its last node's base is never
+        // planned, so no tree reaches the chain, and `plan` leaves its
+        // blobs to be read one by one.
     }
 }
 
