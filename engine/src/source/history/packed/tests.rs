@@ -165,3 +165,84 @@ fn a_damaged_delta_is_refused_never_read_out_of_bounds() {
         Err(Read::TooLarge(200))
     ));
 }
+
+#[test]
+fn a_damaged_entry_and_the_deltas_on_it_are_left_to_be_read_one_by_one() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let root = dir.path();
+    history_of_deltas(root);
+    git(root, &["repack", "-a", "-d", "-q"]);
+    let pack_dir = root.join(".git/objects/pack");
+    let idx = std::fs::read_dir(&pack_dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|x| x == "idx"))
+        .unwrap();
+    // verify-pack: id, type, size, size in pack, offset[, depth, base].
+    let listing = git(root, &["verify-pack", "-v", idx.to_str().unwrap()]);
+    let blobs: Vec<Vec<String>> = listing
+        .lines()
+        .map(|l| l.split_whitespace().map(str::to_string).collect::<Vec<_>>())
+        .filter(|f| f.len() >= 5 && f[1] == "blob")
+        .collect();
+    let bases: HashMap<&str, &str> = blobs
+        .iter()
+        .filter_map(|f| Some((f[0].as_str(), f.get(6)?.as_str())))
+        .collect();
+    // The whole blob most deltas lead to, and every blob built on it.
+    let root_of = |id: &str| -> String {
+        let mut id = id;
+        while let Some(base) = bases.get(id) {
+            id = base;
+        }
+        id.to_string()
+    };
+    let mut count: HashMap<String, usize> = HashMap::new();
+    for f in &blobs {
+        *count.entry(root_of(&f[0])).or_default() += 1;
+    }
+    let (damaged, built_on) = count
+        .into_iter()
+        .max_by_key(|(id, n)| (*n, id.clone()))
+        .unwrap();
+    assert!(
+        built_on >= 5,
+        "{built_on}: the test needs deltas on the damaged blob"
+    );
+    let entry = blobs.iter().find(|f| f[0] == damaged).unwrap();
+    let (packed, offset): (usize, usize) = (entry[3].parse().unwrap(), entry[4].parse().unwrap());
+    let path = idx.with_extension("pack");
+    let mut bytes = std::fs::read(&path).unwrap();
+    for b in &mut bytes[offset + packed / 2..offset + packed / 2 + 4] {
+        *b ^= 0x5a;
+    }
+    std::fs::remove_file(&path).unwrap();
+    std::fs::write(&path, bytes).unwrap();
+
+    let ids: Vec<(usize, ObjectId)> = blobs
+        .iter()
+        .map(|f| ObjectId::from_hex(f[0].as_bytes()).unwrap())
+        .enumerate()
+        .collect();
+    let (repo, _) = open(root).unwrap();
+    let packs = Packs::open(&repo);
+    let plan = packs.plan(&ids);
+    let mut decoder = Decoder::new(&packs, u64::MAX);
+    let mut seen = HashMap::new();
+    for tree in &plan.trees {
+        decoder.walk(tree, |at, read| {
+            seen.insert(ids[at].1.to_string(), matches!(read, Read::Elsewhere));
+        });
+    }
+    assert_eq!(seen.len(), blobs.len());
+    for f in &blobs {
+        let left = seen[&f[0]];
+        assert_eq!(
+            left,
+            root_of(&f[0]) == damaged,
+            "{}: left to gix: {left}",
+            f[0]
+        );
+    }
+}
