@@ -163,6 +163,13 @@ pub(super) fn run(args: &HistoryArgs) -> miette::Result<u8> {
         }
     }
 
+    // The walk mapped the pack to read its trees, and those pages would
+    // count in the resident set through the whole scan: a fresh handle
+    // maps only what is read through it from here on.
+    drop(local);
+    drop(repo);
+    let (repo, _quarantine_again) = history::open(&root).map_err(|e| miette::miette!("{e}"))?;
+    let local = repo.to_thread_local();
     let known_rules = loaded.registry.ids().map(str::to_string).collect();
     let rule_classes = rule_classes(&loaded.registry);
     let checks = scan::Checks {
