@@ -381,6 +381,38 @@ fn a_second_run_takes_its_results_from_the_cache() {
     assert_eq!(run(), third);
 }
 
+/// The cache does not answer for a path `.gitattributes` say something of:
+/// an attribute added after a cached run (here: Python files are binary,
+/// which no secret rule reads) takes effect at once, and so does its
+/// removal.
+#[test]
+fn attributes_added_after_a_cached_run_take_effect() {
+    let repo = git_repo();
+    let dir = repo.path();
+    write(
+        dir,
+        "a.py",
+        format!("u = 1\nt = \"{}\"\n", token()).as_bytes(),
+    );
+    let added = commit(dir, "add");
+    let cache = tempfile::TempDir::new().unwrap();
+    let cache_dir = cache.path().to_str().unwrap();
+    let run = || {
+        let out = output(&mut ward(
+            dir,
+            &["history", "--format", "json", "--cache-dir", cache_dir],
+        ));
+        found(&serde_json::from_slice(&out.stdout).unwrap())
+    };
+    let reported = [at("secrets/github-pat", "a.py", 2, 6, &added, "add")];
+    assert_eq!(run(), reported);
+    assert_eq!(run(), reported);
+    write(dir, ".gitattributes", b"*.py binary\n");
+    assert_eq!(run(), []);
+    std::fs::remove_file(dir.join(".gitattributes")).unwrap();
+    assert_eq!(run(), reported);
+}
+
 /// Blobs over `--max-blob-size` are left out and said to be; a later
 /// version under the limit is read, even when git stores it as a delta on
 /// a version over it (the repository is packed, so versions are deltas).

@@ -78,7 +78,11 @@ pub fn scan(
 ) -> Scanned {
     let hits: Vec<Option<(Vec<Finding>, u64)>> = blobs
         .par_iter()
-        .map(|b| cached.findings(&b.id, &b.entry.path))
+        .map(|b| {
+            cacheable(&b.entry)
+                .then(|| cached.findings(&b.id, &b.entry.path))
+                .flatten()
+        })
         .collect();
     let mut all = Scanned {
         findings: vec![Vec::new(); blobs.len()],
@@ -156,11 +160,19 @@ impl Scanned {
         for (blob, found) in blobs.iter().zip(&self.findings) {
             // Only blobs read have a size: not those the cache answered
             // for, nor those left out (missing, too large).
-            if let Some(&size) = self.sizes.get(&blob.id) {
+            if let Some(&size) = self.sizes.get(&blob.id).filter(|_| cacheable(&blob.entry)) {
                 cache.remember(&blob.id, &blob.entry.path, size, found);
             }
         }
     }
+}
+
+/// Whether a blob's findings may come from, or go to, the cache: not when
+/// `.gitattributes` (read from the work tree each run) or the config say
+/// something of its path, as `ward check`'s cache does; the key covers
+/// neither, and an attribute added later must take effect at once.
+fn cacheable(entry: &Entry) -> bool {
+    entry.forced == crate::source::classes::Forced::default()
 }
 
 /// One thread's share of the scan: blobs read, checked in batches.
