@@ -381,10 +381,10 @@ fn a_second_run_takes_its_results_from_the_cache() {
     assert_eq!(run(), third);
 }
 
-/// The cache does not answer for a path `.gitattributes` say something of:
-/// an attribute added after a cached run (here: Python files are binary,
-/// which no secret rule reads) takes effect at once, and so does its
-/// removal.
+/// The cache answers for a blob only under the classes `.gitattributes`
+/// forced on its path when it was checked: an attribute added after a
+/// cached run (here: Python files are binary, which no secret rule reads)
+/// takes effect at once, and so does its removal.
 #[test]
 fn attributes_added_after_a_cached_run_take_effect() {
     let repo = git_repo();

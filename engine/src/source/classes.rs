@@ -128,6 +128,11 @@ impl Forced {
         decided.with(self.set).without(self.unset)
     }
 
+    /// Both sets in one number, for a cache to tell forced classes apart.
+    pub fn bits(self) -> u16 {
+        u16::from(self.set.0) << 8 | u16::from(self.unset.0)
+    }
+
     /// `self`, then `later` over it.
     #[must_use]
     pub fn then(self, later: Forced) -> Forced {

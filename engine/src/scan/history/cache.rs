@@ -14,7 +14,7 @@ use crate::scan::cache::{read_cache, restore, stored, verified, write_sealed, St
 use crate::source::history::{self, Introduced};
 
 /// The cache's format; another one is ignored.
-const FORMAT: u32 = 4;
+const FORMAT: u32 = 5;
 
 /// A raw object id, as the cache keeps it.
 type Id = [u8; 20];
@@ -45,8 +45,10 @@ struct Head {
     key: String,
     /// Every path the cache names, each once.
     paths: Vec<String>,
-    /// Per blob, the path it was checked at, its size and its findings.
-    blobs: IdMap<Id, (u32, u64, Vec<StoredFinding>)>,
+    /// Per blob, the path it was checked at, the classes `.gitattributes`
+    /// and the config forced on that path then (neither is in the key:
+    /// another answer is a miss), its size and its findings.
+    blobs: IdMap<Id, (u32, u16, u64, Vec<StoredFinding>)>,
     /// Per walk (its tips and hidden commits; the last run's), its commits,
     /// parents first, with their parents, and its blobs, each once.
     walks: HashMap<String, StoredWalk>,
@@ -230,10 +232,17 @@ impl HistoryCache {
         }
     }
 
-    /// The findings and size of a blob checked at `path` before.
-    pub(super) fn findings(&self, blob: &ObjectId, path: &str) -> Option<(Vec<Finding>, u64)> {
-        let (at, size, found) = self.head.blobs.get(&id_of(blob))?;
-        (*self.paths[*at as usize] == *path).then(|| (restore(path, found), *size))
+    /// The findings and size of a blob checked at `path`, with the same
+    /// classes forced on it, before.
+    pub(super) fn findings(
+        &self,
+        blob: &ObjectId,
+        path: &str,
+        forced: u16,
+    ) -> Option<(Vec<Finding>, u64)> {
+        let (at, was_forced, size, found) = self.head.blobs.get(&id_of(blob))?;
+        (*self.paths[*at as usize] == *path && *was_forced == forced)
+            .then(|| (restore(path, found), *size))
     }
 
     /// The commits of a walk made before with the same tips and hidden
@@ -330,8 +339,16 @@ impl HistoryCache {
         }
     }
 
-    /// Keeps the findings of a blob checked at `path`.
-    pub fn remember(&mut self, blob: &ObjectId, path: &str, size: u64, found: &[Finding]) {
+    /// Keeps the findings of a blob checked at `path`, with `forced`
+    /// classes.
+    pub fn remember(
+        &mut self,
+        blob: &ObjectId,
+        path: &str,
+        forced: u16,
+        size: u64,
+        found: &[Finding],
+    ) {
         if self.path.is_none() {
             return;
         }
@@ -340,13 +357,16 @@ impl HistoryCache {
             .head
             .blobs
             .get(&key)
-            .is_none_or(|(at, _, _)| *self.paths[*at as usize] != *path);
+            .is_none_or(|(at, was_forced, _, _)| {
+                *self.paths[*at as usize] != *path || *was_forced != forced
+            });
         if fresh {
             self.changed = true;
             let path = self.number(&Arc::from(path));
-            self.head
-                .blobs
-                .insert(key, (path, size, found.iter().map(stored).collect()));
+            self.head.blobs.insert(
+                key,
+                (path, forced, size, found.iter().map(stored).collect()),
+            );
         }
     }
 

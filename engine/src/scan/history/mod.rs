@@ -78,11 +78,7 @@ pub fn scan(
 ) -> Scanned {
     let hits: Vec<Option<(Vec<Finding>, u64)>> = blobs
         .par_iter()
-        .map(|b| {
-            cacheable(&b.entry)
-                .then(|| cached.findings(&b.id, &b.entry.path))
-                .flatten()
-        })
+        .map(|b| cached.findings(&b.id, &b.entry.path, b.entry.forced.bits()))
         .collect();
     let mut all = Scanned {
         findings: vec![Vec::new(); blobs.len()],
@@ -160,19 +156,12 @@ impl Scanned {
         for (blob, found) in blobs.iter().zip(&self.findings) {
             // Only blobs read have a size: not those the cache answered
             // for, nor those left out (missing, too large).
-            if let Some(&size) = self.sizes.get(&blob.id).filter(|_| cacheable(&blob.entry)) {
-                cache.remember(&blob.id, &blob.entry.path, size, found);
+            if let Some(&size) = self.sizes.get(&blob.id) {
+                let forced = blob.entry.forced.bits();
+                cache.remember(&blob.id, &blob.entry.path, forced, size, found);
             }
         }
     }
-}
-
-/// Whether a blob's findings may come from, or go to, the cache: not when
-/// `.gitattributes` (read from the work tree each run) or the config say
-/// something of its path, as `ward check`'s cache does; the key covers
-/// neither, and an attribute added later must take effect at once.
-fn cacheable(entry: &Entry) -> bool {
-    entry.forced == crate::source::classes::Forced::default()
 }
 
 /// One thread's share of the scan: blobs read, checked in batches.
