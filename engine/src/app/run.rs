@@ -396,7 +396,10 @@ pub(super) fn apply_gitattributes(tree: &mut source::Tree, root: &Path, staged: 
         );
         return;
     }
-    let paths: Vec<&str> = tree.files().map(|e| e.path.as_str()).collect();
+    // Each path once: a history holds many versions of one path.
+    let mut paths: Vec<&str> = tree.files().map(|e| e.path.as_str()).collect();
+    paths.sort_unstable();
+    paths.dedup();
     let forced = git::attribute_classes(root, &paths, staged);
     if forced.is_empty() {
         return;
