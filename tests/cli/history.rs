@@ -45,6 +45,24 @@ fn history(dir: &Path, args: &[&str]) -> (i32, Value) {
     (out.status.code().unwrap(), report)
 }
 
+/// What `ward history ARGS` finds with its cache in `cache`.
+fn cached(
+    dir: &Path,
+    cache: &Path,
+    args: &[&str],
+) -> Vec<(String, String, u64, u64, String, String)> {
+    let mut all = vec![
+        "history",
+        "--format",
+        "json",
+        "--cache-dir",
+        cache.to_str().unwrap(),
+    ];
+    all.extend_from_slice(args);
+    let out = output(&mut ward(dir, &all));
+    found(&serde_json::from_slice(&out.stdout).unwrap())
+}
+
 /// (rule, path, line, column, commit, summary) of every finding.
 fn found(report: &Value) -> Vec<(String, String, u64, u64, String, String)> {
     report["findings"]
@@ -320,15 +338,7 @@ fn a_second_run_takes_its_results_from_the_cache() {
     let story = story();
     let dir = story.repo.path();
     let cache = tempfile::TempDir::new().unwrap();
-    let cache_dir = cache.path().to_str().unwrap();
-    let run = || {
-        let out = output(&mut ward(
-            dir,
-            &["history", "--format", "json", "--cache-dir", cache_dir],
-        ));
-        let report: Value = serde_json::from_slice(&out.stdout).unwrap();
-        found(&report)
-    };
+    let run = || cached(dir, cache.path(), &[]);
     let first = run();
     assert_eq!(first.len(), 2);
     let files: Vec<_> = std::fs::read_dir(cache.path()).unwrap().collect();
@@ -351,19 +361,7 @@ fn a_second_run_takes_its_results_from_the_cache() {
         format!("u = 2\nt = \"{}\"\n", token()).as_bytes(),
     );
     assert!(git(dir, &["add", "c.py"]).status.success());
-    let out = output(&mut ward(
-        dir,
-        &[
-            "history",
-            "--staged",
-            "HEAD",
-            "--format",
-            "json",
-            "--cache-dir",
-            cache_dir,
-        ],
-    ));
-    let staged = found(&serde_json::from_slice(&out.stdout).unwrap());
+    let staged = cached(dir, cache.path(), &["--staged", "HEAD"]);
     assert_eq!(staged.len(), 4, "{staged:?}");
     assert!(
         staged.iter().any(|f| f.1 == "c.py" && f.4 == "staged"),
@@ -396,14 +394,7 @@ fn attributes_added_after_a_cached_run_take_effect() {
     );
     let added = commit(dir, "add");
     let cache = tempfile::TempDir::new().unwrap();
-    let cache_dir = cache.path().to_str().unwrap();
-    let run = || {
-        let out = output(&mut ward(
-            dir,
-            &["history", "--format", "json", "--cache-dir", cache_dir],
-        ));
-        found(&serde_json::from_slice(&out.stdout).unwrap())
-    };
+    let run = || cached(dir, cache.path(), &[]);
     let reported = [at("secrets/github-pat", "a.py", 2, 6, &added, "add")];
     assert_eq!(run(), reported);
     assert_eq!(run(), reported);
