@@ -134,10 +134,13 @@ pub fn scan(
             worker
         })
         .collect();
+    // Threads take trees as they come: warnings go back in the blobs' order.
+    let mut warned = Vec::new();
     for part in parts {
         for (at, found) in part.found {
             all.findings[at] = found;
         }
+        warned.extend(part.warned);
         let part = part.part;
         all.outcome.files_scanned += part.outcome.files_scanned;
         all.outcome.bytes_scanned += part.outcome.bytes_scanned;
@@ -145,8 +148,9 @@ pub fn scan(
         all.too_large += part.too_large;
         all.skipped.extend(part.skipped);
         all.sizes.extend(part.sizes);
-        all.warnings.extend(part.warnings);
     }
+    warned.sort();
+    all.warnings = warned.into_iter().map(|(_, w)| w).collect();
     all
 }
 
@@ -172,6 +176,8 @@ struct Worker<'a> {
     read: Vec<(usize, Entry)>,
     /// Findings per position checked.
     found: Vec<(usize, Vec<Finding>)>,
+    /// Warnings per position (a blob missing).
+    warned: Vec<(usize, String)>,
     part: Scanned,
 }
 
@@ -182,6 +188,7 @@ impl<'a> Worker<'a> {
             checks,
             read: Vec::with_capacity(BLOB_BATCH),
             found: Vec::new(),
+            warned: Vec::new(),
             part: Scanned::default(),
         }
     }
@@ -215,7 +222,7 @@ impl<'a> Worker<'a> {
             Ok(bytes) => self.take(at, Arc::new(bytes)),
             Err(e) => {
                 self.part.skipped.insert(blob.id);
-                self.part.warnings.push(format!("{}: {e}", blob.entry.path));
+                self.warned.push((at, format!("{}: {e}", blob.entry.path)));
             }
         }
     }
