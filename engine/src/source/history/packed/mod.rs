@@ -102,11 +102,10 @@ impl Packs {
     /// the positions of those no pack holds.
     pub fn plan(&self, ids: &[(usize, ObjectId)]) -> Plan {
         let mut nodes: Vec<HashMap<u64, Planned>> = vec![HashMap::new(); self.packs.len()];
-        let mut elsewhere = Vec::new();
         let mut files: Vec<Option<Option<File>>> = (0..self.packs.len()).map(|_| None).collect();
         for &(at, id) in ids {
+            // Not in a pack: no tree places it, so it is read one by one.
             let Some((pack, offset)) = self.locate(&id) else {
-                elsewhere.push(at);
                 continue;
             };
             let file = files[pack].get_or_insert_with(|| File::open(&self.packs[pack].path).ok());
@@ -132,19 +131,17 @@ impl Packs {
             }
         }
         trees.sort_by_key(|t| std::cmp::Reverse(t.weight));
-        // A hostile pack's deltas may form a cycle, which no tree reaches:
-        // its blobs are read one by one.
+        // What no tree reaches is read one by one: loose or missing
+        // objects, and a hostile pack's delta cycle.
         let placed: std::collections::HashSet<usize> = trees
             .iter()
             .flat_map(|t| t.nodes.iter().filter_map(|n| n.wanted))
             .collect();
-        elsewhere.extend(
-            ids.iter()
-                .map(|&(at, _)| at)
-                .filter(|at| !placed.contains(at)),
-        );
-        elsewhere.sort_unstable();
-        elsewhere.dedup();
+        let elsewhere = ids
+            .iter()
+            .map(|&(at, _)| at)
+            .filter(|at| !placed.contains(at))
+            .collect();
         Plan { trees, elsewhere }
     }
 
@@ -250,11 +247,10 @@ fn open_pack(idx: &Path, hash: gix::hash::Kind) -> Option<Pack> {
 
 #[derive(Clone)]
 struct Planned {
+    /// `None`: not decodable here (damaged, not a blob, its base lost).
     entry: Option<data::Entry>,
     parent: Option<u64>,
     wanted: Option<usize>,
-    /// Not decodable here (damaged, not a blob, a chain too long).
-    broken: bool,
 }
 
 impl Planned {
@@ -263,7 +259,6 @@ impl Planned {
             entry: Some(entry),
             parent,
             wanted: None,
-            broken: false,
         }
     }
 
@@ -272,7 +267,6 @@ impl Planned {
             entry: None,
             parent: None,
             wanted: None,
-            broken: true,
         }
     }
 }
@@ -293,7 +287,7 @@ fn tree(
         let me = u32::try_from(nodes.len()).expect("fewer nodes than objects in a pack");
         weight += node.entry.as_ref().map_or(0, |e| e.decompressed_size);
         nodes.push(Node {
-            entry: node.entry.clone().filter(|_| !node.broken),
+            entry: node.entry.clone(),
             parent,
             wanted: node.wanted,
             children: u32::try_from(kids.len()).expect("fewer nodes than objects in a pack"),
@@ -318,7 +312,8 @@ fn tree(
 pub struct Plan {
     /// Delta trees, the heaviest first.
     pub trees: Vec<Tree>,
-    /// Blobs in no pack (loose or missing), to read one by one.
+    /// Blobs no tree reaches (loose, missing, in a delta cycle), in the
+    /// order given, to read one by one.
     pub elsewhere: Vec<usize>,
 }
 
